@@ -1,0 +1,73 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import Database from "better-sqlite3";
+
+export type SqliteDatabase = Database.Database;
+
+const schema = `
+CREATE TABLE IF NOT EXISTS items (
+  pk TEXT NOT NULL,
+  sk TEXT NOT NULL,
+  gsi1pk TEXT,
+  gsi1sk TEXT,
+  gsi2pk TEXT,
+  gsi2sk TEXT,
+  expires_at INTEGER,
+  data TEXT NOT NULL,
+  PRIMARY KEY (pk, sk)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS items_gsi1 ON items (gsi1pk, gsi1sk) WHERE gsi1pk IS NOT NULL;
+CREATE INDEX IF NOT EXISTS items_gsi2 ON items (gsi2pk, gsi2sk) WHERE gsi2pk IS NOT NULL;
+
+CREATE TABLE IF NOT EXISTS outbox (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  type TEXT NOT NULL,
+  key TEXT NOT NULL,
+  at TEXT NOT NULL,
+  correlation_id TEXT,
+  data TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS outbox_by_key ON outbox (key, seq);
+
+CREATE TABLE IF NOT EXISTS dispatcher_cursor (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  seq INTEGER NOT NULL
+);
+INSERT OR IGNORE INTO dispatcher_cursor (id, seq) VALUES (1, 0);
+
+CREATE TABLE IF NOT EXISTS deliveries (
+  subscription TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  key TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  visible_at INTEGER NOT NULL,
+  last_error TEXT,
+  PRIMARY KEY (subscription, seq)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS deliveries_by_key ON deliveries (subscription, key, seq);
+CREATE INDEX IF NOT EXISTS deliveries_visible ON deliveries (visible_at);
+
+CREATE TABLE IF NOT EXISTS dead_letters (
+  subscription TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  key TEXT NOT NULL,
+  attempts INTEGER NOT NULL,
+  error TEXT NOT NULL,
+  failed_at TEXT NOT NULL,
+  PRIMARY KEY (subscription, seq)
+) WITHOUT ROWID;
+`;
+
+/** Opens (creating if needed) the SQLite database file in WAL mode with the full schema. */
+export function openSqliteDatabase(path: string): SqliteDatabase {
+  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  db.pragma("journal_mode = WAL");
+  // NORMAL in WAL mode survives a process crash (kill -9); only an OS crash may lose the last commits.
+  db.pragma("synchronous = NORMAL");
+  db.pragma("busy_timeout = 5000");
+  db.pragma("foreign_keys = ON");
+  db.exec(schema);
+  return db;
+}

@@ -1,0 +1,229 @@
+import type { DomainEvent, StoredEvent } from "../../domain/shared/event.js";
+import type { EventLog } from "../../ports/event-log.js";
+import {
+  type Condition,
+  ConditionFailedError,
+  type Item,
+  type ItemKey,
+  type ItemStore,
+  type QueryInput,
+  type QueryPage,
+  type TransactOp,
+  type Update,
+} from "../../ports/item-store.js";
+import { evaluateCondition } from "./conditions.js";
+import type { SqliteDatabase } from "./sqlite-database.js";
+
+interface Row {
+  data: string;
+}
+
+interface EventRow {
+  seq: number;
+  id: string;
+  type: string;
+  key: string;
+  at: string;
+  correlation_id: string | null;
+  data: string;
+}
+
+const PAGE_SCAN = 200;
+
+function applyUpdate(current: Item | undefined, key: ItemKey, update: Update): Item {
+  const next: Item = { ...(current ?? {}), ...(update.set ?? {}), pk: key.pk, sk: key.sk };
+  for (const [attribute, delta] of Object.entries(update.add ?? {})) {
+    const before = next[attribute];
+    next[attribute] = (typeof before === "number" ? before : 0) + delta;
+  }
+  for (const attribute of update.remove ?? []) delete next[attribute];
+  return next;
+}
+
+function encodeCursor(item: Item, sortColumn: string): string {
+  return Buffer.from(JSON.stringify([item[sortColumn] ?? item.sk, item.pk, item.sk])).toString("base64url");
+}
+
+function decodeCursor(cursor: string): [string, string, string] {
+  const parsed = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+  if (!Array.isArray(parsed) || parsed.length !== 3) throw new Error("Invalid cursor");
+  return parsed as [string, string, string];
+}
+
+export function toStoredEvent(row: EventRow): StoredEvent {
+  return {
+    seq: row.seq,
+    id: row.id,
+    type: row.type,
+    key: row.key,
+    at: row.at,
+    data: JSON.parse(row.data),
+    ...(row.correlation_id ? { correlationId: row.correlation_id } : {}),
+  };
+}
+
+/**
+ * The item store on SQLite: one `items` table (pk, sk, two secondary indexes) and the `outbox` table,
+ * written in the same SQLite transaction. better-sqlite3 is synchronous, so a condition check and its
+ * write are atomic; IMMEDIATE transactions also serialise writers across processes.
+ */
+export class SqliteItemStore implements ItemStore, EventLog {
+  private readonly listeners = new Set<() => void>();
+  private readonly statements;
+
+  constructor(private readonly db: SqliteDatabase) {
+    this.statements = {
+      get: db.prepare<[string, string], Row>("SELECT data FROM items WHERE pk = ? AND sk = ?"),
+      upsert: db.prepare(
+        `INSERT INTO items (pk, sk, gsi1pk, gsi1sk, gsi2pk, gsi2sk, expires_at, data)
+         VALUES (@pk, @sk, @gsi1pk, @gsi1sk, @gsi2pk, @gsi2sk, @expiresAt, @data)
+         ON CONFLICT (pk, sk) DO UPDATE SET gsi1pk = excluded.gsi1pk, gsi1sk = excluded.gsi1sk,
+           gsi2pk = excluded.gsi2pk, gsi2sk = excluded.gsi2sk, expires_at = excluded.expires_at, data = excluded.data`,
+      ),
+      delete: db.prepare("DELETE FROM items WHERE pk = ? AND sk = ?"),
+      appendEvent: db.prepare(
+        "INSERT INTO outbox (id, type, key, at, correlation_id, data) VALUES (@id, @type, @key, @at, @correlationId, @data)",
+      ),
+      eventsByKey: db.prepare<[string, number], EventRow>("SELECT * FROM outbox WHERE key = ? AND seq > ? ORDER BY seq"),
+    };
+  }
+
+  /** Calls `listener` after every commit that appended events (wakes the dispatcher). */
+  onEventsCommitted(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async get(key: ItemKey): Promise<Item | undefined> {
+    return this.read(key);
+  }
+
+  async put(item: Item, condition?: Condition): Promise<void> {
+    await this.transact([{ op: "put", item, ...(condition ? { condition } : {}) }]);
+  }
+
+  async update(key: ItemKey, update: Update, condition?: Condition): Promise<Item> {
+    let result: Item | undefined;
+    this.db
+      .transaction(() => {
+        const current = this.read(key);
+        if (condition && !evaluateCondition(condition, current)) throw new ConditionFailedError([0]);
+        result = applyUpdate(current, key, update);
+        this.write(result);
+      })
+      .immediate();
+    return result as Item;
+  }
+
+  async delete(key: ItemKey, condition?: Condition): Promise<void> {
+    await this.transact([{ op: "delete", key, ...(condition ? { condition } : {}) }]);
+  }
+
+  async query(input: QueryInput): Promise<QueryPage> {
+    const prefix = input.index ?? "";
+    const partitionColumn = input.index ? `${prefix}pk` : "pk";
+    const sortColumn = input.index ? `${prefix}sk` : "sk";
+    const direction = input.descending ? "DESC" : "ASC";
+    const after = input.descending ? "<" : ">";
+    const limit = input.limit ?? 100;
+    const items: Item[] = [];
+    let position = input.cursor ? decodeCursor(input.cursor) : undefined;
+    for (;;) {
+      const where = [`${partitionColumn} = ?`];
+      const params: Array<string | number> = [input.partition];
+      if (input.beginsWith !== undefined) {
+        where.push(`${sortColumn} >= ? AND ${sortColumn} < ?`);
+        params.push(input.beginsWith, `${input.beginsWith}\uffff`);
+      }
+      if (position) {
+        where.push(`(${sortColumn}, pk, sk) ${after} (?, ?, ?)`);
+        params.push(...position);
+      }
+      const rows = this.prepared(
+          `SELECT data, ${sortColumn} AS s, pk AS p, sk AS k FROM items WHERE ${where.join(" AND ")}
+           ORDER BY ${sortColumn} ${direction}, pk ${direction}, sk ${direction} LIMIT ${PAGE_SCAN}`,
+      ).all(params) as Array<Row & { s: string; p: string; k: string }>;
+      for (const row of rows) {
+        position = [row.s, row.p, row.k];
+        const item = JSON.parse(row.data) as Item;
+        if (input.filter && !evaluateCondition(input.filter, item)) continue;
+        items.push(item);
+        if (items.length === limit) {
+          return { items, cursor: encodeCursor(item, sortColumn) };
+        }
+      }
+      if (rows.length < PAGE_SCAN) return { items };
+    }
+  }
+
+  async transact(ops: TransactOp[], events: DomainEvent[] = []): Promise<void> {
+    this.db
+      .transaction(() => {
+        const failed: number[] = [];
+        const writes: Array<() => void> = [];
+        const touched = new Set<string>();
+        ops.forEach((operation, index) => {
+          const key = operation.op === "put" ? operation.item : operation.key;
+          const id = `${key.pk}\u0000${key.sk}`;
+          // DynamoDB refuses two operations on one item in a transaction; refusing here keeps callers portable.
+          if (touched.has(id)) throw new Error(`Transaction touches ${key.pk}/${key.sk} twice`);
+          touched.add(id);
+          const current = this.read(key);
+          if (operation.condition && !evaluateCondition(operation.condition, current)) {
+            failed.push(index);
+            return;
+          }
+          if (operation.op === "put") writes.push(() => this.write(operation.item));
+          else if (operation.op === "update") writes.push(() => this.write(applyUpdate(current, key, operation.update)));
+          else if (operation.op === "delete") writes.push(() => this.statements.delete.run(key.pk, key.sk));
+        });
+        if (failed.length > 0) throw new ConditionFailedError(failed);
+        for (const write of writes) write();
+        for (const event of events) {
+          this.statements.appendEvent.run({
+            id: event.id,
+            type: event.type,
+            key: event.key,
+            at: event.at,
+            correlationId: event.correlationId ?? null,
+            data: JSON.stringify(event.data),
+          });
+        }
+      })
+      .immediate();
+    if (events.length > 0) for (const listener of this.listeners) listener();
+  }
+
+  async listByKey(key: string, afterSeq = 0): Promise<StoredEvent[]> {
+    return this.statements.eventsByKey.all(key, afterSeq).map(toStoredEvent);
+  }
+
+  private readonly cache = new Map<string, ReturnType<SqliteDatabase["prepare"]>>();
+
+  private prepared(sql: string) {
+    let statement = this.cache.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.cache.set(sql, statement);
+    }
+    return statement;
+  }
+
+  private read(key: ItemKey): Item | undefined {
+    const row = this.statements.get.get(key.pk, key.sk);
+    return row ? (JSON.parse(row.data) as Item) : undefined;
+  }
+
+  private write(item: Item): void {
+    this.statements.upsert.run({
+      pk: item.pk,
+      sk: item.sk,
+      gsi1pk: item.gsi1pk ?? null,
+      gsi1sk: item.gsi1sk ?? null,
+      gsi2pk: item.gsi2pk ?? null,
+      gsi2sk: item.gsi2sk ?? null,
+      expiresAt: item.expiresAt ?? null,
+      data: JSON.stringify(item),
+    });
+  }
+}

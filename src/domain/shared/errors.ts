@@ -1,0 +1,82 @@
+/**
+ * Domain errors carry a stable machine-readable `code` and a `kind`; the HTTP layer maps the kind to
+ * a status in exactly one place (src/handlers/http/error-response.ts).
+ */
+export type ErrorKind =
+  | "validation"
+  | "unauthenticated"
+  | "forbidden"
+  | "not_found"
+  | "conflict"
+  | "unprocessable"
+  | "unavailable";
+
+export interface FieldError {
+  /** Dotted path of the offending field, e.g. `items.0.quantity`. */
+  path: string;
+  message: string;
+}
+
+export class DomainError extends Error {
+  override name = "DomainError";
+  constructor(
+    readonly code: string,
+    readonly kind: ErrorKind,
+    message: string,
+    readonly fields?: FieldError[],
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+export class ValidationError extends DomainError {
+  override name = "ValidationError";
+  constructor(message: string, fields: FieldError[], code = "VALIDATION_FAILED") {
+    super(code, "validation", message, fields);
+  }
+}
+
+export class NotFoundError extends DomainError {
+  override name = "NotFoundError";
+  constructor(code: string, message: string) {
+    super(code, "not_found", message);
+  }
+}
+
+export class ConflictError extends DomainError {
+  override name = "ConflictError";
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(code, "conflict", message, undefined, options);
+  }
+}
+
+export class ForbiddenError extends DomainError {
+  override name = "ForbiddenError";
+  constructor(message = "You are not allowed to do this", code = "FORBIDDEN") {
+    super(code, "forbidden", message);
+  }
+}
+
+export class UnauthenticatedError extends DomainError {
+  override name = "UnauthenticatedError";
+  constructor(message = "Sign in first", code = "UNAUTHENTICATED") {
+    super(code, "unauthenticated", message);
+  }
+}
+
+/** The payment was refused; retrying will not help. */
+export class PaymentDeclinedError extends DomainError {
+  override name = "PaymentDeclinedError";
+  constructor(reason: string, code = "PAYMENT_DECLINED") {
+    super(code, "unprocessable", reason);
+  }
+}
+
+/** The payment provider could not be reached or failed; a retry may succeed. */
+export class PaymentUnavailableError extends DomainError {
+  override name = "PaymentUnavailableError";
+  constructor(message = "The payment provider is not responding", options?: { cause?: unknown }) {
+    super("PAYMENT_UNAVAILABLE", "unavailable", message, undefined, options);
+  }
+}

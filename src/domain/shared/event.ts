@@ -1,0 +1,16 @@
+/** A domain event as it is stored in the outbox and delivered to subscribers. */
+export interface DomainEvent<T = Record<string, unknown>> {
+  /** Unique id of this event; consumers use it to de-duplicate. */
+  id: string;
+  /** Event type, e.g. `order_confirmed`. */
+  type: string;
+  /** The aggregate the event belongs to (e.g. an order id); ordering is kept per key. */
+  key: string;
+  /** ISO-8601 time the event happened. */
+  at: string;
+  data: T;
+  correlationId?: string;
+}
+
+/** A stored event with its position in the log (monotonic, gap-free per store). */
+export type StoredEvent<T = Record<string, unknown>> = DomainEvent<T> & { seq: number };
