@@ -37,7 +37,12 @@ export const when = {
   exists: (): Condition => ({ kind: "exists" }),
   notExists: (): Condition => ({ kind: "notExists" }),
   eq: (path: string, value: string | number | boolean | null): Condition => ({ kind: "compare", path, op: "=", value }),
-  ne: (path: string, value: string | number | boolean | null): Condition => ({ kind: "compare", path, op: "<>", value }),
+  ne: (path: string, value: string | number | boolean | null): Condition => ({
+    kind: "compare",
+    path,
+    op: "<>",
+    value,
+  }),
   gte: (path: string, value: number): Condition => ({ kind: "compare", path, op: ">=", value }),
   lt: (path: string, value: number | string): Condition => ({ kind: "compare", path, op: "<", value }),
   and: (...all: Condition[]): Condition => ({ kind: "and", all }),

@@ -84,7 +84,9 @@ export class SqliteItemStore implements ItemStore, EventLog {
       appendEvent: db.prepare(
         "INSERT INTO outbox (id, type, key, at, correlation_id, data) VALUES (@id, @type, @key, @at, @correlationId, @data)",
       ),
-      eventsByKey: db.prepare<[string, number], EventRow>("SELECT * FROM outbox WHERE key = ? AND seq > ? ORDER BY seq"),
+      eventsByKey: db.prepare<[string, number], EventRow>(
+        "SELECT * FROM outbox WHERE key = ? AND seq > ? ORDER BY seq",
+      ),
     };
   }
 
@@ -140,7 +142,7 @@ export class SqliteItemStore implements ItemStore, EventLog {
         params.push(...position);
       }
       const rows = this.prepared(
-          `SELECT data, ${sortColumn} AS s, pk AS p, sk AS k FROM items WHERE ${where.join(" AND ")}
+        `SELECT data, ${sortColumn} AS s, pk AS p, sk AS k FROM items WHERE ${where.join(" AND ")}
            ORDER BY ${sortColumn} ${direction}, pk ${direction}, sk ${direction} LIMIT ${PAGE_SCAN}`,
       ).all(params) as Array<Row & { s: string; p: string; k: string }>;
       for (const row of rows) {
@@ -174,7 +176,8 @@ export class SqliteItemStore implements ItemStore, EventLog {
             return;
           }
           if (operation.op === "put") writes.push(() => this.write(operation.item));
-          else if (operation.op === "update") writes.push(() => this.write(applyUpdate(current, key, operation.update)));
+          else if (operation.op === "update")
+            writes.push(() => this.write(applyUpdate(current, key, operation.update)));
           else if (operation.op === "delete") writes.push(() => this.statements.delete.run(key.pk, key.sk));
         });
         if (failed.length > 0) throw new ConditionFailedError(failed);

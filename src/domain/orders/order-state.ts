@@ -21,7 +21,10 @@ export function canApply(command: OrderCommand, status: OrderStatus): boolean {
 /** The state after `command`, or an INVALID_ORDER_TRANSITION conflict. */
 export function nextStatus(command: OrderCommand, status: OrderStatus): OrderStatus {
   if (!canApply(command, status)) {
-    throw new ConflictError("INVALID_ORDER_TRANSITION", `Cannot ${command} an order that is ${status.replaceAll("_", " ")}`);
+    throw new ConflictError(
+      "INVALID_ORDER_TRANSITION",
+      `Cannot ${command} an order that is ${status.replaceAll("_", " ")}`,
+    );
   }
   return transitions[command].to;
 }
