@@ -42,6 +42,7 @@ CREATE TABLE IF NOT EXISTS deliveries (
   key TEXT NOT NULL,
   attempts INTEGER NOT NULL DEFAULT 0,
   visible_at INTEGER NOT NULL,
+  in_flight INTEGER NOT NULL DEFAULT 0,
   last_error TEXT,
   PRIMARY KEY (subscription, seq)
 ) WITHOUT ROWID;

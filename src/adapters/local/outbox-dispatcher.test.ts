@@ -1,0 +1,126 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import type { StoredEvent } from "../../domain/shared/event.js";
+import { createJsonLogger } from "./json-logger.js";
+import { OutboxDispatcher } from "./outbox-dispatcher.js";
+import { openSqliteDatabase, type SqliteDatabase } from "./sqlite-database.js";
+import { SqliteItemStore } from "./sqlite-item-store.js";
+import type { Subscription } from "./subscription.js";
+
+const clock = { now: () => new Date() };
+const logger = createJsonLogger({ level: "silent" });
+const running: OutboxDispatcher[] = [];
+
+function setup(subscriptions: Subscription[], db: SqliteDatabase = openSqliteDatabase(":memory:")) {
+  const store = new SqliteItemStore(db);
+  const dispatcher = new OutboxDispatcher({ db, subscriptions, clock, logger });
+  store.onEventsCommitted(() => dispatcher.wake());
+  running.push(dispatcher);
+  let n = 0;
+  const emit = (key: string, type = "thing_happened") =>
+    store.transact([], [{ id: `${key}-${n++}`, type, key, at: new Date().toISOString(), data: { n } }]);
+  return { db, store, dispatcher, emit };
+}
+
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((d) => d.stop()));
+});
+
+describe("OutboxDispatcher", () => {
+  it("delivers every event once to each subscription whose types match", async () => {
+    const a: string[] = [];
+    const b: string[] = [];
+    const { dispatcher, emit } = setup([
+      { name: "a", eventTypes: ["thing_happened"], handle: async (e) => void a.push(e.id) },
+      { name: "b", eventTypes: ["other"], handle: async (e) => void b.push(e.id) },
+    ]);
+    dispatcher.start();
+    for (let i = 0; i < 20; i++) await emit(`k${i % 3}`);
+    await emit("k9", "other");
+    await dispatcher.idle();
+    expect(a.sort()).toHaveLength(20);
+    expect(new Set(a).size).toBe(20);
+    expect(b).toEqual(["k9-20"]);
+  });
+
+  it("keeps events of one key in order, even when the first one needs retries", async () => {
+    const seen: string[] = [];
+    let failuresLeft = 2;
+    const { dispatcher, emit } = setup([
+      {
+        name: "ordered",
+        eventTypes: ["thing_happened"],
+        baseBackoffMs: 5,
+        handle: async (e: StoredEvent) => {
+          if (e.id === "order-1-0" && failuresLeft-- > 0) throw new Error("flaky");
+          seen.push(e.id);
+        },
+      },
+    ]);
+    await emit("order-1");
+    await emit("order-1");
+    await emit("order-1");
+    dispatcher.start();
+    await dispatcher.idle();
+    expect(seen).toEqual(["order-1-0", "order-1-1", "order-1-2"]);
+  });
+
+  it("dead-letters a poison message with its error after max attempts, and redrives it", async () => {
+    let broken = true;
+    let attempts = 0;
+    const handled: string[] = [];
+    const { dispatcher, emit } = setup([
+      {
+        name: "mailer",
+        eventTypes: ["thing_happened"],
+        maxAttempts: 3,
+        baseBackoffMs: 5,
+        handle: async (e) => {
+          attempts++;
+          if (broken) throw new Error("SMTP refused the message");
+          handled.push(e.id);
+        },
+      },
+    ]);
+    dispatcher.start();
+    await emit("poison");
+    await dispatcher.idle();
+    expect(attempts).toBe(3);
+    const dead = await dispatcher.listDeadLetters();
+    expect(dead).toHaveLength(1);
+    expect(dead[0]).toMatchObject({ subscription: "mailer", attempts: 3, event: { id: "poison-0" } });
+    expect(dead[0]?.error).toContain("SMTP refused the message");
+    expect((await dispatcher.depths())[0]).toMatchObject({ subscription: "mailer", deadLetters: 1, ready: 0 });
+
+    broken = false;
+    expect(await dispatcher.redrive({ subscription: "mailer" })).toBe(1);
+    await dispatcher.idle();
+    expect(handled).toEqual(["poison-0"]);
+    expect(await dispatcher.listDeadLetters()).toEqual([]);
+  });
+
+  it("redelivers what was in flight when the process died", async () => {
+    const path = join(mkdtempSync(join(tmpdir(), "orderflow-")), "d.db");
+    const first = setup(
+      [{ name: "slow", eventTypes: ["thing_happened"], handle: () => new Promise<void>(() => {}) }],
+      openSqliteDatabase(path),
+    );
+    first.dispatcher.start();
+    await first.emit("crash");
+    await new Promise((r) => setTimeout(r, 50));
+    expect((await first.dispatcher.depths())[0]?.inFlight).toBe(1);
+    // Simulate kill -9: the handler never finishes and the process state is gone; only the file remains.
+    running.splice(running.indexOf(first.dispatcher), 1);
+
+    const delivered: string[] = [];
+    const second = setup(
+      [{ name: "slow", eventTypes: ["thing_happened"], handle: async (e) => void delivered.push(e.id) }],
+      openSqliteDatabase(path),
+    );
+    second.dispatcher.start();
+    await second.dispatcher.idle();
+    expect(delivered).toEqual(["crash-0"]);
+  });
+});

@@ -1,0 +1,310 @@
+import type { Clock } from "../../ports/clock.js";
+import type { Logger } from "../../ports/logger.js";
+import type { DeadLetter, QueueAdmin, QueueDepth } from "../../ports/queue-admin.js";
+import type { SqliteDatabase } from "./sqlite-database.js";
+import { toStoredEvent } from "./sqlite-item-store.js";
+import { backoffMs, deliveryDefaults, type Subscription } from "./subscription.js";
+
+interface DeliveryRow {
+  subscription: string;
+  seq: number;
+  key: string;
+  attempts: number;
+}
+
+export interface DispatcherOptions {
+  db: SqliteDatabase;
+  subscriptions: Subscription[];
+  clock: Clock;
+  logger: Logger;
+  /** How many deliveries run at once across all subscriptions. */
+  concurrency?: number;
+  /** Longest sleep between polls when nothing wakes the dispatcher. */
+  idlePollMs?: number;
+  random?: () => number;
+}
+
+const FAN_OUT_BATCH = 1000;
+
+/**
+ * Delivers outbox events to subscriptions with SQS-like semantics: at-least-once, ordered per key
+ * within a subscription, visibility timeout, exponential backoff, max attempts, dead letters, redrive.
+ * State lives in the database, so a restart (or kill -9) resumes where it stopped.
+ */
+export class OutboxDispatcher implements QueueAdmin {
+  private readonly subscriptions: Map<string, Subscription>;
+  private readonly inFlight = new Map<string, Promise<void>>();
+  private readonly concurrency: number;
+  private readonly random: () => number;
+  private running = false;
+  private timer: NodeJS.Timeout | undefined;
+  private pumping = false;
+  private pumpAgain = false;
+  private idleWaiters: Array<() => void> = [];
+  private readonly sql;
+
+  constructor(private readonly options: DispatcherOptions) {
+    this.subscriptions = new Map(options.subscriptions.map((s) => [s.name, s]));
+    this.concurrency = options.concurrency ?? 32;
+    this.random = options.random ?? Math.random;
+    const db = options.db;
+    this.sql = {
+      cursor: db.prepare<[], { seq: number }>("SELECT seq FROM dispatcher_cursor WHERE id = 1"),
+      newEvents: db.prepare<[number, number], { seq: number; type: string; key: string }>(
+        "SELECT seq, type, key FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?",
+      ),
+      setCursor: db.prepare("UPDATE dispatcher_cursor SET seq = ? WHERE id = 1"),
+      insertDelivery: db.prepare(
+        "INSERT OR IGNORE INTO deliveries (subscription, seq, key, visible_at) VALUES (?, ?, ?, ?)",
+      ),
+      // The head of each (subscription, key) line only: later events for a key wait for earlier ones.
+      ready: db.prepare<[number, number], DeliveryRow>(
+        `SELECT d.subscription, d.seq, d.key, d.attempts FROM deliveries d
+         WHERE d.visible_at <= ? AND d.in_flight = 0 AND NOT EXISTS (
+           SELECT 1 FROM deliveries e WHERE e.subscription = d.subscription AND e.key = d.key AND e.seq < d.seq)
+         ORDER BY d.visible_at, d.seq LIMIT ?`,
+      ),
+      claim: db.prepare(
+        "UPDATE deliveries SET in_flight = 1, attempts = attempts + 1, visible_at = ? WHERE subscription = ? AND seq = ?",
+      ),
+      event: db.prepare("SELECT * FROM outbox WHERE seq = ?"),
+      done: db.prepare("DELETE FROM deliveries WHERE subscription = ? AND seq = ?"),
+      retry: db.prepare(
+        "UPDATE deliveries SET in_flight = 0, visible_at = ?, last_error = ? WHERE subscription = ? AND seq = ?",
+      ),
+      deadLetter: db.prepare(
+        "INSERT OR REPLACE INTO dead_letters (subscription, seq, key, attempts, error, failed_at) VALUES (?, ?, ?, ?, ?, ?)",
+      ),
+      nextVisible: db.prepare<[], { at: number | null }>(
+        "SELECT MIN(visible_at) AS at FROM deliveries WHERE in_flight = 0",
+      ),
+      releaseClaims: db.prepare("UPDATE deliveries SET in_flight = 0, visible_at = ? WHERE in_flight = 1"),
+      expiredClaims: db.prepare("UPDATE deliveries SET in_flight = 0 WHERE in_flight = 1 AND visible_at <= ?"),
+      pending: db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM deliveries"),
+    };
+  }
+
+  /** Starts delivering. Claims left by a process that died are released first (crash recovery). */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    const released = this.sql.releaseClaims.run(this.now()).changes;
+    if (released > 0) this.options.logger.warn("released deliveries claimed before a restart", { released });
+    this.wake();
+  }
+
+  /** Stops claiming new deliveries and waits for the running ones to finish. */
+  async stop(): Promise<void> {
+    this.running = false;
+    clearTimeout(this.timer);
+    await Promise.allSettled([...this.inFlight.values()]);
+  }
+
+  /** Asks the dispatcher to look for work now (called after every commit that appended events). */
+  wake(): void {
+    if (!this.running) return;
+    if (this.pumping) {
+      this.pumpAgain = true;
+      return;
+    }
+    this.pumping = true;
+    queueMicrotask(() => this.pump());
+  }
+
+  /** Resolves when every event has been delivered or dead-lettered and nothing is in flight. */
+  idle(): Promise<void> {
+    if (this.isIdle()) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private now(): number {
+    return this.options.clock.now().getTime();
+  }
+
+  private isIdle(): boolean {
+    const cursor = this.sql.cursor.get()?.seq ?? 0;
+    const behind = this.sql.newEvents.all(cursor, 1).length > 0;
+    return !behind && this.inFlight.size === 0 && (this.sql.pending.get()?.n ?? 0) === 0;
+  }
+
+  private pump(): void {
+    try {
+      do {
+        this.pumpAgain = false;
+        this.fanOut();
+        this.claimAndRun();
+      } while (this.pumpAgain && this.running);
+    } catch (error) {
+      this.options.logger.error("dispatcher pump failed", { error });
+    } finally {
+      this.pumping = false;
+      this.schedule();
+      if (this.idleWaiters.length > 0 && this.isIdle()) {
+        for (const resolve of this.idleWaiters.splice(0)) resolve();
+      }
+    }
+  }
+
+  /** Copies new outbox events into per-subscription deliveries and advances the cursor, atomically. */
+  private fanOut(): void {
+    this.options.db
+      .transaction(() => {
+        let cursor = this.sql.cursor.get()?.seq ?? 0;
+        for (;;) {
+          const events = this.sql.newEvents.all(cursor, FAN_OUT_BATCH);
+          if (events.length === 0) break;
+          const now = this.now();
+          for (const event of events) {
+            for (const subscription of this.subscriptions.values()) {
+              if (subscription.eventTypes.includes(event.type)) {
+                this.sql.insertDelivery.run(subscription.name, event.seq, event.key, now);
+              }
+            }
+            cursor = event.seq;
+          }
+          this.sql.setCursor.run(cursor);
+        }
+      })
+      .immediate();
+  }
+
+  private claimAndRun(): void {
+    const free = this.concurrency - this.inFlight.size;
+    if (free <= 0 || !this.running) return;
+    const now = this.now();
+    this.sql.expiredClaims.run(now);
+    const rows = this.sql.ready.all(now, free * 2);
+    const busyKeys = new Set([...this.inFlight.keys()].map((id) => id.slice(0, id.lastIndexOf("#"))));
+    let started = 0;
+    for (const row of rows) {
+      if (started >= free) break;
+      const subscription = this.subscriptions.get(row.subscription);
+      if (!subscription) continue;
+      const lineKey = `${row.subscription}\u0000${row.key}`;
+      if (busyKeys.has(lineKey)) continue;
+      busyKeys.add(lineKey);
+      const timeout = subscription.visibilityTimeoutMs ?? deliveryDefaults.visibilityTimeoutMs;
+      this.sql.claim.run(now + timeout, row.subscription, row.seq);
+      const id = `${lineKey}#${row.seq}`;
+      const run = this.deliver(subscription, { ...row, attempts: row.attempts + 1 }).finally(() => {
+        this.inFlight.delete(id);
+        this.wake();
+      });
+      this.inFlight.set(id, run);
+      started++;
+    }
+  }
+
+  private async deliver(subscription: Subscription, row: DeliveryRow): Promise<void> {
+    const eventRow = this.sql.event.get(row.seq) as Parameters<typeof toStoredEvent>[0] | undefined;
+    if (!eventRow) {
+      this.sql.done.run(row.subscription, row.seq);
+      return;
+    }
+    const event = toStoredEvent(eventRow);
+    try {
+      await subscription.handle(event);
+      this.sql.done.run(row.subscription, row.seq);
+    } catch (error) {
+      const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      const maxAttempts = subscription.maxAttempts ?? deliveryDefaults.maxAttempts;
+      const fields = { subscription: subscription.name, eventId: event.id, key: event.key, attempt: row.attempts };
+      if (row.attempts >= maxAttempts) {
+        this.options.db
+          .transaction(() => {
+            this.sql.deadLetter.run(
+              row.subscription,
+              row.seq,
+              row.key,
+              row.attempts,
+              message,
+              new Date(this.now()).toISOString(),
+            );
+            this.sql.done.run(row.subscription, row.seq);
+          })
+          .immediate();
+        this.options.logger.error("delivery dead-lettered", { ...fields, error });
+      } else {
+        const delay = backoffMs(subscription, row.attempts, this.random);
+        this.sql.retry.run(this.now() + delay, message, row.subscription, row.seq);
+        this.options.logger.warn("delivery failed, will retry", { ...fields, retryInMs: delay, error });
+      }
+    }
+  }
+
+  private schedule(): void {
+    clearTimeout(this.timer);
+    if (!this.running) return;
+    const idlePoll = this.options.idlePollMs ?? 1000;
+    const next = this.sql.nextVisible.get()?.at;
+    const wait = next == null ? idlePoll : Math.max(5, Math.min(idlePoll, next - this.now()));
+    this.timer = setTimeout(() => this.wake(), wait);
+    this.timer.unref();
+  }
+
+  async depths(): Promise<QueueDepth[]> {
+    const now = this.now();
+    const rows = this.options.db
+      .prepare<[number, number], { subscription: string; ready: number; inFlight: number; delayed: number }>(
+        `SELECT subscription,
+           SUM(in_flight = 0 AND visible_at <= ?) AS ready,
+           SUM(in_flight = 1) AS inFlight,
+           SUM(in_flight = 0 AND visible_at > ?) AS delayed
+         FROM deliveries GROUP BY subscription`,
+      )
+      .all(now, now);
+    const dead = this.options.db
+      .prepare<[], { subscription: string; n: number }>(
+        "SELECT subscription, COUNT(*) AS n FROM dead_letters GROUP BY subscription",
+      )
+      .all();
+    return [...this.subscriptions.keys()].map((name) => {
+      const row = rows.find((r) => r.subscription === name);
+      return {
+        subscription: name,
+        ready: row?.ready ?? 0,
+        inFlight: row?.inFlight ?? 0,
+        delayed: row?.delayed ?? 0,
+        deadLetters: dead.find((d) => d.subscription === name)?.n ?? 0,
+      };
+    });
+  }
+
+  async listDeadLetters(filter: { subscription?: string; limit?: number } = {}): Promise<DeadLetter[]> {
+    const rows = this.options.db
+      .prepare(
+        `SELECT d.subscription, d.attempts, d.error, d.failed_at, o.* FROM dead_letters d JOIN outbox o ON o.seq = d.seq
+         WHERE (@subscription IS NULL OR d.subscription = @subscription) ORDER BY d.failed_at DESC LIMIT @limit`,
+      )
+      .all({ subscription: filter.subscription ?? null, limit: filter.limit ?? 100 }) as Array<
+      Parameters<typeof toStoredEvent>[0] & { subscription: string; attempts: number; error: string; failed_at: string }
+    >;
+    return rows.map((row) => ({
+      subscription: row.subscription,
+      attempts: row.attempts,
+      error: row.error,
+      failedAt: row.failed_at,
+      event: toStoredEvent(row),
+    }));
+  }
+
+  async redrive(target: { subscription?: string; seq?: number } = {}): Promise<number> {
+    const params = { subscription: target.subscription ?? null, seq: target.seq ?? null, now: this.now() };
+    const where = "(@subscription IS NULL OR subscription = @subscription) AND (@seq IS NULL OR seq = @seq)";
+    const moved = this.options.db
+      .transaction(() => {
+        const count = this.options.db
+          .prepare(
+            `INSERT OR IGNORE INTO deliveries (subscription, seq, key, attempts, visible_at)
+             SELECT subscription, seq, key, 0, @now FROM dead_letters WHERE ${where}`,
+          )
+          .run(params).changes;
+        this.options.db.prepare(`DELETE FROM dead_letters WHERE ${where}`).run(params);
+        return count;
+      })
+      .immediate();
+    if (moved > 0) this.options.logger.info("dead letters redriven", { ...target, moved });
+    this.wake();
+    return moved;
+  }
+}
