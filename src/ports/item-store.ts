@@ -28,6 +28,8 @@ export type Comparison = "=" | "<>" | "<" | "<=" | ">" | ">=";
 export type Condition =
   | { kind: "exists" }
   | { kind: "notExists" }
+  | { kind: "attributeExists"; path: string }
+  | { kind: "attributeNotExists"; path: string }
   | { kind: "compare"; path: string; op: Comparison; value: string | number | boolean | null }
   | { kind: "and"; all: Condition[] }
   | { kind: "or"; any: Condition[] };
@@ -36,6 +38,8 @@ export type Condition =
 export const when = {
   exists: (): Condition => ({ kind: "exists" }),
   notExists: (): Condition => ({ kind: "notExists" }),
+  has: (path: string): Condition => ({ kind: "attributeExists", path }),
+  lacks: (path: string): Condition => ({ kind: "attributeNotExists", path }),
   eq: (path: string, value: string | number | boolean | null): Condition => ({ kind: "compare", path, op: "=", value }),
   ne: (path: string, value: string | number | boolean | null): Condition => ({
     kind: "compare",

@@ -132,6 +132,19 @@ export function itemStoreContract(name: string, make: () => Promise<ItemStore & 
       expect(newest.items[0]?.pk).toBe("ORD#5");
     });
 
+    it("checks whether an attribute is present or missing", async () => {
+      const store = await make();
+      await store.put({ pk: "H#1", sk: "H", chargeId: "ch_1" });
+      await store.update({ pk: "H#1", sk: "H" }, { set: { refundId: "re_1" } }, when.lacks("refundId"));
+      await expect(
+        store.update({ pk: "H#1", sk: "H" }, { set: { refundId: "re_2" } }, when.lacks("refundId")),
+      ).rejects.toThrow(ConditionFailedError);
+      await expect(store.update({ pk: "H#1", sk: "H" }, { set: { x: 1 } }, when.has("nothing"))).rejects.toThrow(
+        ConditionFailedError,
+      );
+      expect((await store.get({ pk: "H#1", sk: "H" }))?.refundId).toBe("re_1");
+    });
+
     it("deletes only when the condition holds", async () => {
       const store = await make();
       await store.put({ pk: "D#1", sk: "D", owner: "a" });

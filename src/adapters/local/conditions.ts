@@ -38,6 +38,10 @@ export function evaluateCondition(condition: Condition, item: Item | undefined):
       return item !== undefined;
     case "notExists":
       return item === undefined;
+    case "attributeExists":
+      return item !== undefined && valueAt(item, condition.path) !== undefined;
+    case "attributeNotExists":
+      return item === undefined || valueAt(item, condition.path) === undefined;
     case "compare":
       return compare(item === undefined ? undefined : valueAt(item, condition.path), condition.op, condition.value);
     case "and":

@@ -46,6 +46,10 @@ export interface Order {
   /** Last four digits of the card, never the full number. */
   paymentLast4: string;
   chargeId?: string;
+  refundId?: string;
+  /** Object-store key of the PDF receipt, once issued. */
+  receiptKey?: string;
+  makerNotifiedAt?: string;
   trackingToken: string;
   failureReason?: string;
   createdAt: string;

@@ -1,0 +1,27 @@
+import type { CreateProductBody, Product } from "../../domain/catalog/product.js";
+import type { Clock, IdGenerator } from "../../ports/clock.js";
+import { type ItemStore, when } from "../../ports/item-store.js";
+import { productToItem } from "./product-items.js";
+
+const COUNTER = { pk: "COUNTER#product-number", sk: "COUNTER" };
+
+export function makeCreateProduct({ store, ids, clock }: { store: ItemStore; ids: IdGenerator; clock: Clock }) {
+  return async (input: CreateProductBody, options: { id?: string } = {}): Promise<Product> => {
+    // A crash between these two writes skips a catalog number; numbers are never reused.
+    const counter = await store.update(COUNTER, { add: { value: 1 } });
+    const now = clock.now().toISOString();
+    const product: Product = {
+      id: options.id ?? `prd_${ids.next()}`,
+      number: counter.value as number,
+      name: input.name,
+      description: input.description,
+      price: input.price,
+      stock: input.stock,
+      ...(input.imageUrl ? { imageUrl: input.imageUrl } : {}),
+      createdAt: now,
+      updatedAt: now,
+    };
+    await store.put(productToItem(product), when.notExists());
+    return product;
+  };
+}

@@ -1,0 +1,41 @@
+import type { Product } from "../../domain/catalog/product.js";
+import type { Item, ItemKey, ItemStore } from "../../ports/item-store.js";
+
+/** Where products live in the item store: one place for the key format. */
+export const productKey = (id: string): ItemKey => ({ pk: `PRODUCT#${id}`, sk: "PRODUCT" });
+export const PRODUCTS_PARTITION = "PRODUCTS";
+export const productNumberKey = (number: number) => String(number).padStart(8, "0");
+
+export function productToItem(product: Product): Item {
+  return {
+    ...productKey(product.id),
+    gsi1pk: PRODUCTS_PARTITION,
+    gsi1sk: productNumberKey(product.number),
+    ...product,
+  };
+}
+
+export function productFromItem(item: Item): Product {
+  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _s1, ...product } = item;
+  return product as unknown as Product;
+}
+
+export async function loadProduct(store: ItemStore, id: string): Promise<Product | undefined> {
+  const item = await store.get(productKey(id));
+  return item ? productFromItem(item) : undefined;
+}
+
+/** Finds a product by its id, or by its catalog number (what older clients send). */
+export async function findProduct(store: ItemStore, idOrNumber: string): Promise<Product | undefined> {
+  if (/^\d{1,8}$/.test(idOrNumber)) {
+    const page = await store.query({
+      partition: PRODUCTS_PARTITION,
+      index: "gsi1",
+      beginsWith: productNumberKey(Number(idOrNumber)),
+      limit: 1,
+    });
+    const item = page.items[0];
+    if (item) return productFromItem(item);
+  }
+  return loadProduct(store, idOrNumber);
+}

@@ -1,0 +1,46 @@
+import { OrderRejectedError } from "../../../domain/orders/order-errors.js";
+import { OrderEvent } from "../../../domain/orders/order-events.js";
+import { ConditionFailedError, when } from "../../../ports/item-store.js";
+import { orderEvent } from "../new-event.js";
+import { loadOrder, orderKey, paymentSourceKey } from "../order-items.js";
+import type { PipelineDeps, StepInput } from "./pipeline-deps.js";
+
+/**
+ * Charges the order total once: the gateway call is keyed by the order id, so a step retried after a
+ * timeout or a crash gets the first charge back instead of charging again.
+ */
+export function makeChargePayment(deps: Pick<PipelineDeps, "store" | "ids" | "clock" | "payments">) {
+  const { store, payments, clock } = deps;
+  return async ({ orderId }: StepInput) => {
+    const order = await loadOrder(store, orderId);
+    if (order.chargeId) return { orderId, chargeId: order.chargeId };
+    const source = await store.get(paymentSourceKey(orderId));
+    if (!source) throw new OrderRejectedError("ORDER_NOT_PENDING", "The order has no payment details any more");
+    const charge = await payments.charge({
+      idempotencyKey: `order-${orderId}`,
+      amount: order.total,
+      source: String(source.source),
+      description: `Order ${orderId}`,
+    });
+    try {
+      await store.transact(
+        [
+          {
+            op: "update",
+            key: orderKey(orderId),
+            update: { set: { chargeId: charge.chargeId, updatedAt: clock.now().toISOString() } },
+            condition: when.eq("status", "pending"),
+          },
+          { op: "delete", key: paymentSourceKey(orderId) },
+        ],
+        [orderEvent(deps, orderId, OrderEvent.paymentCharged, { chargeId: charge.chargeId, amount: charge.amount })],
+      );
+    } catch (error) {
+      if (error instanceof ConditionFailedError) {
+        throw new OrderRejectedError("ORDER_NOT_PENDING", "The order stopped waiting for payment");
+      }
+      throw error;
+    }
+    return { orderId, chargeId: charge.chargeId };
+  };
+}

@@ -1,0 +1,33 @@
+import { OrderEvent } from "../../../domain/orders/order-events.js";
+import { nextStatus } from "../../../domain/orders/order-state.js";
+import { ConditionFailedError, when } from "../../../ports/item-store.js";
+import { orderEvent } from "../new-event.js";
+import { loadOrder, orderKey } from "../order-items.js";
+import type { PipelineDeps, StepInput } from "./pipeline-deps.js";
+
+/** Moves a paid order to `confirmed` (conditional on it still being pending and charged). Idempotent. */
+export function makeConfirmOrder(deps: Pick<PipelineDeps, "store" | "ids" | "clock">) {
+  const { store, clock } = deps;
+  return async ({ orderId }: StepInput) => {
+    const order = await loadOrder(store, orderId);
+    if (order.status === "confirmed") return { orderId };
+    const status = nextStatus("confirm", order.status);
+    try {
+      await store.transact(
+        [
+          {
+            op: "update",
+            key: orderKey(orderId),
+            update: { set: { status, updatedAt: clock.now().toISOString() } },
+            condition: when.and(when.eq("status", "pending"), when.eq("chargeId", order.chargeId ?? null)),
+          },
+        ],
+        [orderEvent(deps, orderId, OrderEvent.confirmed, { total: order.total })],
+      );
+    } catch (error) {
+      if (error instanceof ConditionFailedError) return { orderId }; // confirmed by a concurrent run
+      throw error;
+    }
+    return { orderId };
+  };
+}

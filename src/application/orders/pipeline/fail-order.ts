@@ -1,0 +1,41 @@
+import { customerReason } from "../../../domain/orders/order-errors.js";
+import { OrderEvent } from "../../../domain/orders/order-events.js";
+import { nextStatus } from "../../../domain/orders/order-state.js";
+import { ConditionFailedError, when } from "../../../ports/item-store.js";
+import { orderEvent } from "../new-event.js";
+import { loadOrder, orderKey, paymentSourceKey } from "../order-items.js";
+import type { PipelineDeps, StepInput } from "./pipeline-deps.js";
+
+/** Ends a pending order `failed` with a reason the customer can read (after compensation ran). */
+export function makeFailOrder(deps: Pick<PipelineDeps, "store" | "ids" | "clock" | "logger">) {
+  const { store, clock, logger } = deps;
+  return async (input: StepInput) => {
+    const order = await loadOrder(store, input.orderId);
+    if (order.status !== "pending") return { orderId: order.id };
+    const reason = customerReason(input.error?.Error, input.error?.Cause);
+    logger.warn("order failed", { orderId: order.id, error: input.error?.Error, cause: input.error?.Cause });
+    try {
+      await store.transact(
+        [
+          {
+            op: "update",
+            key: orderKey(order.id),
+            update: {
+              set: {
+                status: nextStatus("fail", order.status),
+                failureReason: reason,
+                updatedAt: clock.now().toISOString(),
+              },
+            },
+            condition: when.eq("status", "pending"),
+          },
+          { op: "delete", key: paymentSourceKey(order.id) },
+        ],
+        [orderEvent(deps, order.id, OrderEvent.failed, { reason, error: input.error?.Error ?? "Unknown" })],
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionFailedError)) throw error; // failed by a concurrent run
+    }
+    return { orderId: order.id };
+  };
+}

@@ -1,0 +1,58 @@
+import { OrderEvent } from "../../../domain/orders/order-events.js";
+import { ConditionFailedError, when } from "../../../ports/item-store.js";
+import { orderEvent } from "../new-event.js";
+import { confirmationEmail } from "../order-emails.js";
+import { loadOrder, orderKey } from "../order-items.js";
+import { type PipelineDeps, receiptObjectKey, type StepInput, trackingUrl } from "./pipeline-deps.js";
+
+/**
+ * Renders the PDF receipt, stores it, e-mails it to the customer and records `receipt_issued`.
+ * Each part is idempotent (same object key, same mail id, conditional event), so a re-run adds nothing.
+ */
+export function makeIssueReceipt(
+  deps: Pick<PipelineDeps, "store" | "ids" | "clock" | "objects" | "mailer" | "receipts" | "shop">,
+) {
+  const { store, objects, mailer, receipts, shop, clock } = deps;
+  return async ({ orderId }: StepInput) => {
+    const order = await loadOrder(store, orderId);
+    if (order.receiptKey) return { orderId };
+    const url = trackingUrl(shop, order.id, order.trackingToken);
+    const pdf = await receipts.render({
+      shopName: shop.shopName,
+      orderId: order.id,
+      placedAt: order.createdAt,
+      customerName: order.customer.name,
+      customerEmail: order.customer.email,
+      deliveryAddress: order.deliveryAddress,
+      lines: order.lines,
+      total: order.total,
+      paymentLast4: order.paymentLast4,
+      trackingUrl: url,
+    });
+    const key = receiptObjectKey(order.id);
+    await objects.put(key, pdf, "application/pdf");
+    const sent = await mailer.send(
+      confirmationEmail(order, shop.shopName, url, {
+        filename: `receipt-${order.id}.pdf`,
+        contentType: "application/pdf",
+        content: pdf,
+      }),
+    );
+    try {
+      await store.transact(
+        [
+          {
+            op: "update",
+            key: orderKey(order.id),
+            update: { set: { receiptKey: key } },
+            condition: when.lacks("receiptKey"),
+          },
+        ],
+        [orderEvent(deps, order.id, OrderEvent.receiptIssued, { receiptKey: key, messageId: sent.messageId })],
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionFailedError)) throw error;
+    }
+    return { orderId };
+  };
+}

@@ -1,0 +1,53 @@
+import type { Clock, IdGenerator } from "../ports/clock.js";
+import type { EventLog } from "../ports/event-log.js";
+import type { ItemStore } from "../ports/item-store.js";
+import type { ObjectStore } from "../ports/object-store.js";
+import type { PasswordHasher } from "../ports/password-hasher.js";
+import type { TokenIssuer } from "../ports/token-issuer.js";
+import { makeCreateProduct } from "./catalog/create-product.js";
+import { makeGetProduct } from "./catalog/get-product.js";
+import { makeListProducts } from "./catalog/list-products.js";
+import { makeSeedCatalog } from "./catalog/seed-catalog.js";
+import { makeSetStock } from "./catalog/set-stock.js";
+import { makeUpdateProduct } from "./catalog/update-product.js";
+import { makeIdempotency } from "./idempotency/idempotency.js";
+import { makeGetOrder } from "./orders/get-order.js";
+import { makeGetReceipt } from "./orders/get-receipt.js";
+import { makeListOrders } from "./orders/list-orders.js";
+import { makePlaceOrder } from "./orders/place-order.js";
+import { makeEnsureUser } from "./users/ensure-user.js";
+import { makeSignIn } from "./users/sign-in.js";
+import { makeSignUp } from "./users/sign-up.js";
+
+export interface UseCasePorts {
+  store: ItemStore;
+  events: EventLog;
+  ids: IdGenerator;
+  clock: Clock;
+  objects: ObjectStore;
+  hasher: PasswordHasher;
+  tokens: TokenIssuer;
+}
+
+/** Every request-side use case, built from ports; the local and AWS runtimes share this. */
+export function makeUseCases(ports: UseCasePorts) {
+  const createProduct = makeCreateProduct(ports);
+  return {
+    listProducts: makeListProducts(ports),
+    getProduct: makeGetProduct(ports),
+    createProduct,
+    updateProduct: makeUpdateProduct(ports),
+    setStock: makeSetStock(ports),
+    seedCatalog: makeSeedCatalog({ store: ports.store, createProduct }),
+    placeOrder: makePlaceOrder(ports),
+    getOrder: makeGetOrder(ports),
+    listOrders: makeListOrders(ports),
+    getReceipt: makeGetReceipt(ports),
+    signUp: makeSignUp(ports),
+    signIn: makeSignIn(ports),
+    ensureUser: makeEnsureUser(ports),
+    idempotency: makeIdempotency(ports),
+  };
+}
+
+export type UseCases = ReturnType<typeof makeUseCases>;

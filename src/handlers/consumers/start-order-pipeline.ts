@@ -1,0 +1,23 @@
+import { ORDER_PIPELINE } from "../../application/orders/pipeline/order-pipeline-tasks.js";
+import { OrderEvent } from "../../domain/orders/order-events.js";
+import type { StoredEvent } from "../../domain/shared/event.js";
+import type { WorkflowRunner } from "../../ports/workflow-runner.js";
+
+/**
+ * Consumer of `order_received`: runs the order pipeline for the order. An execution that fails
+ * (an unexpected error after all its retries) fails the delivery, which is retried and finally
+ * dead-lettered; re-running is safe because every step is idempotent.
+ */
+export function makeStartOrderPipeline({ workflows }: { workflows: WorkflowRunner }) {
+  return {
+    eventTypes: [OrderEvent.received],
+    async handle(event: StoredEvent): Promise<void> {
+      const result = await workflows.run(ORDER_PIPELINE, { orderId: event.key }, event.key);
+      if (result.status === "failed") {
+        const error = new Error(`Order pipeline failed: ${result.error?.name}: ${result.error?.cause}`);
+        error.name = "WorkflowFailedError";
+        throw error;
+      }
+    },
+  };
+}

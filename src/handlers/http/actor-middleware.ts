@@ -1,0 +1,21 @@
+import type { MiddlewareHandler } from "hono";
+import type { Actor } from "../../domain/shared/actor.js";
+import type { HttpEnv } from "./http-env.js";
+
+/** Turns a bearer token into claims; the local runtime verifies its own JWTs, AWS trusts Cognito's. */
+export type ActorResolver = (bearerToken: string) => Promise<Actor>;
+
+/** Sets `actor`: the signed-in user, or a guest (who may carry a tracking token in `?token=`). */
+export function actorMiddleware(resolve: ActorResolver): MiddlewareHandler<HttpEnv> {
+  return async (c, next) => {
+    const header = c.req.header("authorization");
+    const trackingToken = c.req.query("token");
+    let actor: Actor = { roles: [] };
+    if (header) {
+      const match = /^Bearer\s+(\S+)$/i.exec(header);
+      actor = await resolve(match?.[1] ?? "");
+    }
+    c.set("actor", trackingToken ? { ...actor, trackingToken } : actor);
+    await next();
+  };
+}

@@ -1,0 +1,66 @@
+import { randomUUID } from "node:crypto";
+import { OpenAPIHono } from "@hono/zod-openapi";
+import type { Idempotency } from "../../application/idempotency/idempotency.js";
+import type { Logger } from "../../ports/logger.js";
+import type { QueueAdmin } from "../../ports/queue-admin.js";
+import { type ActorResolver, actorMiddleware } from "./actor-middleware.js";
+import { makeErrorHandler, validationFailed, errorBody } from "./error-response.js";
+import type { HttpEnv } from "./http-env.js";
+import { idempotencyMiddleware } from "./idempotency-middleware.js";
+import { type AuthUseCases, registerAuthRoutes } from "./routes/auth-routes.js";
+import { type CatalogUseCases, registerCatalogRoutes } from "./routes/catalog-routes.js";
+import { registerAdminRoutes } from "./routes/admin-routes.js";
+import { type OrderUseCases, registerOrderRoutes } from "./routes/order-routes.js";
+
+export interface HttpAppDeps {
+  useCases: CatalogUseCases & OrderUseCases & AuthUseCases;
+  idempotency: Idempotency;
+  queues: QueueAdmin;
+  resolveActor: ActorResolver;
+  logger: Logger;
+  /** Base URL of the web app, for links in answers. */
+  publicUrl: string;
+}
+
+export const OPENAPI_INFO = {
+  title: "orderflow API",
+  version: "0.1.0",
+  description:
+    "Event-driven order processing: catalog, orders with a durable pipeline, receipts, and operations. Errors always have the shape `{ error: { code, message, fields? } }`.",
+};
+
+/** The one HTTP app: served by @hono/node-server locally and by `handle(app)` on Lambda. */
+export function createHttpApp(deps: HttpAppDeps) {
+  const app = new OpenAPIHono<HttpEnv>({
+    defaultHook: (result, c) => {
+      if (!result.success) return validationFailed(c, result.error);
+    },
+  });
+  app.onError(makeErrorHandler(deps.logger));
+  app.notFound((c) => c.json(errorBody("ROUTE_NOT_FOUND", `No route for ${c.req.method} ${c.req.path}`), 404));
+
+  app.use("*", async (c, next) => {
+    const correlationId = c.req.header("x-correlation-id")?.slice(0, 100) || randomUUID();
+    c.set("correlationId", correlationId);
+    c.header("X-Correlation-Id", correlationId);
+    await next();
+  });
+  app.use("*", actorMiddleware(deps.resolveActor));
+  app.on(["POST", "PUT", "PATCH", "DELETE"], "*", idempotencyMiddleware(deps.idempotency));
+
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
+    type: "http",
+    scheme: "bearer",
+    bearerFormat: "JWT",
+  });
+  registerAuthRoutes(app, deps.useCases);
+  registerCatalogRoutes(app, deps.useCases);
+  registerOrderRoutes(app, deps.useCases, deps.publicUrl);
+  registerAdminRoutes(app, deps.queues);
+
+  app.get("/health", (c) => c.json({ status: "ok" }));
+  app.doc31("/openapi.json", { openapi: "3.1.0", info: OPENAPI_INFO });
+  return app;
+}
+
+export type HttpApp = ReturnType<typeof createHttpApp>;

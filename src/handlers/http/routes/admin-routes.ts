@@ -1,0 +1,80 @@
+import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import { z } from "zod";
+import type { QueueAdmin } from "../../../ports/queue-admin.js";
+import type { HttpEnv } from "../http-env.js";
+import { publicEvent } from "../present.js";
+import { requireRole } from "../require-role.js";
+import { errorResponses, jsonContent, TimelineEventSchema } from "../schemas.js";
+
+const QueueDepth = z
+  .object({
+    subscription: z.string(),
+    ready: z.number().int(),
+    inFlight: z.number().int(),
+    delayed: z.number().int(),
+    deadLetters: z.number().int(),
+  })
+  .meta({ id: "QueueDepth" });
+const DeadLetter = z
+  .object({
+    subscription: z.string(),
+    attempts: z.number().int(),
+    error: z.string(),
+    failedAt: z.string(),
+    event: TimelineEventSchema.extend({ key: z.string() }),
+  })
+  .meta({ id: "DeadLetter" });
+const RedriveBody = z
+  .strictObject({
+    subscription: z.string().max(100).optional(),
+    seq: z.number().int().positive().optional(),
+  })
+  .meta({ id: "Redrive", description: "Leave both out to redrive every dead letter" });
+
+const adminOnly = { security: [{ bearerAuth: [] }], middleware: [requireRole("admin")], tags: ["Operations"] };
+const adminErrors = { 401: errorResponses[401], 403: errorResponses[403] };
+
+export function registerAdminRoutes(app: OpenAPIHono<HttpEnv>, queues: QueueAdmin) {
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/admin/queues",
+      summary: "Depth of every event subscription (ready, in flight, delayed, dead)",
+      ...adminOnly,
+      responses: { 200: jsonContent(z.object({ queues: z.array(QueueDepth) }), "Queue depths"), ...adminErrors },
+    }),
+    async (c) => c.json({ queues: await queues.depths() }, 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/admin/dead-letters",
+      summary: "Deliveries that kept failing, with their last error",
+      ...adminOnly,
+      request: { query: z.object({ subscription: z.string().max(100).optional() }) },
+      responses: { 200: jsonContent(z.object({ items: z.array(DeadLetter) }), "Dead letters"), ...adminErrors },
+    }),
+    async (c) => {
+      const { subscription } = c.req.valid("query");
+      const items = await queues.listDeadLetters(subscription ? { subscription } : {});
+      return c.json({ items: items.map((d) => ({ ...d, event: { ...publicEvent(d.event), key: d.event.key } })) }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/admin/dead-letters/redrive",
+      summary: "Send dead letters back for another try: one, a subscription's, or all",
+      ...adminOnly,
+      request: { body: { content: { "application/json": { schema: RedriveBody } }, required: true } },
+      responses: {
+        200: jsonContent(z.object({ redriven: z.number().int() }), "How many went back"),
+        400: errorResponses[400],
+        ...adminErrors,
+      },
+    }),
+    async (c) => c.json({ redriven: await queues.redrive(c.req.valid("json")) }, 200),
+  );
+}

@@ -1,0 +1,87 @@
+import { z } from "zod";
+import { ORDER_STATUSES } from "../../domain/orders/order.js";
+
+/** Response schemas for the OpenAPI document; request schemas live in the domain. */
+export const ErrorSchema = z
+  .object({
+    error: z.object({
+      code: z.string().meta({ example: "VALIDATION_FAILED" }),
+      message: z.string(),
+      fields: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    }),
+  })
+  .meta({ id: "Error" });
+
+const Money = z.object({ amount: z.number().int(), currency: z.string() }).meta({ id: "Money" });
+
+export const ProductSchema = z
+  .object({
+    id: z.string(),
+    number: z.number().int(),
+    name: z.string(),
+    description: z.string(),
+    price: Money,
+    stock: z.number().int(),
+    imageUrl: z.string().optional(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: "Product" });
+
+export const OrderSchema = z
+  .object({
+    id: z.string(),
+    status: z.enum(ORDER_STATUSES),
+    customer: z.object({ name: z.string(), email: z.string(), userId: z.string().optional() }),
+    deliveryAddress: z.object({
+      line1: z.string(),
+      line2: z.string().optional(),
+      city: z.string(),
+      postalCode: z.string(),
+      country: z.string(),
+    }),
+    lines: z.array(
+      z.object({
+        productId: z.string(),
+        name: z.string(),
+        quantity: z.number().int(),
+        unitPrice: Money,
+        lineTotal: Money,
+      }),
+    ),
+    total: Money,
+    notes: z.string().optional(),
+    paymentLast4: z.string(),
+    failureReason: z.string().optional(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: "Order" });
+
+export const TimelineEventSchema = z
+  .object({
+    seq: z.number().int(),
+    id: z.string(),
+    type: z.string(),
+    at: z.string(),
+    data: z.record(z.string(), z.unknown()),
+  })
+  .meta({ id: "TimelineEvent" });
+
+export const PageQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).optional(),
+  cursor: z.string().max(500).optional(),
+});
+
+export function jsonContent<S extends z.ZodType>(schema: S, description: string) {
+  return { description, content: { "application/json": { schema } } };
+}
+
+export const errorResponses = {
+  400: jsonContent(ErrorSchema, "Invalid request: `fields` lists each offending field"),
+  401: jsonContent(ErrorSchema, "Not signed in, or the token is invalid or expired"),
+  403: jsonContent(ErrorSchema, "Signed in without the role this needs"),
+  404: jsonContent(ErrorSchema, "Not found (or not yours)"),
+  409: jsonContent(ErrorSchema, "Conflicts with the current state"),
+  422: jsonContent(ErrorSchema, "Understood but refused"),
+};

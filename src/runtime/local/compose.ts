@@ -1,0 +1,140 @@
+import "./polyfills.js";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { EmlMailer } from "../../adapters/local/eml-mailer.js";
+import { FileObjectStore } from "../../adapters/local/file-object-store.js";
+import { createJsonLogger } from "../../adapters/local/json-logger.js";
+import { JwtTokenIssuer } from "../../adapters/local/jwt-token-issuer.js";
+import { LocalWorkflowRunner } from "../../adapters/local/local-workflow-runner.js";
+import { OutboxDispatcher } from "../../adapters/local/outbox-dispatcher.js";
+import { PdfReceiptRenderer } from "../../adapters/local/pdf-receipt-renderer.js";
+import { ScryptPasswordHasher } from "../../adapters/local/scrypt-password-hasher.js";
+import { openSqliteDatabase } from "../../adapters/local/sqlite-database.js";
+import { SqliteItemStore } from "../../adapters/local/sqlite-item-store.js";
+import { createUlidGenerator, systemClock } from "../../adapters/local/system-clock.js";
+import { TestPaymentGateway } from "../../adapters/local/test-payment-gateway.js";
+import { ORDER_PIPELINE, orderPipelineTasks } from "../../application/orders/pipeline/order-pipeline-tasks.js";
+import { makeUseCases } from "../../application/use-cases.js";
+import { makeStartOrderPipeline } from "../../handlers/consumers/start-order-pipeline.js";
+import { createHttpApp } from "../../handlers/http/app.js";
+import type { Clock } from "../../ports/clock.js";
+import type { Logger } from "../../ports/logger.js";
+import type { Mailer } from "../../ports/mailer.js";
+import type { ObjectStore } from "../../ports/object-store.js";
+import type { PaymentGateway } from "../../ports/payment-gateway.js";
+import type { ReceiptRenderer } from "../../ports/receipt-renderer.js";
+import type { LocalConfig } from "./config.js";
+import { loadOrCreateSecret } from "./secret-file.js";
+
+export const WORKFLOWS_DIR = fileURLToPath(new URL("../../../workflows", import.meta.url));
+
+/** Ports a test may replace (e.g. with fault-injecting wrappers); everything else is wired from config. */
+export interface LocalOverrides {
+  clock?: Clock;
+  logger?: Logger;
+  payments?: (real: PaymentGateway) => PaymentGateway;
+  mailer?: (real: Mailer) => Mailer;
+  objects?: (real: ObjectStore) => ObjectStore;
+  receipts?: (real: ReceiptRenderer) => ReceiptRenderer;
+}
+
+/** The composition root of the embedded runtime: one SQLite file, the dispatcher, workflows and the HTTP app. */
+export function composeLocalRuntime(config: LocalConfig, overrides: LocalOverrides = {}) {
+  const clock = overrides.clock ?? systemClock;
+  const logger = overrides.logger ?? createJsonLogger({ level: config.logLevel });
+  const ids = createUlidGenerator(clock);
+  const db = openSqliteDatabase(config.databaseFile);
+  const store = new SqliteItemStore(db);
+  const fileObjects = new FileObjectStore(config.objectsDir);
+  const objects = overrides.objects?.(fileObjects) ?? fileObjects;
+  const emlMailer = new EmlMailer({
+    mailDir: config.mailDir,
+    from: config.mailFrom,
+    clock,
+    ...(config.smtpUrl ? { smtpUrl: config.smtpUrl } : {}),
+  });
+  const mailer = overrides.mailer?.(emlMailer) ?? emlMailer;
+  const testGateway = new TestPaymentGateway({ store, ids, clock, failureRate: config.paymentFailureRate });
+  const payments = overrides.payments?.(testGateway) ?? testGateway;
+  const pdfReceipts = new PdfReceiptRenderer();
+  const receipts = overrides.receipts?.(pdfReceipts) ?? pdfReceipts;
+  const hasher = new ScryptPasswordHasher();
+  const tokens = new JwtTokenIssuer({
+    secret: config.jwtSecret ?? loadOrCreateSecret(join(config.dataDir, "jwt-secret")),
+    clock,
+  });
+
+  const useCases = makeUseCases({ store, events: store, ids, clock, objects, hasher, tokens });
+  const shop = { shopName: config.shopName, makerEmail: config.makerEmail, publicUrl: config.publicUrl };
+  const workflows = new LocalWorkflowRunner({
+    directory: WORKFLOWS_DIR,
+    handlers: {
+      [ORDER_PIPELINE]: orderPipelineTasks({ store, ids, clock, payments, objects, mailer, receipts, shop, logger }),
+    },
+    logger,
+    ...(config.workflowRetryIntervalMs !== undefined ? { retryIntervalMs: config.workflowRetryIntervalMs } : {}),
+  });
+  const dispatcher = new OutboxDispatcher({
+    db,
+    clock,
+    logger,
+    concurrency: config.dispatchConcurrency,
+    subscriptions: [
+      {
+        name: "order-pipeline",
+        ...makeStartOrderPipeline({ workflows }),
+        visibilityTimeoutMs: 120_000,
+        maxAttempts: 5,
+      },
+    ],
+  });
+  store.onEventsCommitted(() => dispatcher.wake());
+
+  const app = createHttpApp({
+    useCases,
+    idempotency: useCases.idempotency,
+    queues: dispatcher,
+    resolveActor: async (token) => {
+      const claims = await tokens.verify(token);
+      return { userId: claims.sub, email: claims.email, roles: claims.roles };
+    },
+    logger,
+    publicUrl: config.publicUrl,
+  });
+
+  return {
+    config,
+    app,
+    db,
+    store,
+    dispatcher,
+    useCases,
+    mailer: emlMailer,
+    objects: fileObjects,
+    payments: testGateway,
+    logger,
+    /** Seeds (when configured) and starts delivering events; crash recovery happens in the dispatcher. */
+    async start() {
+      if (config.seed) {
+        const seeded = await useCases.seedCatalog();
+        if (seeded > 0) logger.info("seeded the default catalog", { products: seeded });
+        for (const role of ["admin", "maker", "courier", "customer"] as const) {
+          await useCases.ensureUser({
+            email: `${role}@orderflow.local`,
+            name: `Demo ${role}`,
+            password: config.demoPassword,
+            roles: [role],
+          });
+        }
+      }
+      dispatcher.start();
+    },
+    /** Stops taking events, lets running deliveries finish, and closes the database. */
+    async stop() {
+      await dispatcher.stop();
+      db.close();
+    },
+  };
+}
+
+export type LocalRuntime = ReturnType<typeof composeLocalRuntime>;

@@ -1,0 +1,59 @@
+import { resolve } from "node:path";
+import { z } from "zod";
+
+const flag = z.enum(["true", "false", "1", "0"]).transform((value) => value === "true" || value === "1");
+
+/** Every setting of the embedded runtime, read from the environment once, with defaults that just work. */
+const ConfigSchema = z
+  .object({
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    HOST: z.string().default("127.0.0.1"),
+    DATA_DIR: z.string().default("./data"),
+    PUBLIC_URL: z.url().optional(),
+    SHOP_NAME: z.string().min(1).default("Orderflow Bakery"),
+    MAIL_FROM: z.string().default('"Orderflow Bakery" <shop@orderflow.local>'),
+    MAKER_EMAIL: z.email().default("maker@orderflow.local"),
+    SMTP_URL: z.string().optional(),
+    JWT_SECRET: z.string().min(32, "JWT_SECRET must be at least 32 characters").optional(),
+    DEMO_PASSWORD: z.string().min(10).default("orderflow-demo"),
+    SEED: flag.default(true),
+    LOG_LEVEL: z.enum(["info", "warn", "error", "silent"]).default("info"),
+    PAYMENT_FAILURE_RATE: z.coerce.number().min(0).max(1).default(0),
+    WORKFLOW_RETRY_INTERVAL_MS: z.coerce.number().int().min(0).optional(),
+    DISPATCH_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(32),
+  })
+  .transform((env) => {
+    const dataDir = resolve(env.DATA_DIR);
+    return {
+      port: env.PORT,
+      host: env.HOST,
+      dataDir,
+      databaseFile: resolve(dataDir, "orderflow.db"),
+      objectsDir: resolve(dataDir, "objects"),
+      mailDir: resolve(dataDir, "mail"),
+      publicUrl: env.PUBLIC_URL ?? `http://localhost:${env.PORT}`,
+      shopName: env.SHOP_NAME,
+      mailFrom: env.MAIL_FROM,
+      makerEmail: env.MAKER_EMAIL,
+      smtpUrl: env.SMTP_URL,
+      jwtSecret: env.JWT_SECRET,
+      demoPassword: env.DEMO_PASSWORD,
+      seed: env.SEED,
+      logLevel: env.LOG_LEVEL,
+      paymentFailureRate: env.PAYMENT_FAILURE_RATE,
+      workflowRetryIntervalMs: env.WORKFLOW_RETRY_INTERVAL_MS,
+      dispatchConcurrency: env.DISPATCH_CONCURRENCY,
+    };
+  });
+
+export type LocalConfig = z.infer<typeof ConfigSchema>;
+
+/** Reads and validates the environment; a bad value stops start-up with a message naming the variable. */
+export function loadConfig(env: Record<string, string | undefined>): LocalConfig {
+  const result = ConfigSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== "")));
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`).join("\n");
+    throw new Error(`Invalid configuration:\n${problems}`);
+  }
+  return result.data;
+}
