@@ -1,0 +1,83 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { orderBody, startTestServer, type TestServer } from "../support/test-server.js";
+
+let server: TestServer;
+
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(async () => {
+  await server.close();
+});
+
+async function signUp(email: string) {
+  const password = "correct horse battery";
+  const created = await server.api("/auth/sign-up", { body: { email, password, name: email.split("@")[0] } });
+  expect(created.status).toBe(201);
+  const signedIn = await server.api("/auth/sign-in", { body: { email, password } });
+  expect(signedIn.status).toBe(200);
+  return signedIn.body.token as string;
+}
+
+describe("object-level access", () => {
+  it("a customer sees their own orders and never another customer's", async () => {
+    const alice = await signUp("alice@example.com");
+    const bob = await signUp("bob@example.com");
+    const placed = await server.api("/orders", { body: orderBody(), token: alice });
+    expect(placed.status).toBe(201);
+    const id = placed.body.order.id;
+
+    expect((await server.api(`/orders/${id}`, { token: alice })).status).toBe(200);
+    const asBob = await server.api(`/orders/${id}`, { token: bob });
+    expect(asBob.status).toBe(404);
+    expect(asBob.body.error.code).toBe("ORDER_NOT_FOUND");
+    expect((await server.api(`/orders/${id}/receipt`, { token: bob })).status).toBe(404);
+    expect((await server.api(`/orders/${id}`)).status).toBe(404);
+    expect((await server.api(`/orders/${id}?token=wrong-token`)).status).toBe(404);
+
+    expect((await server.api("/orders", { token: alice })).body.items.map((o: { id: string }) => o.id)).toEqual([id]);
+    expect((await server.api("/orders", { token: bob })).body.items).toEqual([]);
+  });
+
+  it("a guest follows an order only with its tracking token", async () => {
+    const placed = await server.api("/orders", { body: orderBody() });
+    const { id } = placed.body.order;
+    expect((await server.api(`/orders/${id}?token=${placed.body.trackingToken}`)).status).toBe(200);
+    expect((await server.api(`/orders/${id}`)).status).toBe(404);
+    expect((await server.api("/orders")).status).toBe(401);
+  });
+
+  it("staff see every order", async () => {
+    const placed = await server.api("/orders", { body: orderBody() });
+    for (const role of ["admin", "maker", "courier"] as const) {
+      const view = await server.api(`/orders/${placed.body.order.id}`, { token: await server.tokenFor(role) });
+      expect(view.status, role).toBe(200);
+    }
+  });
+
+  it("role-restricted routes answer 401 to guests and 403 to the wrong role", async () => {
+    const customer = await server.tokenFor("customer");
+    const routes: Array<[string, string, unknown?]> = [
+      ["POST", "/products", { name: "Pie", price: { amount: 100, currency: "EUR" }, stock: 1 }],
+      ["PATCH", "/products/carrot-cake", { name: "Cheap cake" }],
+      ["PUT", "/products/carrot-cake/stock", { stock: 1000 }],
+      ["GET", "/admin/queues"],
+      ["GET", "/admin/dead-letters"],
+      ["POST", "/admin/dead-letters/redrive", {}],
+    ];
+    for (const [method, path, body] of routes) {
+      const asGuest = await server.api(path, { method, ...(body ? { body } : {}) });
+      expect(asGuest.status, `${method} ${path} as guest`).toBe(401);
+      const asCustomer = await server.api(path, { method, token: customer, ...(body ? { body } : {}) });
+      expect(asCustomer.status, `${method} ${path} as customer`).toBe(403);
+      expect(asCustomer.body.error.code).toBe("FORBIDDEN");
+    }
+    expect((await server.api("/products/carrot-cake")).body.name).toBe("Carrot Cake");
+  });
+
+  it("a forged or garbage token is refused", async () => {
+    const response = await server.api("/orders", { token: "not.a.jwt" });
+    expect(response.status).toBe(401);
+    expect(response.body.error.code).toBe("INVALID_TOKEN");
+  });
+});

@@ -1,0 +1,128 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { orderBody, startTestServer, type TestServer } from "../support/test-server.js";
+
+let server: TestServer;
+let admin: string;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  admin = await server.tokenFor("admin");
+});
+afterAll(async () => {
+  await server.close();
+});
+
+async function orderCount() {
+  return (await server.api("/orders?limit=100", { token: admin })).body.items.length;
+}
+
+function expectErrorShape(body: any, code: string) {
+  expect(body.error.code).toBe(code);
+  expect(typeof body.error.message).toBe("string");
+}
+
+describe("bad input gets a clear 4xx and stores nothing", () => {
+  const badOrders: Array<[string, unknown, string[]]> = [
+    ["no items", orderBody({ items: [] }), ["items"]],
+    ["zero quantity", orderBody({ items: [{ productId: "carrot-cake", quantity: 0 }] }), ["items.0.quantity"]],
+    ["fractional quantity", orderBody({ items: [{ productId: "carrot-cake", quantity: 1.5 }] }), ["items.0.quantity"]],
+    ["huge quantity", orderBody({ items: [{ productId: "carrot-cake", quantity: 1000 }] }), ["items.0.quantity"]],
+    [
+      "a client-set price",
+      orderBody({ items: [{ productId: "carrot-cake", quantity: 1, price: 1 }] }),
+      ["items.0.price"],
+    ],
+    ["a client-set status and total", { ...orderBody(), status: "confirmed", total: 1 }, ["status", "total"]],
+    ["a bad e-mail", orderBody({ customer: { name: "A", email: "not-an-email" } }), ["customer.email"]],
+    [
+      "a bad country",
+      orderBody({ deliveryAddress: { line1: "x", city: "y", postalCode: "1", country: "Netherlands" } }),
+      ["deliveryAddress.country"],
+    ],
+    ["a bad card", orderBody({ payment: { card: "12" } }), ["payment.card"]],
+    [
+      "the same product twice",
+      orderBody({
+        items: [
+          { productId: "carrot-cake", quantity: 1 },
+          { productId: "carrot-cake", quantity: 1 },
+        ],
+      }),
+      ["items"],
+    ],
+    ["a missing customer", { ...orderBody(), customer: undefined }, ["customer"]],
+  ];
+
+  it.each(badOrders)("POST /orders with %s → 400 naming the fields", async (_name, body, fields) => {
+    const before = await orderCount();
+    const response = await server.api("/orders", { body });
+    expect(response.status).toBe(400);
+    expectErrorShape(response.body, "VALIDATION_FAILED");
+    expect(response.body.error.fields.map((f: { path: string }) => f.path)).toEqual(expect.arrayContaining(fields));
+    expect(await orderCount()).toBe(before);
+  });
+
+  it("POST /orders for a product that does not exist → 400 UNKNOWN_PRODUCT naming the line", async () => {
+    const response = await server.api("/orders", { body: orderBody({ items: [{ productId: "nope", quantity: 1 }] }) });
+    expect(response.status).toBe(400);
+    expectErrorShape(response.body, "UNKNOWN_PRODUCT");
+    expect(response.body.error.fields).toEqual([{ path: "items.0.productId", message: "There is no such product" }]);
+  });
+
+  it("malformed JSON → 400 in the standard error shape", async () => {
+    const response = await server.api("/orders", { rawBody: '{"items": [' });
+    expect(response.status).toBe(400);
+    expect(response.body.error.code).toMatch(/MALFORMED_REQUEST|VALIDATION_FAILED/);
+  });
+
+  it("an invalid Idempotency-Key header → 400", async () => {
+    const response = await server.api("/orders", { body: orderBody(), headers: { "idempotency-key": "has space" } });
+    expect(response.status).toBe(400);
+    expect(response.body.error.fields[0].path).toBe("headers.idempotency-key");
+  });
+
+  it("admin product routes validate their bodies", async () => {
+    const cases: Array<[string, string, unknown, string]> = [
+      ["POST", "/products", { name: "", price: { amount: 100, currency: "EUR" }, stock: 1 }, "name"],
+      ["POST", "/products", { name: "Pie", price: { amount: -1, currency: "EUR" }, stock: 1 }, "price.amount"],
+      ["POST", "/products", { name: "Pie", price: { amount: 100, currency: "euro" }, stock: 1 }, "price.currency"],
+      ["POST", "/products", { name: "Pie", price: { amount: 100, currency: "EUR" }, stock: 1, id: "x" }, "id"],
+      ["PATCH", "/products/carrot-cake", { stock: 5 }, "stock"],
+      ["PUT", "/products/carrot-cake/stock", { stock: -1 }, "stock"],
+      ["PUT", "/products/carrot-cake/stock", { stock: "ten" }, "stock"],
+    ];
+    for (const [method, path, body, field] of cases) {
+      const response = await server.api(path, { method, body, token: admin });
+      expect(response.status, `${method} ${path}`).toBe(400);
+      expect(response.body.error.fields.map((f: { path: string }) => f.path)).toContain(field);
+    }
+    const products = (await server.api("/products")).body.items;
+    expect(products.map((p: { name: string }) => p.name)).not.toContain("Pie");
+  });
+
+  it("queries and path parameters are validated too", async () => {
+    expect((await server.api("/orders?limit=0", { token: admin })).status).toBe(400);
+    expect((await server.api("/orders?status=eaten", { token: admin })).status).toBe(400);
+    expect((await server.api("/products?limit=abc")).status).toBe(400);
+    const missing = await server.api("/products/no-such-cake");
+    expect(missing.status).toBe(404);
+    expectErrorShape(missing.body, "PRODUCT_NOT_FOUND");
+  });
+
+  it("unknown routes answer 404 in the standard shape", async () => {
+    const response = await server.api("/nowhere");
+    expect(response.status).toBe(404);
+    expectErrorShape(response.body, "ROUTE_NOT_FOUND");
+  });
+
+  it("sign-up refuses bad input and client-chosen roles", async () => {
+    const weak = await server.api("/auth/sign-up", { body: { email: "x@example.com", password: "short", name: "X" } });
+    expect(weak.status).toBe(400);
+    expect(weak.body.error.fields.map((f: { path: string }) => f.path)).toContain("password");
+    const roles = await server.api("/auth/sign-up", {
+      body: { email: "y@example.com", password: "long enough password", name: "Y", roles: ["admin"] },
+    });
+    expect(roles.status).toBe(400);
+    expect(roles.body.error.fields.map((f: { path: string }) => f.path)).toContain("roles");
+  });
+});

@@ -1,0 +1,93 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { orderBody, startTestServer, type TestServer } from "../support/test-server.js";
+
+let server: TestServer;
+
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(async () => {
+  await server.close();
+});
+
+describe("concurrency", () => {
+  it("sells exactly the last 10 items to 50 parallel orders and never goes below zero", async () => {
+    const admin = await server.tokenFor("admin");
+    const stock = await server.api("/products/tarte-au-citron/stock", { method: "PUT", body: { stock: 10 }, token: admin });
+    expect(stock.status).toBe(200);
+    const chargesBefore = await server.runtime.payments.countCharges();
+
+    const placed = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        server.api("/orders", {
+          body: orderBody({
+            items: [{ productId: "tarte-au-citron", quantity: 1 }],
+            customer: { name: `Buyer ${i}`, email: `buyer${i}@example.com` },
+          }),
+        }),
+      ),
+    );
+    expect(placed.every((response) => response.status === 201)).toBe(true);
+    await server.idle();
+
+    const orders = await Promise.all(
+      placed.map(async ({ body }) => {
+        const view = await server.api(`/orders/${body.order.id}?token=${encodeURIComponent(body.trackingToken)}`);
+        return view.body.order;
+      }),
+    );
+    const confirmed = orders.filter((order) => order.status === "confirmed");
+    const failed = orders.filter((order) => order.status === "failed");
+    expect(confirmed).toHaveLength(10);
+    expect(failed).toHaveLength(40);
+    expect(failed.every((order) => /sold out|left/.test(order.failureReason))).toBe(true);
+    expect((await server.api("/products/tarte-au-citron")).body.stock).toBe(0);
+    expect((await server.runtime.payments.countCharges()) - chargesBefore).toBe(10);
+  });
+
+  it("turns 50 parallel identical requests with one Idempotency-Key into one order and one charge", async () => {
+    const chargesBefore = await server.runtime.payments.countCharges();
+    const ordersBefore = (await server.api("/orders?limit=100", { token: await server.tokenFor("admin") })).body.items
+      .length;
+    const body = orderBody({ items: [{ productId: "carrot-cake", quantity: 1 }] });
+    const headers = { "idempotency-key": "checkout-7f3a" };
+    const responses = await Promise.all(Array.from({ length: 50 }, () => server.api("/orders", { body, headers })));
+
+    const created = responses.filter((r) => r.status === 201);
+    const inFlight = responses.filter((r) => r.status === 409);
+    expect(created.length + inFlight.length).toBe(50);
+    expect(created.length).toBeGreaterThanOrEqual(1);
+    expect(new Set(created.map((r) => r.body.order.id)).size).toBe(1);
+    expect(inFlight.every((r) => r.body.error.code === "REQUEST_IN_PROGRESS")).toBe(true);
+
+    await server.idle();
+    const replay = await server.api("/orders", { body, headers });
+    expect(replay.status).toBe(201);
+    expect(replay.headers.get("idempotent-replayed")).toBe("true");
+    expect(replay.body).toEqual(created[0]!.body);
+
+    const orders = (await server.api("/orders?limit=100", { token: await server.tokenFor("admin") })).body.items;
+    expect(orders.length - ordersBefore).toBe(1);
+    expect((await server.runtime.payments.countCharges()) - chargesBefore).toBe(1);
+  });
+
+  it("refuses the same Idempotency-Key with another body (422) and stores nothing", async () => {
+    const headers = { "idempotency-key": "checkout-reused" };
+    const first = await server.api("/orders", { body: orderBody(), headers });
+    expect(first.status).toBe(201);
+    const other = await server.api("/orders", {
+      body: orderBody({ items: [{ productId: "carrot-cake", quantity: 2 }] }),
+      headers,
+    });
+    expect(other.status).toBe(422);
+    expect(other.body.error.code).toBe("IDEMPOTENCY_KEY_REUSED");
+  });
+
+  it("lets a key be used again after a request that failed validation", async () => {
+    const headers = { "idempotency-key": "checkout-after-typo" };
+    const bad = await server.api("/orders", { body: orderBody({ items: [] }), headers });
+    expect(bad.status).toBe(400);
+    const good = await server.api("/orders", { body: orderBody(), headers });
+    expect(good.status).toBe(201);
+  });
+});

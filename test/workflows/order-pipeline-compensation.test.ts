@@ -1,0 +1,126 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { EmlMailer } from "../../src/adapters/local/eml-mailer.js";
+import { FileObjectStore } from "../../src/adapters/local/file-object-store.js";
+import { createJsonLogger } from "../../src/adapters/local/json-logger.js";
+import { LocalWorkflowRunner } from "../../src/adapters/local/local-workflow-runner.js";
+import { PdfReceiptRenderer } from "../../src/adapters/local/pdf-receipt-renderer.js";
+import { openSqliteDatabase } from "../../src/adapters/local/sqlite-database.js";
+import { SqliteItemStore } from "../../src/adapters/local/sqlite-item-store.js";
+import { createUlidGenerator, systemClock } from "../../src/adapters/local/system-clock.js";
+import { TestPaymentGateway } from "../../src/adapters/local/test-payment-gateway.js";
+import { makeCreateProduct } from "../../src/application/catalog/create-product.js";
+import { loadProduct } from "../../src/application/catalog/product-items.js";
+import { loadOrder } from "../../src/application/orders/order-items.js";
+import { ORDER_PIPELINE, orderPipelineTasks } from "../../src/application/orders/pipeline/order-pipeline-tasks.js";
+import { makePlaceOrder } from "../../src/application/orders/place-order.js";
+import { WORKFLOWS_DIR } from "../../src/runtime/local/compose.js";
+import { readMailbox } from "../support/mailbox.js";
+import { orderBody } from "../support/test-server.js";
+
+async function setup(failingStep?: string) {
+  const dir = mkdtempSync(join(tmpdir(), "orderflow-wf-"));
+  const store = new SqliteItemStore(openSqliteDatabase(":memory:"));
+  const ids = createUlidGenerator();
+  const clock = systemClock;
+  const logger = createJsonLogger({ level: "silent" });
+  const payments = new TestPaymentGateway({ store, ids, clock });
+  const mailDir = join(dir, "mail");
+  const deps = {
+    store,
+    ids,
+    clock,
+    logger,
+    payments,
+    objects: new FileObjectStore(join(dir, "objects")),
+    mailer: new EmlMailer({ mailDir, from: "shop@example.com", clock }),
+    receipts: new PdfReceiptRenderer(),
+    shop: { shopName: "Test Bakery", makerEmail: "maker@example.com", publicUrl: "http://localhost:3000" },
+  };
+  const tasks = orderPipelineTasks(deps);
+  if (failingStep) {
+    tasks[failingStep] = async () => {
+      const error = new Error(`${failingStep} broke`);
+      error.name = "InfrastructureError";
+      throw error;
+    };
+  }
+  const runner = new LocalWorkflowRunner({
+    directory: WORKFLOWS_DIR,
+    handlers: { [ORDER_PIPELINE]: tasks },
+    logger,
+    retryIntervalMs: 1,
+  });
+  await makeCreateProduct({ store, ids, clock })(
+    { name: "Sponge", description: "", price: { amount: 1000, currency: "EUR" }, stock: 5 },
+    { id: "sponge" },
+  );
+  const order = await makePlaceOrder({ store, ids, clock })(
+    orderBody({ items: [{ productId: "sponge", quantity: 2 }] }) as never,
+    { roles: [] },
+  );
+  const run = () => runner.run(ORDER_PIPELINE, { orderId: order.id }, order.id);
+  const timeline = async () => (await store.listByKey(order.id)).map((event) => event.type);
+  const stock = async () => (await loadProduct(store, "sponge"))?.stock;
+  return { store, payments, order, run, timeline, stock, mailDir };
+}
+
+describe("order pipeline compensation: each step failing in turn", () => {
+  it.each([
+    ["CheckOrder", ["order_received"], "pending"],
+    ["ValidateOrder", ["order_received", "order_failed"], "failed"],
+    ["ReserveStock", ["order_received", "order_failed"], "failed"],
+    ["ChargePayment", ["order_received", "stock_reserved", "stock_released", "order_failed"], "failed"],
+    [
+      "ConfirmOrder",
+      ["order_received", "stock_reserved", "payment_charged", "payment_refunded", "stock_released", "order_failed"],
+      "failed",
+    ],
+  ])("when %s fails the order ends as it should, with everything before it undone", async (step, events, status) => {
+    const { run, timeline, stock, store, order, payments, mailDir } = await setup(step);
+    const result = await run();
+    expect(await timeline()).toEqual(events);
+    const after = await loadOrder(store, order.id);
+    expect(after.status).toBe(status);
+    expect(await stock()).toBe(5);
+    if (status === "failed") {
+      expect(result.status).toBe("succeeded");
+      expect(after.failureReason).toBe(
+        "We could not complete your order because of a problem on our side. You have not been charged.",
+      );
+      const mails = await readMailbox(mailDir);
+      expect(mails.map((mail) => mail.subject)).toEqual([`Test Bakery: we could not complete order ${order.id}`]);
+      if (step === "ConfirmOrder") expect(mails[0]?.text).toContain("has been refunded");
+    } else {
+      // CheckOrder failing means nothing was decided: the execution fails and the delivery is retried later.
+      expect(result.status).toBe("failed");
+    }
+    expect(await payments.countCharges()).toBe(step === "ConfirmOrder" ? 1 : 0);
+  });
+
+  it.each(["IssueReceipt", "NotifyMaker"])(
+    "when %s keeps failing the order stays confirmed and the execution fails, to be retried",
+    async (step) => {
+      const { run, store, order, stock } = await setup(step);
+      const result = await run();
+      expect(result.status).toBe("failed");
+      expect((await loadOrder(store, order.id)).status).toBe("confirmed");
+      expect(await stock()).toBe(3);
+    },
+  );
+
+  it("a second run of a finished pipeline adds no event, charge or e-mail", async () => {
+    const { run, timeline, payments, mailDir } = await setup();
+    await run();
+    const events = await timeline();
+    const mails = (await readMailbox(mailDir)).length;
+    await run();
+    await run();
+    expect(await timeline()).toEqual(events);
+    expect(await payments.countCharges()).toBe(1);
+    expect((await readMailbox(mailDir)).length).toBe(mails);
+    expect(events).toHaveLength(6);
+  });
+});
