@@ -4,12 +4,12 @@ import type { Idempotency } from "../../application/idempotency/idempotency.js";
 import type { Logger } from "../../ports/logger.js";
 import type { QueueAdmin } from "../../ports/queue-admin.js";
 import { type ActorResolver, actorMiddleware } from "./actor-middleware.js";
-import { makeErrorHandler, validationFailed, errorBody } from "./error-response.js";
+import { errorBody, makeErrorHandler, validationFailed } from "./error-response.js";
 import type { HttpEnv } from "./http-env.js";
 import { idempotencyMiddleware } from "./idempotency-middleware.js";
+import { registerAdminRoutes } from "./routes/admin-routes.js";
 import { type AuthUseCases, registerAuthRoutes } from "./routes/auth-routes.js";
 import { type CatalogUseCases, registerCatalogRoutes } from "./routes/catalog-routes.js";
-import { registerAdminRoutes } from "./routes/admin-routes.js";
 import { type OrderUseCases, registerOrderRoutes } from "./routes/order-routes.js";
 
 export interface HttpAppDeps {
