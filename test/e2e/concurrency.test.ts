@@ -13,7 +13,11 @@ afterAll(async () => {
 describe("concurrency", () => {
   it("sells exactly the last 10 items to 50 parallel orders and never goes below zero", async () => {
     const admin = await server.tokenFor("admin");
-    const stock = await server.api("/products/tarte-au-citron/stock", { method: "PUT", body: { stock: 10 }, token: admin });
+    const stock = await server.api("/products/tarte-au-citron/stock", {
+      method: "PUT",
+      body: { stock: 10 },
+      token: admin,
+    });
     expect(stock.status).toBe(200);
     const chargesBefore = await server.runtime.payments.countCharges();
 

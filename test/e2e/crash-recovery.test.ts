@@ -62,14 +62,18 @@ describe("crash safety", () => {
     });
     const { token } = (await signIn.json()) as { token: string };
     const deadline = Date.now() + 60_000;
+    const admin = async <T>(path: string) =>
+      (await (await fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${token}` } })).json()) as T;
     for (;;) {
-      const pending = await fetch(`${server.url}/orders?status=pending&limit=1`, {
-        headers: { authorization: `Bearer ${token}` },
-      });
-      if (((await pending.json()) as { items: unknown[] }).items.length === 0) break;
-      if (Date.now() > deadline) throw new Error(`orders still pending:\n${server.output()}`);
+      const { queues } = await admin<{ queues: Array<{ ready: number; inFlight: number; delayed: number }> }>(
+        "/admin/queues",
+      );
+      const pending = await admin<{ items: unknown[] }>("/orders?status=pending&limit=1");
+      if (pending.items.length === 0 && queues.every((q) => q.ready + q.inFlight + q.delayed === 0)) break;
+      if (Date.now() > deadline) throw new Error(`work still outstanding:\n${server.output()}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
+    expect((await admin<{ items: unknown[] }>("/admin/dead-letters")).items).toEqual([]);
     expect(await server.stop()).toBe(0);
 
     const store = new SqliteItemStore(openSqliteDatabase(join(dataDir, "orderflow.db")));
@@ -92,7 +96,9 @@ describe("crash safety", () => {
       if (order.status === "confirmed") {
         expect(charge, `charge of ${id}`).toBeDefined();
         expect(refund).toBeUndefined();
-        expect(mails.filter((mail) => mail.subject?.includes(id) && addressesOf(mail).includes("maker@orderflow.local"))).toHaveLength(1);
+        expect(
+          mails.filter((mail) => mail.subject?.includes(id) && addressesOf(mail).includes("maker@orderflow.local")),
+        ).toHaveLength(1);
       } else {
         expect(Boolean(charge) === Boolean(refund), `a failed order ${id} is not charged or is refunded`).toBe(true);
       }

@@ -23,7 +23,13 @@ async function placeAndSettle(body: unknown) {
   const token = placed.body.trackingToken as string;
   const view = await server.api(`/orders/${id}?token=${encodeURIComponent(token)}`);
   expect(view.status).toBe(200);
-  return { id, token, placed: placed.body, order: view.body.order, timeline: view.body.timeline as Array<{ type: string; at: string }> };
+  return {
+    id,
+    token,
+    placed: placed.body,
+    order: view.body.order,
+    timeline: view.body.timeline as Array<{ type: string; at: string }>,
+  };
 }
 
 async function mailsFor(orderId: string) {

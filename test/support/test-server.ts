@@ -1,8 +1,8 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { loadConfig } from "../../src/runtime/local/config.js";
 import type { LocalOverrides } from "../../src/runtime/local/compose.js";
+import { loadConfig } from "../../src/runtime/local/config.js";
 import { startServer } from "../../src/runtime/local/server.js";
 
 export const DEMO_PASSWORD = "test-demo-password";

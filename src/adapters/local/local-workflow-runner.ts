@@ -38,7 +38,12 @@ export class LocalWorkflowRunner implements WorkflowRunner {
 
   constructor(private readonly options: LocalWorkflowOptions) {
     for (const name of Object.keys(options.handlers)) {
-      const definition = JSON.parse(readFileSync(join(options.directory, `${name}.asl.json`), "utf8"));
+      // The files name Lambda ARNs as CDK definition substitutions; give them well-formed local ARNs.
+      const text = readFileSync(join(options.directory, `${name}.asl.json`), "utf8").replace(
+        /\$\{(\w+?)(?:FunctionArn)?\}/g,
+        (_match, fn: string) => `arn:aws:lambda:local:000000000000:function:orderflow-${fn}`,
+      );
+      const definition = JSON.parse(text);
       const machine = new StateMachine(definition, { validationOptions: { checkArn: false } });
       const retryOverrides =
         options.retryIntervalMs === undefined

@@ -1,7 +1,7 @@
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
-import type { LocalConfig } from "./config.js";
 import { composeLocalRuntime, type LocalOverrides } from "./compose.js";
+import type { LocalConfig } from "./config.js";
 
 /** Starts the embedded runtime and its HTTP server; resolves once it is listening. */
 export async function startServer(config: LocalConfig, overrides: LocalOverrides = {}) {

@@ -1,0 +1,114 @@
+import { ConflictError, PaymentDeclinedError, PaymentUnavailableError } from "../../domain/shared/errors.js";
+import type { Clock, IdGenerator } from "../../ports/clock.js";
+import { ConditionFailedError, type ItemStore, when } from "../../ports/item-store.js";
+import type { Charge, ChargeRequest, PaymentGateway, Refund } from "../../ports/payment-gateway.js";
+import { describeCard, last4 } from "./test-cards.js";
+
+export interface TestPaymentGatewayOptions {
+  store: ItemStore;
+  ids: IdGenerator;
+  clock: Clock;
+  /** Share (0..1) of calls failing transiently before anything is recorded (fault injection). */
+  failureRate?: number;
+  random?: () => number;
+  /** How long the "timeout" test card keeps the caller waiting before failing. */
+  timeoutMs?: number;
+}
+
+const chargeKey = (idempotencyKey: string) => ({ pk: `PAYMENT#${idempotencyKey}`, sk: "CHARGE" });
+const refundKey = (idempotencyKey: string) => ({ pk: `PAYMENT#${idempotencyKey}`, sk: "REFUND" });
+const chargeIdKey = (chargeId: string) => ({ pk: `CHARGE_ID#${chargeId}`, sk: "CHARGE_ID" });
+const STATS = { pk: "PAYMENT_STATS", sk: "PAYMENT_STATS" };
+
+/**
+ * A payment gateway in test mode whose charges and refunds are kept in the item store: one charge per
+ * idempotency key even across restarts and concurrent calls, as a real processor's idempotency keys do.
+ */
+export class TestPaymentGateway implements PaymentGateway {
+  private readonly random: () => number;
+
+  constructor(private readonly options: TestPaymentGatewayOptions) {
+    this.random = options.random ?? Math.random;
+  }
+
+  async charge(request: ChargeRequest): Promise<Charge> {
+    this.maybeFail();
+    const existing = await this.options.store.get(chargeKey(request.idempotencyKey));
+    if (existing) return this.replay(existing, request);
+    const card = describeCard(request.source);
+    if (card.kind === "declined") throw new PaymentDeclinedError(card.message, card.code);
+    if (card.kind === "processing_error") throw new PaymentUnavailableError("The card processor had an error");
+    if (card.kind === "timeout") {
+      await new Promise((resolve) => setTimeout(resolve, this.options.timeoutMs ?? 20_000));
+      throw new PaymentUnavailableError("The card processor did not answer in time");
+    }
+    const charge: Charge = {
+      chargeId: `ch_${this.options.ids.next()}`,
+      amount: request.amount,
+      last4: last4(request.source),
+    };
+    try {
+      await this.options.store.transact([
+        {
+          op: "put",
+          item: { ...chargeKey(request.idempotencyKey), ...charge, chargedAt: this.options.clock.now().toISOString() },
+          condition: when.notExists(),
+        },
+        { op: "put", item: { ...chargeIdKey(charge.chargeId), idempotencyKey: request.idempotencyKey } },
+        { op: "update", key: STATS, update: { add: { charges: 1 } } },
+      ]);
+    } catch (error) {
+      if (!(error instanceof ConditionFailedError)) throw error;
+      const winner = await this.options.store.get(chargeKey(request.idempotencyKey));
+      if (winner) return this.replay(winner, request);
+      throw error;
+    }
+    return charge;
+  }
+
+  async refund(chargeId: string, idempotencyKey: string): Promise<Refund> {
+    this.maybeFail();
+    const pointer = await this.options.store.get(chargeIdKey(chargeId));
+    if (!pointer) throw new PaymentDeclinedError(`No charge ${chargeId}`, "CHARGE_NOT_FOUND");
+    const key = refundKey(String(pointer.idempotencyKey));
+    const refund: Refund = { refundId: `re_${this.options.ids.next()}`, chargeId };
+    try {
+      await this.options.store.transact([
+        {
+          op: "put",
+          item: { ...key, ...refund, idempotencyKey, refundedAt: this.options.clock.now().toISOString() },
+          condition: when.notExists(),
+        },
+        { op: "update", key: STATS, update: { add: { refunds: 1 } } },
+      ]);
+      return refund;
+    } catch (error) {
+      if (!(error instanceof ConditionFailedError)) throw error;
+      const first = await this.options.store.get(key);
+      return { refundId: String(first?.refundId), chargeId };
+    }
+  }
+
+  /** How many charges were ever made (refunded ones included). */
+  async countCharges(): Promise<number> {
+    return Number((await this.options.store.get(STATS))?.charges ?? 0);
+  }
+
+  async countRefunds(): Promise<number> {
+    return Number((await this.options.store.get(STATS))?.refunds ?? 0);
+  }
+
+  private replay(existing: Record<string, unknown>, request: ChargeRequest): Charge {
+    const amount = existing.amount as Charge["amount"];
+    if (amount.amount !== request.amount.amount || amount.currency !== request.amount.currency) {
+      throw new ConflictError("IDEMPOTENCY_KEY_REUSED", "This idempotency key was used for another amount");
+    }
+    return { chargeId: String(existing.chargeId), amount, last4: String(existing.last4) };
+  }
+
+  private maybeFail(): void {
+    if ((this.options.failureRate ?? 0) > 0 && this.random() < (this.options.failureRate ?? 0)) {
+      throw new PaymentUnavailableError("Injected payment failure");
+    }
+  }
+}
