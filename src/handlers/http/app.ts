@@ -59,6 +59,12 @@ export function createHttpApp(deps: HttpAppDeps) {
   registerAdminRoutes(app, deps.queues);
 
   app.get("/health", (c) => c.json({ status: "ok" }));
+  app.get("/", (c) =>
+    c.json({
+      name: OPENAPI_INFO.title,
+      links: { openapi: "/openapi.json", products: "/products", orders: "/orders", signIn: "/auth/sign-in" },
+    }),
+  );
   app.doc31("/openapi.json", { openapi: "3.1.0", info: OPENAPI_INFO });
   return app;
 }

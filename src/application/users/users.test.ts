@@ -1,0 +1,96 @@
+import { describe, expect, it } from "vitest";
+import { JwtTokenIssuer } from "../../adapters/local/jwt-token-issuer.js";
+import { ScryptPasswordHasher } from "../../adapters/local/scrypt-password-hasher.js";
+import { openSqliteDatabase } from "../../adapters/local/sqlite-database.js";
+import { SqliteItemStore } from "../../adapters/local/sqlite-item-store.js";
+import { createUlidGenerator } from "../../adapters/local/system-clock.js";
+import { parseWith } from "../../domain/shared/validation.js";
+import { SignUpBody } from "../../domain/users/user.js";
+import { makeEnsureUser } from "./ensure-user.js";
+import { makeSignIn } from "./sign-in.js";
+import { makeSignUp } from "./sign-up.js";
+import { userKey } from "./user-items.js";
+
+function setup() {
+  let now = new Date("2026-05-01T12:00:00Z");
+  const clock = { now: () => now };
+  const store = new SqliteItemStore(openSqliteDatabase(":memory:"));
+  const hasher = new ScryptPasswordHasher({ N: 2 ** 12, r: 8, p: 1 });
+  const tokens = new JwtTokenIssuer({ secret: "s".repeat(40), clock, lifetimeSeconds: 3600 });
+  const deps = { store, hasher, tokens, ids: createUlidGenerator(clock), clock };
+  return {
+    ...deps,
+    signUp: makeSignUp(deps),
+    signIn: makeSignIn(deps),
+    ensureUser: makeEnsureUser(deps),
+    advance: (seconds: number) => {
+      now = new Date(now.getTime() + seconds * 1000);
+    },
+  };
+}
+
+const ada = { email: "Ada@Example.com", password: "correct horse battery", name: "Ada" };
+
+describe("accounts", () => {
+  it("signs up a customer and signs in with a token carrying the roles", async () => {
+    const { signUp, signIn, tokens } = setup();
+    const user = await signUp(parseWith(SignUpBody, ada));
+    expect(user).toMatchObject({ email: "ada@example.com", roles: ["customer"] });
+    expect(user).not.toHaveProperty("passwordHash");
+    const { token, user: signedIn } = await signIn({ email: "ada@example.com", password: ada.password });
+    expect(signedIn.id).toBe(user.id);
+    expect(await tokens.verify(token)).toMatchObject({ sub: user.id, roles: ["customer"] });
+  });
+
+  it("stores a salted memory-hard hash, never the password", async () => {
+    const { signUp, store, hasher } = setup();
+    await signUp(parseWith(SignUpBody, ada));
+    const stored = await store.get(userKey("ada@example.com"));
+    expect(String(stored?.passwordHash)).toMatch(/^scrypt\$4096\$8\$1\$/);
+    expect(JSON.stringify(stored)).not.toContain(ada.password);
+    expect(await hasher.verify(ada.password, String(stored?.passwordHash))).toBe(true);
+    expect(await hasher.verify("wrong password!", String(stored?.passwordHash))).toBe(false);
+  });
+
+  it("creates one account for one e-mail under 20 concurrent sign-ups", async () => {
+    const { signUp } = setup();
+    const results = await Promise.allSettled(Array.from({ length: 20 }, () => signUp(parseWith(SignUpBody, ada))));
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    const rejected = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
+    expect(rejected.every((r) => r.reason.code === "EMAIL_TAKEN")).toBe(true);
+  });
+
+  it("answers a wrong password and an unknown e-mail the same way", async () => {
+    const { signUp, signIn } = setup();
+    await signUp(parseWith(SignUpBody, ada));
+    const wrong = await signIn({ email: "ada@example.com", password: "not the password" }).catch((e) => e);
+    const unknown = await signIn({ email: "nobody@example.com", password: "whatever it is" }).catch((e) => e);
+    expect(wrong.code).toBe("INVALID_CREDENTIALS");
+    expect(unknown.code).toBe("INVALID_CREDENTIALS");
+    expect(wrong.message).toBe(unknown.message);
+  });
+
+  it("refuses expired tokens and tokens signed with another secret", async () => {
+    const { signUp, signIn, tokens, advance, clock } = setup();
+    await signUp(parseWith(SignUpBody, ada));
+    const { token } = await signIn({ email: "ada@example.com", password: ada.password });
+    const other = new JwtTokenIssuer({ secret: "x".repeat(40), clock });
+    await expect(other.verify(token)).rejects.toMatchObject({ code: "INVALID_TOKEN" });
+    advance(3601);
+    await expect(tokens.verify(token)).rejects.toMatchObject({ code: "TOKEN_EXPIRED" });
+  });
+
+  it("refuses client-chosen roles at sign-up", () => {
+    expect(() => parseWith(SignUpBody, { ...ada, roles: ["admin"] })).toThrow(
+      expect.objectContaining({ fields: [{ path: "roles", message: "This field is not allowed" }] }),
+    );
+  });
+
+  it("ensures seeded staff accounts once", async () => {
+    const { ensureUser, signIn } = setup();
+    const maker = { email: "maker@example.com", password: "maker password", name: "Maker", roles: ["maker" as const] };
+    expect(await ensureUser(maker)).toBe(true);
+    expect(await ensureUser(maker)).toBe(false);
+    expect((await signIn({ email: maker.email, password: maker.password })).user.roles).toEqual(["maker"]);
+  });
+});
