@@ -1,5 +1,6 @@
 import type { Product } from "../../domain/catalog/product.js";
-import type { Item, ItemKey, ItemStore } from "../../ports/item-store.js";
+import { NotFoundError } from "../../domain/shared/errors.js";
+import { ConditionFailedError, type Item, type ItemKey, type ItemStore, when } from "../../ports/item-store.js";
 
 /** Where products live in the item store: one place for the key format. */
 export const productKey = (id: string): ItemKey => ({ pk: `PRODUCT#${id}`, sk: "PRODUCT" });
@@ -38,4 +39,15 @@ export async function findProduct(store: ItemStore, idOrNumber: string): Promise
     if (item) return productFromItem(item);
   }
   return loadProduct(store, idOrNumber);
+}
+
+/** Sets attributes of an existing product; PRODUCT_NOT_FOUND when there is none. */
+export async function changeProduct(store: ItemStore, id: string, set: Record<string, unknown>): Promise<Product> {
+  try {
+    return productFromItem(await store.update(productKey(id), { set }, when.exists()));
+  } catch (error) {
+    if (error instanceof ConditionFailedError)
+      throw new NotFoundError("PRODUCT_NOT_FOUND", `There is no product ${id}`);
+    throw error;
+  }
 }

@@ -1,6 +1,7 @@
 import { OrderEvent } from "../../../domain/orders/order-events.js";
 import { nextStatus } from "../../../domain/orders/order-state.js";
-import { ConditionFailedError, when } from "../../../ports/item-store.js";
+import { when } from "../../../ports/item-store.js";
+import { commitOnce } from "../../shared/commit-once.js";
 import { orderEvent } from "../new-event.js";
 import { loadOrder, orderKey } from "../order-items.js";
 import type { PipelineDeps, StepInput } from "./pipeline-deps.js";
@@ -12,22 +13,18 @@ export function makeConfirmOrder(deps: Pick<PipelineDeps, "store" | "ids" | "clo
     const order = await loadOrder(store, orderId);
     if (order.status === "confirmed") return { orderId };
     const status = nextStatus("confirm", order.status);
-    try {
-      await store.transact(
-        [
-          {
-            op: "update",
-            key: orderKey(orderId),
-            update: { set: { status, updatedAt: clock.now().toISOString() } },
-            condition: when.and(when.eq("status", "pending"), when.eq("chargeId", order.chargeId ?? null)),
-          },
-        ],
-        [orderEvent(deps, orderId, OrderEvent.confirmed, { total: order.total })],
-      );
-    } catch (error) {
-      if (error instanceof ConditionFailedError) return { orderId }; // confirmed by a concurrent run
-      throw error;
-    }
+    await commitOnce(
+      store,
+      [
+        {
+          op: "update",
+          key: orderKey(orderId),
+          update: { set: { status, updatedAt: clock.now().toISOString() } },
+          condition: when.and(when.eq("status", "pending"), when.eq("chargeId", order.chargeId ?? null)),
+        },
+      ],
+      [orderEvent(deps, orderId, OrderEvent.confirmed, { total: order.total })],
+    );
     return { orderId };
   };
 }

@@ -1,7 +1,8 @@
 import { customerReason } from "../../../domain/orders/order-errors.js";
 import { OrderEvent } from "../../../domain/orders/order-events.js";
 import { nextStatus } from "../../../domain/orders/order-state.js";
-import { ConditionFailedError, when } from "../../../ports/item-store.js";
+import { when } from "../../../ports/item-store.js";
+import { commitOnce } from "../../shared/commit-once.js";
 import { orderEvent } from "../new-event.js";
 import { loadOrder, orderKey, paymentSourceKey } from "../order-items.js";
 import type { PipelineDeps, StepInput } from "./pipeline-deps.js";
@@ -14,28 +15,25 @@ export function makeFailOrder(deps: Pick<PipelineDeps, "store" | "ids" | "clock"
     if (order.status !== "pending") return { orderId: order.id };
     const reason = customerReason(input.error?.Error, input.error?.Cause);
     logger.warn("order failed", { orderId: order.id, error: input.error?.Error, cause: input.error?.Cause });
-    try {
-      await store.transact(
-        [
-          {
-            op: "update",
-            key: orderKey(order.id),
-            update: {
-              set: {
-                status: nextStatus("fail", order.status),
-                failureReason: reason,
-                updatedAt: clock.now().toISOString(),
-              },
+    await commitOnce(
+      store,
+      [
+        {
+          op: "update",
+          key: orderKey(order.id),
+          update: {
+            set: {
+              status: nextStatus("fail", order.status),
+              failureReason: reason,
+              updatedAt: clock.now().toISOString(),
             },
-            condition: when.eq("status", "pending"),
           },
-          { op: "delete", key: paymentSourceKey(order.id) },
-        ],
-        [orderEvent(deps, order.id, OrderEvent.failed, { reason, error: input.error?.Error ?? "Unknown" })],
-      );
-    } catch (error) {
-      if (!(error instanceof ConditionFailedError)) throw error; // failed by a concurrent run
-    }
+          condition: when.eq("status", "pending"),
+        },
+        { op: "delete", key: paymentSourceKey(order.id) },
+      ],
+      [orderEvent(deps, order.id, OrderEvent.failed, { reason, error: input.error?.Error ?? "Unknown" })],
+    );
     return { orderId: order.id };
   };
 }

@@ -1,5 +1,6 @@
 import { OrderEvent } from "../../../domain/orders/order-events.js";
-import { ConditionFailedError, when } from "../../../ports/item-store.js";
+import { when } from "../../../ports/item-store.js";
+import { commitOnce } from "../../shared/commit-once.js";
 import { orderEvent } from "../new-event.js";
 import { confirmationEmail } from "../order-emails.js";
 import { loadOrder, orderKey } from "../order-items.js";
@@ -38,21 +39,18 @@ export function makeIssueReceipt(
         content: pdf,
       }),
     );
-    try {
-      await store.transact(
-        [
-          {
-            op: "update",
-            key: orderKey(order.id),
-            update: { set: { receiptKey: key } },
-            condition: when.lacks("receiptKey"),
-          },
-        ],
-        [orderEvent(deps, order.id, OrderEvent.receiptIssued, { receiptKey: key, messageId: sent.messageId })],
-      );
-    } catch (error) {
-      if (!(error instanceof ConditionFailedError)) throw error;
-    }
+    await commitOnce(
+      store,
+      [
+        {
+          op: "update",
+          key: orderKey(order.id),
+          update: { set: { receiptKey: key } },
+          condition: when.lacks("receiptKey"),
+        },
+      ],
+      [orderEvent(deps, order.id, OrderEvent.receiptIssued, { receiptKey: key, messageId: sent.messageId })],
+    );
     return { orderId };
   };
 }

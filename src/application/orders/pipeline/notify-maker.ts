@@ -1,5 +1,6 @@
 import { OrderEvent } from "../../../domain/orders/order-events.js";
-import { ConditionFailedError, when } from "../../../ports/item-store.js";
+import { when } from "../../../ports/item-store.js";
+import { commitOnce } from "../../shared/commit-once.js";
 import { orderEvent } from "../new-event.js";
 import { makerEmail } from "../order-emails.js";
 import { loadOrder, orderKey } from "../order-items.js";
@@ -16,21 +17,18 @@ export function makeNotifyMaker(deps: Pick<PipelineDeps, "store" | "ids" | "cloc
     const dueBy = new Date(Date.parse(order.createdAt) + DUE_HOURS * 3_600_000).toISOString();
     const sent = await mailer.send(makerEmail(order, shop.makerEmail, shop.shopName, dueBy));
     const now = clock.now().toISOString();
-    try {
-      await store.transact(
-        [
-          {
-            op: "update",
-            key: orderKey(order.id),
-            update: { set: { makerNotifiedAt: now } },
-            condition: when.lacks("makerNotifiedAt"),
-          },
-        ],
-        [orderEvent(deps, order.id, OrderEvent.makerNotified, { dueBy, messageId: sent.messageId })],
-      );
-    } catch (error) {
-      if (!(error instanceof ConditionFailedError)) throw error;
-    }
+    await commitOnce(
+      store,
+      [
+        {
+          op: "update",
+          key: orderKey(order.id),
+          update: { set: { makerNotifiedAt: now } },
+          condition: when.lacks("makerNotifiedAt"),
+        },
+      ],
+      [orderEvent(deps, order.id, OrderEvent.makerNotified, { dueBy, messageId: sent.messageId })],
+    );
     return { orderId };
   };
 }

@@ -1,5 +1,6 @@
 import { OrderEvent } from "../../../domain/orders/order-events.js";
-import { ConditionFailedError, when } from "../../../ports/item-store.js";
+import { when } from "../../../ports/item-store.js";
+import { commitOnce } from "../../shared/commit-once.js";
 import { orderEvent } from "../new-event.js";
 import { loadOrder, orderKey } from "../order-items.js";
 import type { PipelineDeps, StepInput } from "./pipeline-deps.js";
@@ -11,21 +12,18 @@ export function makeRefundPayment(deps: Pick<PipelineDeps, "store" | "ids" | "cl
     const order = await loadOrder(store, input.orderId);
     if (!order.chargeId || order.refundId) return input;
     const refund = await payments.refund(order.chargeId, `refund-${order.id}`);
-    try {
-      await store.transact(
-        [
-          {
-            op: "update",
-            key: orderKey(order.id),
-            update: { set: { refundId: refund.refundId, updatedAt: clock.now().toISOString() } },
-            condition: when.and(when.eq("chargeId", order.chargeId), when.lacks("refundId")),
-          },
-        ],
-        [orderEvent(deps, order.id, OrderEvent.paymentRefunded, { refundId: refund.refundId, amount: order.total })],
-      );
-    } catch (error) {
-      if (!(error instanceof ConditionFailedError)) throw error; // refunded by a concurrent run
-    }
+    await commitOnce(
+      store,
+      [
+        {
+          op: "update",
+          key: orderKey(order.id),
+          update: { set: { refundId: refund.refundId, updatedAt: clock.now().toISOString() } },
+          condition: when.and(when.eq("chargeId", order.chargeId), when.lacks("refundId")),
+        },
+      ],
+      [orderEvent(deps, order.id, OrderEvent.paymentRefunded, { refundId: refund.refundId, amount: order.total })],
+    );
     return input;
   };
 }

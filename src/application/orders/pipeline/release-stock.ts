@@ -27,7 +27,8 @@ export function makeReleaseStock(deps: Pick<PipelineDeps, "store" | "ids" | "clo
       );
     } catch (error) {
       // Already released by an earlier run; a deleted product has no stock to give back.
-      if (!(error instanceof ConditionFailedError) || error.failedIndexes.includes(0)) return input;
+      // Already released by an earlier or concurrent run.
+      if (error instanceof ConditionFailedError && error.failedIndexes.includes(0)) return input;
       throw error;
     }
     return input;

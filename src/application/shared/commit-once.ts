@@ -1,0 +1,16 @@
+import type { DomainEvent } from "../../domain/shared/event.js";
+import { ConditionFailedError, type ItemStore, type TransactOp } from "../../ports/item-store.js";
+
+/**
+ * Commits a state change guarded by conditions that make it happen once. Returns false when a condition
+ * failed, i.e. an earlier or concurrent run already did it — the idempotent steps' common case.
+ */
+export async function commitOnce(store: ItemStore, ops: TransactOp[], events: DomainEvent[]): Promise<boolean> {
+  try {
+    await store.transact(ops, events);
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionFailedError) return false;
+    throw error;
+  }
+}
