@@ -26,7 +26,13 @@ async function post(url: string, body: unknown) {
 describe("crash safety", () => {
   it("after kill -9 at random moments every order ends confirmed or failed, charged and e-mailed at most once", async () => {
     const dataDir = mkdtempSync(join(tmpdir(), "orderflow-crash-"));
-    const env = { PORT: String(await freePort()), DATA_DIR: dataDir, DEMO_PASSWORD, WORKFLOW_RETRY_INTERVAL_MS: "5" };
+    const env = {
+      PORT: String(await freePort()),
+      DATA_DIR: dataDir,
+      DEMO_PASSWORD,
+      WORKFLOW_RETRY_INTERVAL_MS: "5",
+      DELIVERY_BACKOFF_MS: "20",
+    };
     const accepted = new Set<string>();
     let sent = 0;
 

@@ -26,6 +26,7 @@ export async function startTestServer(env: Record<string, string> = {}, override
     LOG_LEVEL: "silent",
     DEMO_PASSWORD,
     WORKFLOW_RETRY_INTERVAL_MS: "5",
+    DELIVERY_BACKOFF_MS: "20",
     ...env,
   });
   const server = await startServer(config, overrides);

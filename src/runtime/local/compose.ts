@@ -84,7 +84,7 @@ export function composeLocalRuntime(config: LocalConfig, overrides: LocalOverrid
         name: "order-pipeline",
         ...makeStartOrderPipeline({ workflows }),
         visibilityTimeoutMs: 120_000,
-        maxAttempts: 5,
+        ...config.delivery,
       },
     ],
   });

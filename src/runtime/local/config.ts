@@ -21,6 +21,8 @@ const ConfigSchema = z
     PAYMENT_FAILURE_RATE: z.coerce.number().min(0).max(1).default(0),
     WORKFLOW_RETRY_INTERVAL_MS: z.coerce.number().int().min(0).optional(),
     DISPATCH_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(32),
+    DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
+    DELIVERY_BACKOFF_MS: z.coerce.number().int().min(1).default(500),
   })
   .transform((env) => {
     const dataDir = resolve(env.DATA_DIR);
@@ -43,6 +45,7 @@ const ConfigSchema = z
       paymentFailureRate: env.PAYMENT_FAILURE_RATE,
       workflowRetryIntervalMs: env.WORKFLOW_RETRY_INTERVAL_MS,
       dispatchConcurrency: env.DISPATCH_CONCURRENCY,
+      delivery: { maxAttempts: env.DELIVERY_MAX_ATTEMPTS, baseBackoffMs: env.DELIVERY_BACKOFF_MS },
     };
   });
 
