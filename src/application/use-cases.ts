@@ -11,6 +11,9 @@ import { makeSeedCatalog } from "./catalog/seed-catalog.js";
 import { makeSetStock } from "./catalog/set-stock.js";
 import { makeUpdateProduct } from "./catalog/update-product.js";
 import { makeIdempotency } from "./idempotency/idempotency.js";
+import { makeLeaveFeedback } from "./lifecycle/leave-feedback.js";
+import { makeMarkDelivered } from "./lifecycle/mark-delivered.js";
+import { makeMarkFulfilled } from "./lifecycle/mark-fulfilled.js";
 import { makeGetOrder } from "./orders/get-order.js";
 import { makeGetReceipt } from "./orders/get-receipt.js";
 import { makeListOrders } from "./orders/list-orders.js";
@@ -43,6 +46,9 @@ export function makeUseCases(ports: UseCasePorts) {
     getOrder: makeGetOrder(ports),
     listOrders: makeListOrders(ports),
     getReceipt: makeGetReceipt(ports),
+    markFulfilled: makeMarkFulfilled(ports),
+    markDelivered: makeMarkDelivered(ports),
+    leaveFeedback: makeLeaveFeedback(ports),
     signUp: makeSignUp(ports),
     signIn: makeSignIn(ports),
     ensureUser: makeEnsureUser(ports),

@@ -53,7 +53,7 @@ describe("the order pipeline, end to end over HTTP", () => {
     expect(await stockOf("red-velvet-cake")).toBe(before - 2);
 
     const types = timeline.map((event) => event.type);
-    expect(types.slice(0, 4)).toEqual(["order_received", "stock_reserved", "payment_charged", "order_confirmed"]);
+    expect(types.slice(0, 4)).toEqual(["order_received", "stock_reserved", "payment_charged", "order_placed"]);
     expect(types.slice(4).sort()).toEqual(["maker_notified", "receipt_issued"]);
     expect(timeline.every((event) => !Number.isNaN(Date.parse(event.at)))).toBe(true);
 

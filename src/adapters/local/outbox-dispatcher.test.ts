@@ -16,7 +16,7 @@ const running: OutboxDispatcher[] = [];
 function setup(subscriptions: Subscription[], db: SqliteDatabase = openSqliteDatabase(":memory:")) {
   const store = new SqliteItemStore(db);
   const dispatcher = new OutboxDispatcher({ db, subscriptions, clock, logger });
-  store.onEventsCommitted(() => dispatcher.wake());
+  store.watch(() => dispatcher.wake());
   running.push(dispatcher);
   let n = 0;
   const emit = (key: string, type = "thing_happened") =>

@@ -90,8 +90,8 @@ export class SqliteItemStore implements ItemStore, EventLog {
     };
   }
 
-  /** Calls `listener` after every commit that appended events (wakes the dispatcher). */
-  onEventsCommitted(listener: () => void): () => void {
+  /** Calls `listener` after every commit that appended events (wakes the dispatcher and live timelines). */
+  watch(listener: () => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }

@@ -44,3 +44,12 @@ export const PlaceOrderBody = z
   })
   .meta({ id: "PlaceOrder" });
 export type PlaceOrderBody = z.infer<typeof PlaceOrderBody>;
+
+/** Feedback after delivery: once per order. */
+export const FeedbackBody = z
+  .strictObject({
+    rating: z.number().int("Give a whole number of stars").min(1).max(5),
+    comment: z.string().trim().max(2000).optional(),
+  })
+  .meta({ id: "Feedback" });
+export type FeedbackBody = z.infer<typeof FeedbackBody>;

@@ -50,6 +50,7 @@ export interface Order {
   /** Object-store key of the PDF receipt, once issued. */
   receiptKey?: string;
   makerNotifiedAt?: string;
+  feedback?: { rating: number; comment?: string; at: string };
   trackingToken: string;
   failureReason?: string;
   createdAt: string;

@@ -2,7 +2,7 @@
 export interface DomainEvent<T = Record<string, unknown>> {
   /** Unique id of this event; consumers use it to de-duplicate. */
   id: string;
-  /** Event type, e.g. `order_confirmed`. */
+  /** Event type, e.g. `order_placed`. */
   type: string;
   /** The aggregate the event belongs to (e.g. an order id); ordering is kept per key. */
   key: string;

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Idempotency } from "../../application/idempotency/idempotency.js";
+import type { EventLog } from "../../ports/event-log.js";
 import type { Logger } from "../../ports/logger.js";
 import type { QueueAdmin } from "../../ports/queue-admin.js";
 import { type ActorResolver, actorMiddleware } from "./actor-middleware.js";
@@ -10,10 +11,15 @@ import { idempotencyMiddleware } from "./idempotency-middleware.js";
 import { registerAdminRoutes } from "./routes/admin-routes.js";
 import { type AuthUseCases, registerAuthRoutes } from "./routes/auth-routes.js";
 import { type CatalogUseCases, registerCatalogRoutes } from "./routes/catalog-routes.js";
+import { type LifecycleUseCases, registerLifecycleRoutes } from "./routes/lifecycle-routes.js";
 import { type OrderUseCases, registerOrderRoutes } from "./routes/order-routes.js";
+import { registerOrderStreamRoute } from "./routes/order-stream-route.js";
+import { registerSeedRoutes, type SeedRouteDefaults } from "./routes/seed-routes.js";
 
 export interface HttpAppDeps {
-  useCases: CatalogUseCases & OrderUseCases & AuthUseCases;
+  useCases: CatalogUseCases & OrderUseCases & LifecycleUseCases & AuthUseCases;
+  events: EventLog;
+  seedRoutes: SeedRouteDefaults;
   idempotency: Idempotency;
   queues: QueueAdmin;
   resolveActor: ActorResolver;
@@ -56,6 +62,9 @@ export function createHttpApp(deps: HttpAppDeps) {
   registerAuthRoutes(app, deps.useCases);
   registerCatalogRoutes(app, deps.useCases);
   registerOrderRoutes(app, deps.useCases, deps.publicUrl);
+  registerOrderStreamRoute(app, deps.useCases, deps.events);
+  registerLifecycleRoutes(app, deps.useCases);
+  registerSeedRoutes(app, deps.useCases, deps.seedRoutes, deps.publicUrl);
   registerAdminRoutes(app, deps.queues);
 
   app.get("/health", (c) => c.json({ status: "ok" }));

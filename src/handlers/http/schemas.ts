@@ -53,6 +53,7 @@ export const OrderSchema = z
     notes: z.string().optional(),
     paymentLast4: z.string(),
     failureReason: z.string().optional(),
+    feedback: z.object({ rating: z.number().int(), comment: z.string().optional(), at: z.string() }).optional(),
     createdAt: z.string(),
     updatedAt: z.string(),
   })

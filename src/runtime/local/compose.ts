@@ -1,6 +1,8 @@
 import "./polyfills.js";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { EmailChannel } from "../../adapters/http/email-channel.js";
+import { SignedWebhookChannel } from "../../adapters/http/signed-webhook-channel.js";
 import { EmlMailer } from "../../adapters/local/eml-mailer.js";
 import { FileObjectStore } from "../../adapters/local/file-object-store.js";
 import { createJsonLogger } from "../../adapters/local/json-logger.js";
@@ -13,8 +15,12 @@ import { openSqliteDatabase } from "../../adapters/local/sqlite-database.js";
 import { SqliteItemStore } from "../../adapters/local/sqlite-item-store.js";
 import { createUlidGenerator, systemClock } from "../../adapters/local/system-clock.js";
 import { TestPaymentGateway } from "../../adapters/local/test-payment-gateway.js";
+import { makeDispatchDelivery } from "../../application/lifecycle/dispatch-delivery.js";
+import { makeForwardFeedback } from "../../application/lifecycle/forward-feedback.js";
+import { makeRequestDelivery } from "../../application/lifecycle/request-delivery.js";
 import { ORDER_PIPELINE, orderPipelineTasks } from "../../application/orders/pipeline/order-pipeline-tasks.js";
 import { makeUseCases } from "../../application/use-cases.js";
+import { lifecycleConsumers } from "../../handlers/consumers/lifecycle-consumers.js";
 import { makeStartOrderPipeline } from "../../handlers/consumers/start-order-pipeline.js";
 import { createHttpApp } from "../../handlers/http/app.js";
 import type { Clock } from "../../ports/clock.js";
@@ -74,6 +80,17 @@ export function composeLocalRuntime(config: LocalConfig, overrides: LocalOverrid
     logger,
     ...(config.workflowRetryIntervalMs !== undefined ? { retryIntervalMs: config.workflowRetryIntervalMs } : {}),
   });
+  const channel = (settings: LocalConfig["deliveryChannel"]) =>
+    settings.url && settings.secret
+      ? new SignedWebhookChannel({ url: settings.url, secret: settings.secret, clock })
+      : new EmailChannel({ mailer, to: settings.email });
+  const delivery = channel(config.deliveryChannel);
+  const customerService = channel(config.customerServiceChannel);
+  const lifecycle = lifecycleConsumers({
+    requestDelivery: makeRequestDelivery({ store, ids, clock }),
+    dispatchDelivery: makeDispatchDelivery({ store, ids, clock, delivery }),
+    forwardFeedback: makeForwardFeedback({ store, customerService }),
+  });
   const dispatcher = new OutboxDispatcher({
     db,
     clock,
@@ -84,16 +101,19 @@ export function composeLocalRuntime(config: LocalConfig, overrides: LocalOverrid
         name: "order-pipeline",
         ...makeStartOrderPipeline({ workflows }),
         visibilityTimeoutMs: 120_000,
-        ...config.delivery,
+        ...config.retries,
       },
+      ...lifecycle.map((consumer) => ({ ...consumer, visibilityTimeoutMs: 30_000, ...config.retries })),
     ],
   });
-  store.onEventsCommitted(() => dispatcher.wake());
+  store.watch(() => dispatcher.wake());
 
   const app = createHttpApp({
     useCases,
     idempotency: useCases.idempotency,
     queues: dispatcher,
+    events: store,
+    seedRoutes: config.seedRoutes,
     resolveActor: async (token) => {
       const claims = await tokens.verify(token);
       return { userId: claims.sub, email: claims.email, roles: claims.roles };

@@ -14,7 +14,18 @@ const ConfigSchema = z
     MAIL_FROM: z.string().default('"Orderflow Bakery" <shop@orderflow.local>'),
     MAKER_EMAIL: z.email().default("maker@orderflow.local"),
     SMTP_URL: z.string().optional(),
+    DELIVERY_WEBHOOK_URL: z.url().optional(),
+    DELIVERY_WEBHOOK_SECRET: z.string().min(16).optional(),
+    DELIVERY_EMAIL: z.email().default("courier@orderflow.local"),
+    CUSTOMER_SERVICE_WEBHOOK_URL: z.url().optional(),
+    CUSTOMER_SERVICE_WEBHOOK_SECRET: z.string().min(16).optional(),
+    CUSTOMER_SERVICE_EMAIL: z.email().default("service@orderflow.local"),
     JWT_SECRET: z.string().min(32, "JWT_SECRET must be at least 32 characters").optional(),
+    SEED_ROUTE_CARD: z.string().default("tok_visa"),
+    SHOP_COUNTRY: z
+      .string()
+      .regex(/^[A-Z]{2}$/)
+      .default("NL"),
     DEMO_PASSWORD: z.string().min(10).default("orderflow-demo"),
     SEED: flag.default(true),
     LOG_LEVEL: z.enum(["info", "warn", "error", "silent"]).default("info"),
@@ -23,6 +34,14 @@ const ConfigSchema = z
     DISPATCH_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(32),
     DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
     DELIVERY_BACKOFF_MS: z.coerce.number().int().min(1).default(500),
+  })
+  .refine((env) => !env.DELIVERY_WEBHOOK_URL || env.DELIVERY_WEBHOOK_SECRET, {
+    path: ["DELIVERY_WEBHOOK_SECRET"],
+    message: "Set a signing secret (16+ characters) for the delivery webhook",
+  })
+  .refine((env) => !env.CUSTOMER_SERVICE_WEBHOOK_URL || env.CUSTOMER_SERVICE_WEBHOOK_SECRET, {
+    path: ["CUSTOMER_SERVICE_WEBHOOK_SECRET"],
+    message: "Set a signing secret (16+ characters) for the customer-service webhook",
   })
   .transform((env) => {
     const dataDir = resolve(env.DATA_DIR);
@@ -38,14 +57,29 @@ const ConfigSchema = z
       mailFrom: env.MAIL_FROM,
       makerEmail: env.MAKER_EMAIL,
       smtpUrl: env.SMTP_URL,
+      deliveryChannel: {
+        url: env.DELIVERY_WEBHOOK_URL,
+        secret: env.DELIVERY_WEBHOOK_SECRET,
+        email: env.DELIVERY_EMAIL,
+      },
+      customerServiceChannel: {
+        url: env.CUSTOMER_SERVICE_WEBHOOK_URL,
+        secret: env.CUSTOMER_SERVICE_WEBHOOK_SECRET,
+        email: env.CUSTOMER_SERVICE_EMAIL,
+      },
       jwtSecret: env.JWT_SECRET,
       demoPassword: env.DEMO_PASSWORD,
+      seedRoutes: {
+        paymentSource: env.SEED_ROUTE_CARD,
+        country: env.SHOP_COUNTRY,
+        fallbackEmail: "guest@orderflow.local",
+      },
       seed: env.SEED,
       logLevel: env.LOG_LEVEL,
       paymentFailureRate: env.PAYMENT_FAILURE_RATE,
       workflowRetryIntervalMs: env.WORKFLOW_RETRY_INTERVAL_MS,
       dispatchConcurrency: env.DISPATCH_CONCURRENCY,
-      delivery: { maxAttempts: env.DELIVERY_MAX_ATTEMPTS, baseBackoffMs: env.DELIVERY_BACKOFF_MS },
+      retries: { maxAttempts: env.DELIVERY_MAX_ATTEMPTS, baseBackoffMs: env.DELIVERY_BACKOFF_MS },
     };
   });
 

@@ -23,7 +23,7 @@ export function makeConfirmOrder(deps: Pick<PipelineDeps, "store" | "ids" | "clo
           condition: when.and(when.eq("status", "pending"), when.eq("chargeId", order.chargeId ?? null)),
         },
       ],
-      [orderEvent(deps, orderId, OrderEvent.confirmed, { total: order.total })],
+      [orderEvent(deps, orderId, OrderEvent.placed, { total: order.total })],
     );
     return { orderId };
   };

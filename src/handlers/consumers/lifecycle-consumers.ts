@@ -1,0 +1,32 @@
+import type { makeDispatchDelivery } from "../../application/lifecycle/dispatch-delivery.js";
+import type { makeForwardFeedback } from "../../application/lifecycle/forward-feedback.js";
+import type { makeRequestDelivery } from "../../application/lifecycle/request-delivery.js";
+import { OrderEvent } from "../../domain/orders/order-events.js";
+import type { StoredEvent } from "../../domain/shared/event.js";
+
+export interface LifecycleConsumerUseCases {
+  requestDelivery: ReturnType<typeof makeRequestDelivery>;
+  dispatchDelivery: ReturnType<typeof makeDispatchDelivery>;
+  forwardFeedback: ReturnType<typeof makeForwardFeedback>;
+}
+
+/** The bakery lifecycle's queues: each takes one event type and runs one use case. */
+export function lifecycleConsumers(useCases: LifecycleConsumerUseCases) {
+  return [
+    {
+      name: "delivery-requests",
+      eventTypes: [OrderEvent.fulfilled],
+      handle: (event: StoredEvent) => useCases.requestDelivery(event.key),
+    },
+    {
+      name: "delivery",
+      eventTypes: [OrderEvent.deliveryRequested],
+      handle: (event: StoredEvent) => useCases.dispatchDelivery(event),
+    },
+    {
+      name: "customer-service",
+      eventTypes: [OrderEvent.reviewed],
+      handle: (event: StoredEvent) => useCases.forwardFeedback(event),
+    },
+  ];
+}

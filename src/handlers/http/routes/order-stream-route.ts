@@ -1,0 +1,82 @@
+import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import { streamSSE } from "hono/streaming";
+import { z } from "zod";
+import type { EventLog } from "../../../ports/event-log.js";
+import type { HttpEnv } from "../http-env.js";
+import { publicEvent } from "../present.js";
+import { errorResponses } from "../schemas.js";
+import type { OrderUseCases } from "./order-routes.js";
+
+const HEARTBEAT_MS = 15_000;
+
+/**
+ * `GET /orders/{id}/events`: the order's timeline as Server-Sent Events — its history, then each new
+ * event as it commits. Every event's SSE id is its sequence number, so a client reconnecting with
+ * `Last-Event-ID` resumes exactly after the last event it saw.
+ */
+export function registerOrderStreamRoute(app: OpenAPIHono<HttpEnv>, useCases: OrderUseCases, events: EventLog) {
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/orders/{id}/events",
+      tags: ["Orders"],
+      summary: "Live timeline (Server-Sent Events); resumes after `Last-Event-ID`",
+      request: {
+        params: z.object({ id: z.string().min(1).max(64) }),
+        query: z.object({
+          token: z.string().max(200).optional(),
+          lastEventId: z.coerce
+            .number()
+            .int()
+            .min(0)
+            .optional()
+            .meta({ description: "Same as the Last-Event-ID header" }),
+        }),
+        headers: z.object({ "last-event-id": z.coerce.number().int().min(0).optional() }),
+      },
+      responses: {
+        200: {
+          description: "A stream of `TimelineEvent`s; the SSE `event` is the event type and `id` its sequence number",
+          content: { "text/event-stream": { schema: z.string() } },
+        },
+        404: errorResponses[404],
+      },
+    }),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      await useCases.getOrder(id, c.get("actor")); // the same authorization as GET /orders/{id}
+      let last = c.req.valid("header")["last-event-id"] ?? c.req.valid("query").lastEventId ?? 0;
+      return streamSSE(c, async (stream) => {
+        let wake: (() => void) | undefined;
+        const unwatch = events.watch(() => wake?.());
+        stream.onAbort(() => {
+          unwatch();
+          wake?.();
+        });
+        try {
+          while (!stream.aborted) {
+            const fresh = await events.listByKey(id, last);
+            for (const event of fresh) {
+              await stream.writeSSE({
+                id: String(event.seq),
+                event: event.type,
+                data: JSON.stringify(publicEvent(event)),
+              });
+              last = event.seq;
+            }
+            const timedOut = await new Promise<boolean>((resolve) => {
+              const timer = setTimeout(() => resolve(true), HEARTBEAT_MS);
+              wake = () => {
+                clearTimeout(timer);
+                resolve(false);
+              };
+            });
+            if (timedOut && !stream.aborted) await stream.write(": keep-alive\n\n");
+          }
+        } finally {
+          unwatch();
+        }
+      }) as never;
+    },
+  );
+}

@@ -1,0 +1,130 @@
+import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import { z } from "zod";
+import { FeedbackBody, type PlaceOrderBody } from "../../../domain/orders/order-schemas.js";
+import type { HttpEnv } from "../http-env.js";
+import { placedOrderBody, publicOrder } from "../present.js";
+import { errorResponses, jsonContent, OrderSchema } from "../schemas.js";
+import type { LifecycleUseCases } from "./lifecycle-routes.js";
+import type { OrderUseCases } from "./order-routes.js";
+
+/** What the original bakery clients could not send; documented in the README. */
+export interface SeedRouteDefaults {
+  /** Payment source for orders from the original API, which had no payment field. */
+  paymentSource: string;
+  country: string;
+  /** Where to send e-mails for an order placed without one. */
+  fallbackEmail: string;
+}
+
+const SeedOrderBody = z
+  .strictObject({
+    name: z.string().trim().min(1).max(100),
+    address: z.string().trim().min(1).max(300),
+    productId: z.union([z.string().trim().min(1).max(64), z.number().int().positive()]),
+    quantity: z.number().int().min(1).max(99),
+    email: z.email().max(254).optional(),
+  })
+  .meta({ id: "SeedOrder" });
+const OrderIdBody = z.strictObject({ orderId: z.string().min(1).max(64) });
+const SeedDeliveredBody = OrderIdBody.extend({
+  trackingToken: z.string().max(200).optional(),
+  feedback: z.union([z.string().trim().min(1).max(2000), FeedbackBody]).optional(),
+  rating: z.number().int().min(1).max(5).optional(),
+})
+  .refine((body) => typeof body.feedback !== "string" || body.rating !== undefined, {
+    path: ["rating"],
+    message: "Give a rating (1-5) with text feedback",
+  })
+  .meta({ id: "SeedDelivered" });
+
+const json = <S extends z.ZodType>(schema: S) => ({
+  body: { content: { "application/json": { schema } }, required: true },
+});
+const tags = ["Bakery (original API)"];
+
+/** The bakery's original routes, kept working with their original bodies and mapped to the same use cases. */
+export function registerSeedRoutes(
+  app: OpenAPIHono<HttpEnv>,
+  useCases: OrderUseCases & LifecycleUseCases,
+  defaults: SeedRouteDefaults,
+  publicUrl: string,
+) {
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/order",
+      tags,
+      summary: "Place a guest order the original way (productId may be the catalog number)",
+      request: json(SeedOrderBody),
+      responses: {
+        201: jsonContent(
+          z.object({ orderId: z.string(), trackingToken: z.string(), trackingUrl: z.string(), order: OrderSchema }),
+          "Accepted",
+        ),
+        ...errorResponses,
+      },
+    }),
+    async (c) => {
+      const body = c.req.valid("json");
+      const input: PlaceOrderBody = {
+        items: [{ productId: String(body.productId), quantity: body.quantity }],
+        customer: { name: body.name, email: body.email ?? defaults.fallbackEmail },
+        deliveryAddress: { line1: body.address, city: "-", postalCode: "-", country: defaults.country },
+        payment: { card: defaults.paymentSource },
+      };
+      const order = await useCases.placeOrder(input, c.get("actor"), { correlationId: c.get("correlationId") });
+      const placed = placedOrderBody(order, publicUrl);
+      return c.json(
+        {
+          orderId: order.id,
+          trackingToken: placed.trackingToken,
+          trackingUrl: placed.trackingUrl,
+          order: placed.order,
+        },
+        201,
+      );
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/order/fulfilled",
+      tags,
+      summary: "Mark an order fulfilled the original way (maker)",
+      security: [{ bearerAuth: [] }],
+      request: json(OrderIdBody),
+      responses: { 200: jsonContent(OrderSchema, "Fulfilled"), ...errorResponses },
+    }),
+    async (c) => {
+      const order = await useCases.markFulfilled(c.req.valid("json").orderId, c.get("actor"), c.get("correlationId"));
+      return c.json(publicOrder(order), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/order/delivered",
+      tags,
+      summary: "Mark an order delivered the original way, optionally with feedback",
+      request: json(SeedDeliveredBody),
+      responses: {
+        200: jsonContent(OrderSchema, "Delivered (and reviewed when feedback was given)"),
+        ...errorResponses,
+      },
+    }),
+    async (c) => {
+      const body = c.req.valid("json");
+      const base = c.get("actor");
+      const actor = body.trackingToken ? { ...base, trackingToken: body.trackingToken } : base;
+      let order = await useCases.markDelivered(body.orderId, actor, c.get("correlationId"));
+      if (body.feedback !== undefined) {
+        const feedback =
+          typeof body.feedback === "string" ? { rating: body.rating ?? 5, comment: body.feedback } : body.feedback;
+        order = await useCases.leaveFeedback(body.orderId, feedback, actor, c.get("correlationId"));
+      }
+      return c.json(publicOrder(order), 200);
+    },
+  );
+}
