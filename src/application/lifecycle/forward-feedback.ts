@@ -1,11 +1,19 @@
 import type { StoredEvent } from "../../domain/shared/event.js";
-import type { ItemStore } from "../../ports/item-store.js";
+import { type ItemStore, when } from "../../ports/item-store.js";
 import type { OutboundChannel } from "../../ports/outbound-channel.js";
 import { loadOrder } from "../orders/order-items.js";
+import { commitOnce } from "../shared/commit-once.js";
 
-/** Consumer of the feedback queue (`order_reviewed`): hands the feedback to customer service. */
+const forwardedKey = (orderId: string) => ({ pk: `ORDER#${orderId}`, sk: "FEEDBACK_FORWARDED" });
+
+/**
+ * Consumer of the feedback queue (`order_reviewed`): hands the feedback to customer service once; a
+ * marker records it. A crash between sending and the marker re-sends with the same message id,
+ * which the receiver de-duplicates.
+ */
 export function makeForwardFeedback(deps: { store: ItemStore; customerService: OutboundChannel }) {
   return async (event: StoredEvent): Promise<void> => {
+    if (await deps.store.get(forwardedKey(event.key))) return;
     const order = await loadOrder(deps.store, event.key);
     await deps.customerService.send({
       id: event.id,
@@ -19,5 +27,10 @@ export function makeForwardFeedback(deps: { store: ItemStore; customerService: O
         items: order.lines.map((line) => ({ name: line.name, quantity: line.quantity })),
       },
     });
+    await commitOnce(
+      deps.store,
+      [{ op: "put", item: { ...forwardedKey(event.key), eventId: event.id }, condition: when.notExists() }],
+      [],
+    );
   };
 }

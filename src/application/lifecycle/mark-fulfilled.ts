@@ -1,6 +1,7 @@
 import type { Order } from "../../domain/orders/order.js";
 import { OrderEvent } from "../../domain/orders/order-events.js";
 import type { Actor } from "../../domain/shared/actor.js";
+import { UnauthenticatedError } from "../../domain/shared/errors.js";
 import { loadOrder } from "../orders/order-items.js";
 import { assertMay, mayFulfil } from "./lifecycle-access.js";
 import { type TransitionDeps, transitionOrder } from "./transition-order.js";
@@ -8,6 +9,7 @@ import { type TransitionDeps, transitionOrder } from "./transition-order.js";
 /** The maker has baked it: `confirmed` → `fulfilled`, event `order_fulfilled`. */
 export function makeMarkFulfilled(deps: TransitionDeps) {
   return async (orderId: string, actor: Actor, correlationId?: string): Promise<Order> => {
+    if (!actor.userId) throw new UnauthenticatedError("Sign in as the maker to mark orders fulfilled");
     const order = await loadOrder(deps.store, orderId);
     assertMay(actor, order, mayFulfil(actor));
     return transitionOrder(deps, order, "fulfil", {
