@@ -75,6 +75,30 @@ describe("object-level access", () => {
     expect((await server.api("/products/carrot-cake")).body.name).toBe("Carrot Cake");
   });
 
+  it("staff page through all orders with a cursor and filter them by status", async () => {
+    const admin = await server.tokenFor("admin");
+    for (let i = 0; i < 3; i++) await server.api("/orders", { body: orderBody() });
+    await server.idle();
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await server.api(`/orders?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`, {
+        token: admin,
+      });
+      expect(page.body.items.length).toBeLessThanOrEqual(2);
+      seen.push(...page.body.items.map((o: { id: string }) => o.id));
+      cursor = page.body.cursor;
+    } while (cursor);
+    expect(new Set(seen).size).toBe(seen.length);
+    const all = (await server.api("/orders?limit=100", { token: admin })).body.items;
+    expect(seen).toEqual(all.map((o: { id: string }) => o.id));
+    const created = all.map((o: { createdAt: string }) => o.createdAt);
+    expect(created).toEqual([...created].sort().reverse());
+    const confirmed = (await server.api("/orders?status=confirmed&limit=100", { token: admin })).body.items;
+    expect(confirmed.length).toBeGreaterThan(0);
+    expect(confirmed.every((o: { status: string }) => o.status === "confirmed")).toBe(true);
+  });
+
   it("a forged or garbage token is refused", async () => {
     const response = await server.api("/orders", { token: "not.a.jwt" });
     expect(response.status).toBe(401);
