@@ -2,13 +2,14 @@ import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { composeLocalRuntime, type LocalOverrides } from "./compose.js";
 import type { LocalConfig } from "./config.js";
+import { withWebApp } from "./web-app.js";
 
 /** Starts the embedded runtime and its HTTP server; resolves once it is listening. */
 export async function startServer(config: LocalConfig, overrides: LocalOverrides = {}) {
   const runtime = composeLocalRuntime(config, overrides);
   await runtime.start();
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-    const started = serve({ fetch: runtime.app.fetch, port: config.port, hostname: config.host }, () =>
+    const started = serve({ fetch: withWebApp(runtime.app), port: config.port, hostname: config.host }, () =>
       resolve(started),
     );
   });

@@ -1,0 +1,42 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { withWebApp } from "./web-app.js";
+
+function site() {
+  const root = mkdtempSync(join(tmpdir(), "orderflow-web-"));
+  mkdirSync(join(root, "assets"));
+  writeFileSync(join(root, "index.html"), "<!doctype html><title>shop</title>");
+  writeFileSync(join(root, "assets", "app.js"), "console.log('app')");
+  const api = {
+    fetch: async (request: Request) => new Response(`api ${request.method} ${new URL(request.url).pathname}`),
+  };
+  return withWebApp(api, root);
+}
+
+const get = (path: string, accept: string) => new Request(`http://localhost${path}`, { headers: { accept } });
+
+describe("serving the web app beside the API", () => {
+  it("gives browser navigations the single-page app, on any path", async () => {
+    const fetch = site();
+    expect(await (await fetch(get("/", "text/html,*/*"))).text()).toContain("<title>shop</title>");
+    expect(await (await fetch(get("/orders/ord_1?token=x", "text/html"))).text()).toContain("<title>shop</title>");
+  });
+
+  it("serves built assets and leaves API calls to the API", async () => {
+    const fetch = site();
+    expect(await (await fetch(get("/assets/app.js", "*/*"))).text()).toContain("console.log");
+    expect(await (await fetch(get("/orders/ord_1", "application/json"))).text()).toBe("api GET /orders/ord_1");
+    expect(
+      await (
+        await fetch(new Request("http://localhost/orders", { method: "POST", headers: { accept: "text/html" } }))
+      ).text(),
+    ).toBe("api POST /orders");
+  });
+
+  it("is only the API when no web app was built", async () => {
+    const api = { fetch: async () => new Response("api") };
+    expect(withWebApp(api, "/nonexistent/dist")).toBe(api.fetch);
+  });
+});
