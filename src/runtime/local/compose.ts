@@ -147,7 +147,8 @@ export function composeLocalRuntime(config: LocalConfig, overrides: LocalOverrid
           });
         }
       }
-      dispatcher.start();
+      if (config.dispatchEnabled) dispatcher.start();
+      else logger.warn("event dispatch is off: orders are accepted but not processed (DISPATCH_ENABLED=false)");
     },
     /** Stops taking events, lets running deliveries finish, and closes the database. */
     async stop() {

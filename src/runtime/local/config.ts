@@ -31,6 +31,7 @@ const ConfigSchema = z
     LOG_LEVEL: z.enum(["info", "warn", "error", "silent"]).default("info"),
     PAYMENT_FAILURE_RATE: z.coerce.number().min(0).max(1).default(0),
     WORKFLOW_RETRY_INTERVAL_MS: z.coerce.number().int().min(0).optional(),
+    DISPATCH_ENABLED: flag.default(true),
     DISPATCH_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(32),
     DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
     DELIVERY_BACKOFF_MS: z.coerce.number().int().min(1).default(500),
@@ -79,6 +80,7 @@ const ConfigSchema = z
       paymentFailureRate: env.PAYMENT_FAILURE_RATE,
       workflowRetryIntervalMs: env.WORKFLOW_RETRY_INTERVAL_MS,
       dispatchConcurrency: env.DISPATCH_CONCURRENCY,
+      dispatchEnabled: env.DISPATCH_ENABLED,
       retries: { maxAttempts: env.DELIVERY_MAX_ATTEMPTS, baseBackoffMs: env.DELIVERY_BACKOFF_MS },
     };
   });
