@@ -69,6 +69,12 @@ export function toStoredEvent(row: EventRow): StoredEvent {
  */
 export class SqliteItemStore implements ItemStore, EventLog {
   private readonly listeners = new Set<() => void>();
+  private pending: Array<{
+    work: () => unknown;
+    resolve: (value: unknown) => void;
+    reject: (error: unknown) => void;
+    appendsEvents: boolean;
+  }> = [];
   private readonly statements;
 
   constructor(private readonly db: SqliteDatabase) {
@@ -105,16 +111,13 @@ export class SqliteItemStore implements ItemStore, EventLog {
   }
 
   async update(key: ItemKey, update: Update, condition?: Condition): Promise<Item> {
-    let result: Item | undefined;
-    this.db
-      .transaction(() => {
-        const current = this.read(key);
-        if (condition && !evaluateCondition(condition, current)) throw new ConditionFailedError([0]);
-        result = applyUpdate(current, key, update);
-        this.write(result);
-      })
-      .immediate();
-    return result as Item;
+    return this.commit(() => {
+      const current = this.read(key);
+      if (condition && !evaluateCondition(condition, current)) throw new ConditionFailedError([0]);
+      const result = applyUpdate(current, key, update);
+      this.write(result);
+      return result;
+    }, false);
   }
 
   async delete(key: ItemKey, condition?: Condition): Promise<void> {
@@ -159,42 +162,80 @@ export class SqliteItemStore implements ItemStore, EventLog {
   }
 
   async transact(ops: TransactOp[], events: DomainEvent[] = []): Promise<void> {
-    this.db
-      .transaction(() => {
-        const failed: number[] = [];
-        const writes: Array<() => void> = [];
-        const touched = new Set<string>();
-        ops.forEach((operation, index) => {
-          const key = operation.op === "put" ? operation.item : operation.key;
-          const id = `${key.pk}\u0000${key.sk}`;
-          // DynamoDB refuses two operations on one item in a transaction; refusing here keeps callers portable.
-          if (touched.has(id)) throw new Error(`Transaction touches ${key.pk}/${key.sk} twice`);
-          touched.add(id);
-          const current = this.read(key);
-          if (operation.condition && !evaluateCondition(operation.condition, current)) {
-            failed.push(index);
-            return;
-          }
-          if (operation.op === "put") writes.push(() => this.write(operation.item));
-          else if (operation.op === "update")
-            writes.push(() => this.write(applyUpdate(current, key, operation.update)));
-          else if (operation.op === "delete") writes.push(() => this.statements.delete.run(key.pk, key.sk));
-        });
-        if (failed.length > 0) throw new ConditionFailedError(failed);
-        for (const write of writes) write();
-        for (const event of events) {
-          this.statements.appendEvent.run({
-            id: event.id,
-            type: event.type,
-            key: event.key,
-            at: event.at,
-            correlationId: event.correlationId ?? null,
-            data: JSON.stringify(event.data),
-          });
+    await this.commit(() => {
+      const failed: number[] = [];
+      const writes: Array<() => void> = [];
+      const touched = new Set<string>();
+      ops.forEach((operation, index) => {
+        const key = operation.op === "put" ? operation.item : operation.key;
+        const id = `${key.pk}\u0000${key.sk}`;
+        // DynamoDB refuses two operations on one item in a transaction; refusing here keeps callers portable.
+        if (touched.has(id)) throw new Error(`Transaction touches ${key.pk}/${key.sk} twice`);
+        touched.add(id);
+        const current = this.read(key);
+        if (operation.condition && !evaluateCondition(operation.condition, current)) {
+          failed.push(index);
+          return;
         }
-      })
-      .immediate();
-    if (events.length > 0) for (const listener of this.listeners) listener();
+        if (operation.op === "put") writes.push(() => this.write(operation.item));
+        else if (operation.op === "update") writes.push(() => this.write(applyUpdate(current, key, operation.update)));
+        else if (operation.op === "delete") writes.push(() => this.statements.delete.run(key.pk, key.sk));
+      });
+      if (failed.length > 0) throw new ConditionFailedError(failed);
+      for (const write of writes) write();
+      for (const event of events) {
+        this.statements.appendEvent.run({
+          id: event.id,
+          type: event.type,
+          key: event.key,
+          at: event.at,
+          correlationId: event.correlationId ?? null,
+          data: JSON.stringify(event.data),
+        });
+      }
+    }, events.length > 0);
+  }
+
+  /**
+   * Group commit: writes requested in the same turn of the event loop share one SQLite transaction
+   * (one WAL append), each inside its own savepoint, so a failed condition undoes only its own
+   * writes. Every caller's promise settles after the shared commit, so each answer is still durable.
+   */
+  private commit<T>(work: () => T, appendsEvents: boolean): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.pending.push({ work, resolve: resolve as (value: unknown) => void, reject, appendsEvents });
+      if (this.pending.length === 1) setImmediate(() => this.flush());
+    });
+  }
+
+  private flush(): void {
+    const jobs = this.pending.splice(0);
+    const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
+    try {
+      this.db
+        .transaction(() => {
+          for (const job of jobs) {
+            try {
+              outcomes.push({ ok: true, value: this.db.transaction(job.work)() });
+            } catch (error) {
+              outcomes.push({ ok: false, error });
+            }
+          }
+        })
+        .immediate();
+    } catch (error) {
+      for (const job of jobs) job.reject(error);
+      return;
+    }
+    let appended = false;
+    jobs.forEach((job, index) => {
+      const outcome = outcomes[index]!;
+      if (outcome.ok) {
+        appended ||= job.appendsEvents;
+        job.resolve(outcome.value);
+      } else job.reject(outcome.error);
+    });
+    if (appended) for (const listener of this.listeners) listener();
   }
 
   async listByKey(key: string, afterSeq = 0): Promise<StoredEvent[]> {

@@ -1,0 +1,92 @@
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { cpus } from "node:os";
+import { fileURLToPath } from "node:url";
+
+export const ROOT = fileURLToPath(new URL("..", import.meta.url));
+
+function hasTaskset(): boolean {
+  try {
+    execFileSync("taskset", ["--version"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Server on core 0, load generator (this process) on core 1, when the machine has two cores and taskset. */
+export const pinning = cpus().length >= 2 && hasTaskset();
+
+export function pinSelf(core: number): void {
+  if (pinning) execFileSync("taskset", ["-cp", String(core), String(process.pid)], { stdio: "ignore" });
+}
+
+export interface Started {
+  child: ChildProcess;
+  url: string;
+  /** Peak resident set size so far, from /proc (VmHWM), in bytes. */
+  peakRss(): number;
+  stop(): Promise<void>;
+}
+
+/** Starts a TypeScript entry point with tsx on core 0 and waits until `ready` answers. */
+export async function startProcess(
+  entry: string,
+  env: Record<string, string>,
+  readyPath: string,
+  options: { timeoutMs?: number } = {},
+): Promise<Started & { readyMs: number }> {
+  const started = Date.now();
+  const args = ["--import", "tsx", entry];
+  const child = pinning
+    ? spawn("taskset", ["-c", "0", process.execPath, ...args], {
+        cwd: ROOT,
+        env: { ...process.env, ...env },
+        stdio: ["ignore", "ignore", "pipe"],
+      })
+    : spawn(process.execPath, args, {
+        cwd: ROOT,
+        env: { ...process.env, ...env },
+        stdio: ["ignore", "ignore", "pipe"],
+      });
+  let stderr = "";
+  child.stderr?.on("data", (chunk) => {
+    stderr += chunk;
+  });
+  const url = `http://127.0.0.1:${env.PORT}`;
+  const deadline = started + (options.timeoutMs ?? 60_000);
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${entry} exited: ${stderr}`);
+    try {
+      const response = await fetch(`${url}${readyPath}`, {
+        method: readyPath === "/" ? "POST" : "GET",
+        body: readyPath === "/" ? "{}" : undefined,
+      });
+      if (response.status < 500) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`${entry} did not start: ${stderr}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  const readyMs = Date.now() - started;
+  return {
+    child,
+    url,
+    readyMs,
+    peakRss: () => {
+      try {
+        const status = readFileSync(`/proc/${child.pid}/status`, "utf8");
+        return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
+      } catch {
+        return 0;
+      }
+    },
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        child.kill("SIGINT");
+      }),
+  };
+}

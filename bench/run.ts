@@ -1,0 +1,261 @@
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { cpus, freemem, tmpdir, totalmem } from "node:os";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { postLoad } from "./load.js";
+import { prefillOrders } from "./prefill.js";
+import { pinning, pinSelf, ROOT, startProcess } from "./processes.js";
+
+/*
+ * `npm run bench`: measures orderflow against the targets of the benchmark issue and writes
+ * bench/results.json plus the README's benchmark table. Durations can be shortened with
+ * BENCH_SECONDS (load phases), BENCH_E2E_SECONDS, BENCH_E2E_RATE and BENCH_SCALE_ORDERS.
+ */
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const E2E_SECONDS = Number(process.env.BENCH_E2E_SECONDS ?? 60);
+const E2E_RATE = Number(process.env.BENCH_E2E_RATE ?? 1000);
+const SCALE_ORDERS = Number(process.env.BENCH_SCALE_ORDERS ?? 1_000_000);
+const DEMO_PASSWORD = "bench-demo-password";
+let nextPort = 4700;
+
+function log(message: string) {
+  process.stderr.write(`[bench] ${message}\n`);
+}
+
+function serverEnv(dataDir: string, extra: Record<string, string> = {}) {
+  return { PORT: String(nextPort++), DATA_DIR: dataDir, LOG_LEVEL: "error", DEMO_PASSWORD, ...extra };
+}
+
+function databaseBytes(dataDir: string): number {
+  return ["orderflow.db", "orderflow.db-wal"].reduce((sum, file) => {
+    try {
+      return sum + statSync(join(dataDir, file)).size;
+    } catch {
+      return sum;
+    }
+  }, 0);
+}
+
+function countOrders(dataDir: string, status?: string): number {
+  const db = new Database(join(dataDir, "orderflow.db"), { readonly: true });
+  try {
+    const sql = status
+      ? "SELECT COUNT(*) AS n FROM items WHERE sk = 'ORDER' AND json_extract(data, '$.status') = ?"
+      : "SELECT COUNT(*) AS n FROM items WHERE sk = 'ORDER'";
+    return (db.prepare(sql).get(...(status ? [status] : [])) as { n: number }).n;
+  } finally {
+    db.close();
+  }
+}
+
+async function baseline() {
+  const server = await startProcess("bench/baseline-server.ts", { PORT: String(nextPort++) }, "/");
+  try {
+    await postLoad(server.url, "/", { seconds: 2 });
+    return await postLoad(server.url, "/", { seconds: SECONDS, connections: 64 });
+  } finally {
+    await server.stop();
+  }
+}
+
+/** Accept rate and p99 at 80% of it, on a data folder (fresh or prefilled); the dispatcher is off. */
+async function acceptPath(dataDir: string) {
+  const server = await startProcess(
+    "src/runtime/local/main.ts",
+    serverEnv(dataDir, { DISPATCH_ENABLED: "false" }),
+    "/health",
+  );
+  try {
+    await postLoad(server.url, "/orders", { seconds: 2, idempotent: true });
+    const max = await postLoad(server.url, "/orders", { seconds: SECONDS, connections: 64, idempotent: true });
+    const paced = await postLoad(server.url, "/orders", {
+      seconds: SECONDS,
+      rate: Math.round(max.perSecond * 0.8),
+      idempotent: true,
+    });
+    return { max, paced, startMs: server.readyMs };
+  } finally {
+    await server.stop();
+  }
+}
+
+async function endToEnd() {
+  const dataDir = mkdtempSync(join(tmpdir(), "orderflow-bench-e2e-"));
+  const server = await startProcess("src/runtime/local/main.ts", serverEnv(dataDir), "/health");
+  try {
+    const signIn = await fetch(`${server.url}/auth/sign-in`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ email: "admin@orderflow.local", password: DEMO_PASSWORD }),
+    });
+    const { token } = (await signIn.json()) as { token: string };
+    const auth = { authorization: `Bearer ${token}`, "content-type": "application/json" };
+    const products = (await (await fetch(`${server.url}/products`)).json()) as { items: Array<{ id: string }> };
+    for (const product of products.items) {
+      await fetch(`${server.url}/products/${product.id}/stock`, {
+        method: "PUT",
+        headers: auth,
+        body: JSON.stringify({ stock: 1_000_000 }),
+      });
+    }
+    const backlog = async () => {
+      const { queues } = (await (await fetch(`${server.url}/admin/queues`, { headers: auth })).json()) as {
+        queues: Array<{ ready: number; inFlight: number; delayed: number }>;
+      };
+      return queues.reduce((sum, q) => sum + q.ready + q.inFlight + q.delayed, 0);
+    };
+    const samples: number[] = [];
+    const sampler = setInterval(() => void backlog().then((n) => samples.push(n)), 1000);
+    const started = Date.now();
+    const load = await postLoad(server.url, "/orders", { seconds: E2E_SECONDS, rate: E2E_RATE, connections: 64 });
+    clearInterval(sampler);
+    const loadEnded = Date.now();
+    const backlogAtEnd = await backlog();
+    const drainDeadline = Date.now() + 10 * 60_000;
+    while ((await backlog()) > 0 && Date.now() < drainDeadline)
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    const drained = Date.now();
+    const peakRss = server.peakRss();
+    await server.stop();
+    const accepted = countOrders(dataDir);
+    const confirmed = countOrders(dataDir, "confirmed");
+    const result = {
+      offeredPerSecond: E2E_RATE,
+      acceptedPerSecond: Math.round(accepted / ((loadEnded - started) / 1000)),
+      completedPerSecond: Math.round(confirmed / ((drained - started) / 1000)),
+      accepted,
+      confirmed,
+      completedRatio: accepted ? confirmed / accepted : 0,
+      backlogAtQuarter: samples[Math.floor(samples.length / 4)] ?? 0,
+      backlogAtEnd,
+      drainSeconds: Math.round((drained - loadEnded) / 1000),
+      peakRssMb: Math.round(peakRss / 1024 / 1024),
+      bytesPerOrder: Math.round(databaseBytes(dataDir) / Math.max(1, accepted)),
+      p99: load.p99,
+    };
+    rmSync(dataDir, { recursive: true, force: true });
+    return result;
+  } finally {
+    await server.stop();
+  }
+}
+
+async function main() {
+  pinSelf(1);
+  const machine = {
+    date: new Date().toISOString().slice(0, 10),
+    cpu: cpus()[0]?.model ?? "unknown",
+    cores: cpus().length,
+    memoryGb: Math.round(totalmem() / 1024 ** 3),
+    freeMemoryGb: Math.round(freemem() / 1024 ** 3),
+    node: process.version,
+    pinned: pinning ? "server on core 0, load on core 1" : "not pinned",
+  };
+  log(`machine: ${JSON.stringify(machine)}`);
+
+  log("baseline: bare node:http JSON endpoint");
+  const base = await baseline();
+
+  log("accept path on an empty database");
+  const emptyDir = mkdtempSync(join(tmpdir(), "orderflow-bench-accept-"));
+  const empty = await acceptPath(emptyDir);
+  const acceptedOrders = countOrders(emptyDir);
+  const bytesPerAcceptedOrder = Math.round(databaseBytes(emptyDir) / Math.max(1, acceptedOrders));
+  log("start time on the existing database");
+  const restart = await startProcess(
+    "src/runtime/local/main.ts",
+    serverEnv(emptyDir, { DISPATCH_ENABLED: "false" }),
+    "/health",
+  );
+  await restart.stop();
+  rmSync(emptyDir, { recursive: true, force: true });
+
+  log(`scale: prefilling ${SCALE_ORDERS} orders`);
+  const scaleDir = mkdtempSync(join(tmpdir(), "orderflow-bench-scale-"));
+  prefillOrders(join(scaleDir, "orderflow.db"), SCALE_ORDERS, (done) => {
+    if (done % 200_000 === 0) log(`  ${done} orders written`);
+  });
+  const scaleBytes = databaseBytes(scaleDir);
+  const scaled = await acceptPath(scaleDir);
+  rmSync(scaleDir, { recursive: true, force: true });
+
+  log(`end to end: ${E2E_RATE} orders/s offered for ${E2E_SECONDS} s`);
+  const e2e = await endToEnd();
+
+  const results = {
+    machine,
+    baseline: { perSecond: base.perSecond, p99: base.p99 },
+    accept: {
+      perSecond: empty.max.perSecond,
+      ratioToBaseline: +(empty.max.perSecond / base.perSecond).toFixed(2),
+      p99AtMax: empty.max.p99,
+      p99At80Percent: empty.paced.p99,
+      errors: empty.max.errors + empty.max.non2xx,
+      bytesPerAcceptedOrder,
+    },
+    scale: {
+      ordersStored: SCALE_ORDERS,
+      databaseMb: Math.round(scaleBytes / 1024 / 1024),
+      perSecond: scaled.max.perSecond,
+      ratioToEmpty: +(scaled.max.perSecond / empty.max.perSecond).toFixed(2),
+      p99At80Percent: scaled.paced.p99,
+    },
+    endToEnd: e2e,
+    startMs: restart.readyMs,
+  };
+  writeFileSync(join(ROOT, "bench/results.json"), `${JSON.stringify(results, null, 2)}\n`);
+  const table = renderTable(results);
+  process.stdout.write(`${table}\n`);
+  updateReadme(table);
+}
+
+function renderTable(r: Record<string, any>): string {
+  const rows: Array<[string, string, string]> = [
+    ["Baseline: bare `node:http` JSON endpoint", `${r.baseline.perSecond} req/s, p99 ${r.baseline.p99} ms`, "–"],
+    [
+      "Accept: `POST /orders` (order + outbox + idempotency record, WAL)",
+      `${r.accept.perSecond} req/s = ${r.accept.ratioToBaseline} × baseline`,
+      "≥ 0.5 × baseline",
+    ],
+    ["Accept p99 at 80 % of that rate", `${r.accept.p99At80Percent} ms`, "≤ 10 ms"],
+    [
+      `Accept with ${r.scale.ordersStored.toLocaleString("en")} orders stored (${r.scale.databaseMb} MB)`,
+      `${r.scale.perSecond} req/s = ${r.scale.ratioToEmpty} × empty, p99 ${r.scale.p99At80Percent} ms at 80 %`,
+      "within 20 % of empty",
+    ],
+    [
+      `End to end: ${r.endToEnd.offeredPerSecond} orders/s offered for ${E2E_SECONDS} s (to confirmed, PDF stored, e-mails written)`,
+      `${r.endToEnd.completedPerSecond} orders/s completed; ${r.endToEnd.confirmed}/${r.endToEnd.accepted} confirmed; backlog ${r.endToEnd.backlogAtQuarter} → ${r.endToEnd.backlogAtEnd}, drained in ${r.endToEnd.drainSeconds} s`,
+      "≥ 1,000 orders/s, no backlog growth",
+    ],
+    ["Peak RSS during the end-to-end run", `${r.endToEnd.peakRssMb} MB`, "≤ 300 MB"],
+    [
+      "Bytes stored per order (accepted / through the pipeline)",
+      `${r.accept.bytesPerAcceptedOrder} B / ${r.endToEnd.bytesPerOrder} B`,
+      "report",
+    ],
+    ["Start: ready to serve on an existing database", `${r.startMs} ms`, "≤ 2,000 ms"],
+  ];
+  return [
+    `Measured ${r.machine.date} on ${r.machine.cpu} (${r.machine.cores} cores, ${r.machine.memoryGb} GB), Node ${r.machine.node}, ${r.machine.pinned}.`,
+    "",
+    "| measure | result | target |",
+    "| --- | --- | --- |",
+    ...rows.map((row) => `| ${row.join(" | ")} |`),
+  ].join("\n");
+}
+
+function updateReadme(table: string) {
+  const path = join(ROOT, "README.md");
+  const readme = readFileSync(path, "utf8");
+  const start = "<!-- bench:start -->";
+  const end = "<!-- bench:end -->";
+  if (!readme.includes(start) || !readme.includes(end)) return;
+  const updated = `${readme.slice(0, readme.indexOf(start) + start.length)}\n${table}\n${readme.slice(readme.indexOf(end))}`;
+  writeFileSync(path, updated);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
