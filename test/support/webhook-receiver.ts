@@ -24,20 +24,22 @@ export async function startWebhookReceiver(secret: string) {
   const received: ReceivedWebhook[] = [];
   let attempts = 0;
   let status = 200;
+  let failureRate = 0;
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on("data", (chunk: Buffer) => chunks.push(chunk));
     request.on("end", () => {
       attempts++;
       const raw = Buffer.concat(chunks).toString("utf8");
-      if (status < 300) {
+      const answer = status < 300 && Math.random() < failureRate ? 500 : status;
+      if (answer < 300) {
         received.push({
           headers: request.headers,
           body: JSON.parse(raw),
           signatureValid: verifySignature(secret, request.headers["x-signature"] as string | undefined, raw),
         });
       }
-      response.writeHead(status).end();
+      response.writeHead(answer).end();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -47,6 +49,10 @@ export async function startWebhookReceiver(secret: string) {
     attempts: () => attempts,
     setStatus: (next: number) => {
       status = next;
+    },
+    /** Refuse this share of requests with a 500, at random (chaos). */
+    setFailureRate: (rate: number) => {
+      failureRate = rate;
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

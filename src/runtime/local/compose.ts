@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import { EmailChannel } from "../../adapters/http/email-channel.js";
 import { SignedWebhookChannel } from "../../adapters/http/signed-webhook-channel.js";
 import { EmlMailer } from "../../adapters/local/eml-mailer.js";
+import { faultyMailer } from "../../adapters/local/fault-injection.js";
 import { FileObjectStore } from "../../adapters/local/file-object-store.js";
 import { createJsonLogger } from "../../adapters/local/json-logger.js";
 import { JwtTokenIssuer } from "../../adapters/local/jwt-token-issuer.js";
@@ -59,7 +60,7 @@ export function composeLocalRuntime(config: LocalConfig, overrides: LocalOverrid
     clock,
     ...(config.smtpUrl ? { smtpUrl: config.smtpUrl } : {}),
   });
-  const mailer = overrides.mailer?.(emlMailer) ?? emlMailer;
+  const mailer = overrides.mailer?.(emlMailer) ?? faultyMailer(emlMailer, config.mailFailureRate);
   const testGateway = new TestPaymentGateway({ store, ids, clock, failureRate: config.paymentFailureRate });
   const payments = overrides.payments?.(testGateway) ?? testGateway;
   const pdfReceipts = new PdfReceiptRenderer();

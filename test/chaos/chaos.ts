@@ -1,0 +1,246 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { openSqliteDatabase } from "../../src/adapters/local/sqlite-database.js";
+import { freePort, startChildServer } from "../support/child-server.js";
+import { addressesOf, readMailbox } from "../support/mailbox.js";
+import { DEMO_PASSWORD, orderBody } from "../support/test-server.js";
+import { startWebhookReceiver } from "../support/webhook-receiver.js";
+
+export interface ChaosReport {
+  rounds: number;
+  kills: number;
+  acknowledged: number;
+  stored: number;
+  byStatus: Record<string, number>;
+  lost: string[];
+  duplicated: string[];
+  stuck: string[];
+  duplicateCharges: string[];
+  missingCharges: string[];
+  unrefundedFailures: string[];
+  duplicateEmails: string[];
+  duplicateDeliveries: string[];
+  duplicateFeedback: string[];
+  deadLetters: number;
+}
+
+const SECRET = "chaos-webhook-secret-123";
+const CARDS = ["4242424242424242", "4242424242424242", "4242424242424242", "4242424242424242", "4000000000000002"];
+
+/**
+ * A Jepsen-style run: clients place orders (with Idempotency-Keys) and drive them through the bakery
+ * lifecycle while the server is killed with SIGKILL at random moments and restarted, and a share of
+ * payment, e-mail and webhook calls fail. Then the checker compares what clients were told with the
+ * database, the mailbox and what the webhook receivers got.
+ */
+export async function runChaos(options: { rounds: number; roundMs: number; clients: number; faultRate: number }) {
+  const dataDir = mkdtempSync(join(tmpdir(), "orderflow-chaos-"));
+  const courier = await startWebhookReceiver(SECRET);
+  const service = await startWebhookReceiver(SECRET);
+  courier.setFailureRate(options.faultRate);
+  service.setFailureRate(options.faultRate);
+  const env = {
+    PORT: String(await freePort()),
+    DATA_DIR: dataDir,
+    DEMO_PASSWORD,
+    WORKFLOW_RETRY_INTERVAL_MS: "5",
+    DELIVERY_BACKOFF_MS: "20",
+    DELIVERY_MAX_ATTEMPTS: "25",
+    PAYMENT_FAILURE_RATE: String(options.faultRate),
+    MAIL_FAILURE_RATE: String(options.faultRate),
+    DELIVERY_WEBHOOK_URL: courier.url,
+    DELIVERY_WEBHOOK_SECRET: SECRET,
+    CUSTOMER_SERVICE_WEBHOOK_URL: service.url,
+    CUSTOMER_SERVICE_WEBHOOK_SECRET: SECRET,
+  };
+  const acknowledged = new Map<string, { id: string; token: string }>(); // idempotency key → order
+  let attempt = 0;
+  let url = "";
+  let makerToken = "";
+
+  async function call(path: string, init: RequestInit = {}) {
+    try {
+      const response = await fetch(`${url}${path}`, init);
+      const body = (response.headers.get("content-type") ?? "").includes("json") ? await response.json() : undefined;
+      return { status: response.status, body: body as any };
+    } catch {
+      return { status: 0, body: undefined }; // the server is down: outcome unknown
+    }
+  }
+
+  async function client() {
+    const n = attempt++;
+    const key = `chaos-${n}`;
+    const known = [...acknowledged.values()];
+    const pick = known[Math.floor(Math.random() * known.length)];
+    if (pick && Math.random() < 0.5) {
+      const view = await call(`/orders/${pick.id}?token=${pick.token}`);
+      const status = view.body?.order?.status;
+      const q = `?token=${pick.token}`;
+      if (status === "confirmed") {
+        await call(`/orders/${pick.id}/fulfilled`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${makerToken}` },
+        });
+      } else if (status === "out_for_delivery") await call(`/orders/${pick.id}/delivered${q}`, { method: "POST" });
+      else if (status === "delivered") {
+        await call(`/orders/${pick.id}/feedback${q}`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ rating: 1 + (n % 5) }),
+        });
+      }
+      return;
+    }
+    const body = JSON.stringify(
+      orderBody({
+        items: [{ productId: String((n % 8) + 1), quantity: 1 }],
+        payment: { card: CARDS[n % CARDS.length] },
+        customer: { name: `Chaos ${n}`, email: `chaos${n}@example.com` },
+      }),
+    );
+    // Retry with the same key until the server answers: a client that saw no answer cannot know.
+    for (let tries = 0; tries < 3; tries++) {
+      const placed = await call("/orders", {
+        method: "POST",
+        headers: { "content-type": "application/json", "idempotency-key": key },
+        body,
+      });
+      if (placed.status === 201) {
+        acknowledged.set(key, { id: placed.body.order.id, token: placed.body.trackingToken });
+        return;
+      }
+      if (placed.status !== 0 && placed.status !== 409) return;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  async function signInMaker() {
+    const signIn = await call("/auth/sign-in", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ email: "maker@orderflow.local", password: DEMO_PASSWORD }),
+    });
+    makerToken = signIn.body?.token ?? makerToken;
+  }
+
+  /** Plenty of stock, so orders exercise the whole lifecycle rather than end out of stock. */
+  async function restock() {
+    const admin = await call("/auth/sign-in", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ email: "admin@orderflow.local", password: DEMO_PASSWORD }),
+    });
+    const headers = { authorization: `Bearer ${admin.body.token}`, "content-type": "application/json" };
+    for (let number = 1; number <= 10; number++) {
+      const product = await call(`/products/${number}`);
+      await call(`/products/${product.body.id}/stock`, { method: "PUT", headers, body: JSON.stringify({ stock: 100_000 }) });
+    }
+  }
+
+  let kills = 0;
+  for (let round = 0; round < options.rounds; round++) {
+    const server = await startChildServer(env);
+    url = server.url;
+    await signInMaker();
+    if (round === 0) await restock();
+    const killAt = Date.now() + options.roundMs * (0.5 + Math.random());
+    const clients = Array.from({ length: options.clients }, async () => {
+      while (Date.now() < killAt + 50) await client();
+    });
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, killAt - Date.now())));
+    await server.kill9();
+    kills++;
+    await Promise.all(clients);
+  }
+
+  // Heal: faults off, restart, let recovery finish every order.
+  courier.setFailureRate(0);
+  service.setFailureRate(0);
+  const server = await startChildServer({ ...env, PAYMENT_FAILURE_RATE: "0", MAIL_FAILURE_RATE: "0" });
+  url = server.url;
+  const admin = await call("/auth/sign-in", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email: "admin@orderflow.local", password: DEMO_PASSWORD }),
+  });
+  const auth = { authorization: `Bearer ${admin.body.token}` };
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const queues = await call("/admin/queues", { headers: auth });
+    const busy = (queues.body.queues as Array<{ ready: number; inFlight: number; delayed: number }>).some(
+      (q) => q.ready + q.inFlight + q.delayed > 0,
+    );
+    if (!busy || Date.now() > deadline) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const deadLetters = ((await call("/admin/dead-letters", { headers: auth })).body.items as unknown[]).length;
+  await server.stop();
+
+  const report = await check(dataDir, acknowledged, courier.received, service.received);
+  await courier.close();
+  await service.close();
+  return { ...report, rounds: options.rounds, kills, deadLetters } satisfies ChaosReport;
+}
+
+async function check(
+  dataDir: string,
+  acknowledged: Map<string, { id: string }>,
+  deliveries: Array<{ body: { id: string; data: Record<string, any> } }>,
+  feedback: Array<{ body: { id: string; data: Record<string, any> } }>,
+) {
+  const db = openSqliteDatabase(join(dataDir, "orderflow.db"));
+  const orders = db
+    .prepare("SELECT data FROM items WHERE sk = 'ORDER'")
+    .all()
+    .map((row) => JSON.parse((row as { data: string }).data) as Record<string, any>);
+  const charge = db.prepare("SELECT data FROM items WHERE pk = ? AND sk = ?");
+  const byId = new Map(orders.map((order) => [order.id as string, order]));
+  const mails = await readMailbox(join(dataDir, "mail"));
+  const byStatus: Record<string, number> = {};
+  const result = {
+    acknowledged: acknowledged.size,
+    stored: orders.length,
+    lost: [...acknowledged.values()].filter((a) => !byId.has(a.id)).map((a) => a.id),
+    duplicated: [] as string[],
+    stuck: [] as string[],
+    duplicateCharges: [] as string[],
+    missingCharges: [] as string[],
+    unrefundedFailures: [] as string[],
+    duplicateEmails: [] as string[],
+    duplicateDeliveries: [] as string[],
+    duplicateFeedback: [] as string[],
+    byStatus,
+  };
+  const perEmail = new Map<string, number>();
+  for (const order of orders) {
+    const id = order.id as string;
+    byStatus[order.status] = (byStatus[order.status] ?? 0) + 1;
+    const email = order.customer.email as string;
+    perEmail.set(email, (perEmail.get(email) ?? 0) + 1);
+    // pending is never a resting state; fulfilled means the delivery queue did not move it on.
+    if (order.status === "pending" || order.status === "fulfilled") result.stuck.push(`${id} (${order.status})`);
+    const charged = charge.get(`PAYMENT#order-${id}`, "CHARGE");
+    const refunded = charge.get(`PAYMENT#order-${id}`, "REFUND");
+    if (order.status === "failed" && charged && !refunded) result.unrefundedFailures.push(id);
+    if (order.status !== "failed" && order.status !== "pending" && !charged) result.missingCharges.push(id);
+    const customerMails = mails.filter((mail) => mail.subject?.includes(id) && addressesOf(mail).includes(email));
+    const makerMails = mails.filter(
+      (mail) => mail.subject?.includes(id) && addressesOf(mail).includes("maker@orderflow.local"),
+    );
+    if (customerMails.length > 1 || makerMails.length > 1) result.duplicateEmails.push(id);
+    const deliveryIds = new Set(deliveries.filter((d) => d.body.data.orderId === id).map((d) => d.body.id));
+    if (deliveryIds.size > 1) result.duplicateDeliveries.push(id);
+    const feedbackIds = new Set(feedback.filter((f) => f.body.data.orderId === id).map((f) => f.body.id));
+    if (feedbackIds.size > 1) result.duplicateFeedback.push(id);
+  }
+  // One charge record per idempotency key is structural; count charges against charged orders instead.
+  const chargeCount = orders.filter((order) => charge.get(`PAYMENT#order-${order.id}`, "CHARGE")).length;
+  const chargedTotal = db.prepare("SELECT COUNT(*) AS n FROM items WHERE sk = 'CHARGE'").get() as { n: number };
+  db.close();
+  if (chargedTotal.n !== chargeCount)
+    result.duplicateCharges.push(`${chargedTotal.n} charges for ${chargeCount} orders`);
+  result.duplicated = [...perEmail].filter(([, count]) => count > 1).map(([email]) => email);
+  return result;
+}
