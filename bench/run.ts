@@ -182,7 +182,27 @@ async function main() {
   log(`end to end: ${E2E_RATE} orders/s offered for ${E2E_SECONDS} s`);
   const e2e = await endToEnd();
 
-  const results = {
+  const results = summarise(machine, base, empty, bytesPerAcceptedOrder, scaleBytes, scaled, e2e, restart.readyMs);
+  writeFileSync(join(ROOT, "bench/results.json"), `${JSON.stringify(results, null, 2)}\n`);
+  const table = renderTable(results);
+  process.stdout.write(`${table}\n`);
+  updateReadme(table);
+}
+
+type Machine = Record<string, string | number>;
+type Accept = Awaited<ReturnType<typeof acceptPath>>;
+
+function summarise(
+  machine: Machine,
+  base: Awaited<ReturnType<typeof baseline>>,
+  empty: Accept,
+  bytesPerAcceptedOrder: number,
+  scaleBytes: number,
+  scaled: Accept,
+  e2e: Awaited<ReturnType<typeof endToEnd>>,
+  startMs: number,
+) {
+  return {
     machine,
     baseline: { perSecond: base.perSecond, p99: base.p99 },
     accept: {
@@ -201,15 +221,13 @@ async function main() {
       p99At80Percent: scaled.paced.p99,
     },
     endToEnd: e2e,
-    startMs: restart.readyMs,
+    startMs,
   };
-  writeFileSync(join(ROOT, "bench/results.json"), `${JSON.stringify(results, null, 2)}\n`);
-  const table = renderTable(results);
-  process.stdout.write(`${table}\n`);
-  updateReadme(table);
 }
 
-function renderTable(r: Record<string, any>): string {
+type BenchResults = ReturnType<typeof summarise>;
+
+function renderTable(r: BenchResults): string {
   const rows: Array<[string, string, string]> = [
     ["Baseline: bare `node:http` JSON endpoint", `${r.baseline.perSecond} req/s, p99 ${r.baseline.p99} ms`, "–"],
     [

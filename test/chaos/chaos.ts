@@ -135,7 +135,11 @@ export async function runChaos(options: { rounds: number; roundMs: number; clien
     const headers = { authorization: `Bearer ${admin.body.token}`, "content-type": "application/json" };
     for (let number = 1; number <= 10; number++) {
       const product = await call(`/products/${number}`);
-      await call(`/products/${product.body.id}/stock`, { method: "PUT", headers, body: JSON.stringify({ stock: 100_000 }) });
+      await call(`/products/${product.body.id}/stock`, {
+        method: "PUT",
+        headers,
+        body: JSON.stringify({ stock: 100_000 }),
+      });
     }
   }
 

@@ -13,7 +13,7 @@ import { type PipelineDeps, receiptObjectKey, type StepInput, trackingUrl } from
 export function makeIssueReceipt(
   deps: Pick<PipelineDeps, "store" | "ids" | "clock" | "objects" | "mailer" | "receipts" | "shop">,
 ) {
-  const { store, objects, mailer, receipts, shop, clock } = deps;
+  const { store, objects, mailer, receipts, shop } = deps;
   return async ({ orderId }: StepInput) => {
     const order = await loadOrder(store, orderId);
     if (order.receiptKey) return { orderId };
