@@ -119,6 +119,23 @@ describe("the order pipeline, end to end over HTTP", () => {
     expect(await stockOf("victoria-sponge")).toBe(before);
   });
 
+  it("meters what the order would be billed for on AWS", async () => {
+    const admin = await server.tokenFor("admin");
+    const before = (await server.api("/admin/usage", { token: admin })).body.usage;
+    await placeAndSettle(orderBody());
+    const after = (await server.api("/admin/usage", { token: admin })).body.usage;
+    const delta = (item: string) => after[item] - before[item];
+    expect(delta("api.requests")).toBe(3); // the usage read, the order, the order view
+    expect(delta("stepfunctions.expressRequests")).toBe(1);
+    expect(delta("stepfunctions.transitions")).toBeGreaterThanOrEqual(9);
+    expect(delta("s3.putRequests")).toBe(1);
+    expect(delta("ses.emails")).toBe(2);
+    expect(delta("sqs.requests")).toBe(3);
+    expect(delta("dynamodb.writeUnits")).toBeGreaterThan(10);
+    expect(delta("lambda.invocations")).toBeGreaterThan(9);
+    expect(delta("lambda.gbSeconds")).toBeGreaterThan(0);
+  });
+
   it("accepts the seed catalog number as a product id", async () => {
     const { order } = await placeAndSettle(orderBody({ items: [{ productId: "2", quantity: 1 }] }));
     expect(order.lines[0].productId).toBe("lemon-drizzle-cake");

@@ -4,6 +4,7 @@ import type { Idempotency } from "../../application/idempotency/idempotency.js";
 import type { EventLog } from "../../ports/event-log.js";
 import type { Logger } from "../../ports/logger.js";
 import type { QueueAdmin } from "../../ports/queue-admin.js";
+import type { UsageMeter } from "../../ports/usage-meter.js";
 import { type ActorResolver, actorMiddleware } from "./actor-middleware.js";
 import { errorBody, makeErrorHandler, validationFailed } from "./error-response.js";
 import type { HttpEnv } from "./http-env.js";
@@ -22,6 +23,7 @@ export interface HttpAppDeps {
   seedRoutes: SeedRouteDefaults;
   idempotency: Idempotency;
   queues: QueueAdmin;
+  usage: UsageMeter;
   resolveActor: ActorResolver;
   logger: Logger;
   /** Base URL of the web app, for links in answers. */
@@ -65,7 +67,7 @@ export function createHttpApp(deps: HttpAppDeps) {
   registerOrderStreamRoute(app, deps.useCases, deps.events);
   registerLifecycleRoutes(app, deps.useCases);
   registerSeedRoutes(app, deps.useCases, deps.seedRoutes, deps.publicUrl);
-  registerAdminRoutes(app, deps.queues);
+  registerAdminRoutes(app, deps.queues, deps.usage);
 
   app.get("/health", (c) => c.json({ status: "ok" }));
   app.get("/", (c) =>

@@ -14,6 +14,7 @@ import { PdfReceiptRenderer } from "../../adapters/local/pdf-receipt-renderer.js
 import { ScryptPasswordHasher } from "../../adapters/local/scrypt-password-hasher.js";
 import { openSqliteDatabase } from "../../adapters/local/sqlite-database.js";
 import { SqliteItemStore } from "../../adapters/local/sqlite-item-store.js";
+import type { Subscription } from "../../adapters/local/subscription.js";
 import { createUlidGenerator, systemClock } from "../../adapters/local/system-clock.js";
 import { TestPaymentGateway } from "../../adapters/local/test-payment-gateway.js";
 import { makeDispatchDelivery } from "../../application/lifecycle/dispatch-delivery.js";
@@ -32,6 +33,16 @@ import type { PaymentGateway } from "../../ports/payment-gateway.js";
 import type { ReceiptRenderer } from "../../ports/receipt-renderer.js";
 import type { LocalConfig } from "./config.js";
 import { loadOrCreateSecret } from "./secret-file.js";
+import {
+  createUsageMeter,
+  meterHttp,
+  meterItemStore,
+  meterMailer,
+  meterObjectStore,
+  meterSubscription,
+  meterTasks,
+  meterWorkflows,
+} from "./usage-meter.js";
 
 export const WORKFLOWS_DIR = fileURLToPath(new URL("../../../workflows", import.meta.url));
 
@@ -51,17 +62,24 @@ export function composeLocalRuntime(config: LocalConfig, overrides: LocalOverrid
   const logger = overrides.logger ?? createJsonLogger({ level: config.logLevel });
   const ids = createUlidGenerator(clock);
   const db = openSqliteDatabase(config.databaseFile);
-  const store = new SqliteItemStore(db);
+  const usage = createUsageMeter();
+  const sqliteStore = new SqliteItemStore(db);
+  const store = meterItemStore(sqliteStore, usage);
   const fileObjects = new FileObjectStore(config.objectsDir);
-  const objects = overrides.objects?.(fileObjects) ?? fileObjects;
+  const objects = meterObjectStore(overrides.objects?.(fileObjects) ?? fileObjects, usage);
   const emlMailer = new EmlMailer({
     mailDir: config.mailDir,
     from: config.mailFrom,
     clock,
     ...(config.smtpUrl ? { smtpUrl: config.smtpUrl } : {}),
   });
-  const mailer = overrides.mailer?.(emlMailer) ?? faultyMailer(emlMailer, config.mailFailureRate);
-  const testGateway = new TestPaymentGateway({ store, ids, clock, failureRate: config.paymentFailureRate });
+  const mailer = meterMailer(overrides.mailer?.(emlMailer) ?? faultyMailer(emlMailer, config.mailFailureRate), usage);
+  const testGateway = new TestPaymentGateway({
+    store: sqliteStore,
+    ids,
+    clock,
+    failureRate: config.paymentFailureRate,
+  });
   const payments = overrides.payments?.(testGateway) ?? testGateway;
   const pdfReceipts = new PdfReceiptRenderer();
   const receipts = overrides.receipts?.(pdfReceipts) ?? pdfReceipts;
@@ -73,10 +91,13 @@ export function composeLocalRuntime(config: LocalConfig, overrides: LocalOverrid
 
   const useCases = makeUseCases({ store, events: store, ids, clock, objects, hasher, tokens });
   const shop = { shopName: config.shopName, makerEmail: config.makerEmail, publicUrl: config.publicUrl };
-  const workflows = new LocalWorkflowRunner({
+  const localWorkflows = new LocalWorkflowRunner({
     directory: WORKFLOWS_DIR,
     handlers: {
-      [ORDER_PIPELINE]: orderPipelineTasks({ store, ids, clock, payments, objects, mailer, receipts, shop, logger }),
+      [ORDER_PIPELINE]: meterTasks(
+        orderPipelineTasks({ store, ids, clock, payments, objects, mailer, receipts, shop, logger }),
+        usage,
+      ),
     },
     logger,
     ...(config.workflowRetryIntervalMs !== undefined ? { retryIntervalMs: config.workflowRetryIntervalMs } : {}),
@@ -92,27 +113,31 @@ export function composeLocalRuntime(config: LocalConfig, overrides: LocalOverrid
     dispatchDelivery: makeDispatchDelivery({ store, ids, clock, delivery }),
     forwardFeedback: makeForwardFeedback({ store, customerService }),
   });
+  const workflows = meterWorkflows(localWorkflows, usage);
   const dispatcher = new OutboxDispatcher({
     db,
     clock,
     logger,
     concurrency: config.dispatchConcurrency,
-    subscriptions: [
-      {
-        name: "order-pipeline",
-        ...makeStartOrderPipeline({ workflows }),
-        visibilityTimeoutMs: 120_000,
-        ...config.retries,
-      },
-      ...lifecycle.map((consumer) => ({ ...consumer, visibilityTimeoutMs: 30_000, ...config.retries })),
-    ],
+    subscriptions: (
+      [
+        {
+          name: "order-pipeline",
+          ...makeStartOrderPipeline({ workflows }),
+          visibilityTimeoutMs: 120_000,
+          ...config.retries,
+        },
+        ...lifecycle.map((consumer) => ({ ...consumer, visibilityTimeoutMs: 30_000, ...config.retries })),
+      ] satisfies Subscription[]
+    ).map((subscription) => meterSubscription(subscription, usage)),
   });
-  store.watch(() => dispatcher.wake());
+  sqliteStore.watch(() => dispatcher.wake());
 
   const app = createHttpApp({
     useCases,
     idempotency: useCases.idempotency,
     queues: dispatcher,
+    usage,
     events: store,
     seedRoutes: config.seedRoutes,
     resolveActor: async (token) => {
@@ -126,6 +151,9 @@ export function composeLocalRuntime(config: LocalConfig, overrides: LocalOverrid
   return {
     config,
     app,
+    /** The HTTP entry point, metered like API Gateway + Lambda. */
+    fetch: meterHttp(app.fetch, usage),
+    usage,
     db,
     store,
     dispatcher,

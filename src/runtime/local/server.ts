@@ -9,8 +9,9 @@ export async function startServer(config: LocalConfig, overrides: LocalOverrides
   const runtime = composeLocalRuntime(config, overrides);
   await runtime.start();
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-    const started = serve({ fetch: withWebApp(runtime.app), port: config.port, hostname: config.host }, () =>
-      resolve(started),
+    const started = serve(
+      { fetch: withWebApp({ fetch: runtime.fetch }), port: config.port, hostname: config.host },
+      () => resolve(started),
     );
   });
   const port = (server.address() as AddressInfo).port;

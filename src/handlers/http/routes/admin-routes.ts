@@ -1,6 +1,7 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { z } from "zod";
 import type { QueueAdmin } from "../../../ports/queue-admin.js";
+import { USAGE_ITEMS, type UsageMeter } from "../../../ports/usage-meter.js";
 import type { HttpEnv } from "../http-env.js";
 import { publicEvent } from "../present.js";
 import { requireRole } from "../require-role.js";
@@ -34,7 +35,21 @@ const RedriveBody = z
 const adminOnly = { security: [{ bearerAuth: [] }], middleware: [requireRole("admin")], tags: ["Operations"] };
 const adminErrors = { 401: errorResponses[401], 403: errorResponses[403] };
 
-export function registerAdminRoutes(app: OpenAPIHono<HttpEnv>, queues: QueueAdmin) {
+export function registerAdminRoutes(app: OpenAPIHono<HttpEnv>, queues: QueueAdmin, usage: UsageMeter) {
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/admin/usage",
+      summary: "What this process's work would have been billed for on AWS, counted since it started",
+      ...adminOnly,
+      responses: {
+        200: jsonContent(z.object({ usage: z.record(z.enum(USAGE_ITEMS), z.number()) }), "Counters per billed item"),
+        ...adminErrors,
+      },
+    }),
+    async (c) => c.json({ usage: usage.snapshot() }, 200),
+  );
+
   app.openapi(
     createRoute({
       method: "get",
