@@ -4,6 +4,11 @@ import type { ItemStore } from "../ports/item-store.js";
 import type { ObjectStore } from "../ports/object-store.js";
 import type { PasswordHasher } from "../ports/password-hasher.js";
 import type { TokenIssuer } from "../ports/token-issuer.js";
+import { makeCancelAuction, makeUpdateAuction } from "./auctions/change-auction.js";
+import { makeCloseAuction } from "./auctions/close-auction.js";
+import { makeCreateAuction } from "./auctions/create-auction.js";
+import { makePlaceBid } from "./auctions/place-bid.js";
+import { makeGetAuction, makeListAuctions } from "./auctions/read-auctions.js";
 import { makeCreateProduct } from "./catalog/create-product.js";
 import { makeGetProduct } from "./catalog/get-product.js";
 import { makeListProducts } from "./catalog/list-products.js";
@@ -53,6 +58,13 @@ export function makeUseCases(ports: UseCasePorts) {
     signIn: makeSignIn(ports),
     ensureUser: makeEnsureUser(ports),
     idempotency: makeIdempotency(ports),
+    createAuction: makeCreateAuction(ports),
+    updateAuction: makeUpdateAuction(ports),
+    cancelAuction: makeCancelAuction(ports),
+    placeBid: makePlaceBid(ports),
+    getAuction: makeGetAuction(ports),
+    listAuctions: makeListAuctions(ports),
+    closeAuction: makeCloseAuction(ports),
   };
 }
 

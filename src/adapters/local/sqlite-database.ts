@@ -49,6 +49,15 @@ CREATE TABLE IF NOT EXISTS deliveries (
 CREATE INDEX IF NOT EXISTS deliveries_by_key ON deliveries (subscription, key, seq);
 CREATE INDEX IF NOT EXISTS deliveries_visible ON deliveries (visible_at);
 
+CREATE TABLE IF NOT EXISTS timers (
+  id TEXT PRIMARY KEY,
+  due_at INTEGER NOT NULL,
+  type TEXT NOT NULL,
+  key TEXT NOT NULL,
+  data TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS timers_due ON timers (due_at);
+
 CREATE TABLE IF NOT EXISTS dead_letters (
   subscription TEXT NOT NULL,
   seq INTEGER NOT NULL,

@@ -19,6 +19,8 @@ export interface FieldError {
 
 export class DomainError extends Error {
   override name = "DomainError";
+  /** Extra machine-readable facts about the refusal (e.g. the current highest bid). */
+  details?: Record<string, unknown>;
   constructor(
     readonly code: string,
     readonly kind: ErrorKind,

@@ -1,7 +1,7 @@
 import { z } from "zod";
 
-/** Every role in one place; `seller` comes with the auction marketplace. */
-export const ROLES = ["customer", "maker", "courier", "admin"] as const;
+/** Every role in one place; sellers run auctions. */
+export const ROLES = ["customer", "maker", "courier", "seller", "admin"] as const;
 export type Role = (typeof ROLES)[number];
 
 export interface User {

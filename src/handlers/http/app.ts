@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Idempotency } from "../../application/idempotency/idempotency.js";
+import type { Clock } from "../../ports/clock.js";
 import type { EventLog } from "../../ports/event-log.js";
 import type { Logger } from "../../ports/logger.js";
 import type { QueueAdmin } from "../../ports/queue-admin.js";
@@ -10,6 +11,7 @@ import { errorBody, makeErrorHandler, validationFailed } from "./error-response.
 import type { HttpEnv } from "./http-env.js";
 import { idempotencyMiddleware } from "./idempotency-middleware.js";
 import { registerAdminRoutes } from "./routes/admin-routes.js";
+import { type AuctionUseCases, registerAuctionRoutes } from "./routes/auction-routes.js";
 import { type AuthUseCases, registerAuthRoutes } from "./routes/auth-routes.js";
 import { type CatalogUseCases, registerCatalogRoutes } from "./routes/catalog-routes.js";
 import { type LifecycleUseCases, registerLifecycleRoutes } from "./routes/lifecycle-routes.js";
@@ -18,7 +20,8 @@ import { registerOrderStreamRoute } from "./routes/order-stream-route.js";
 import { registerSeedRoutes, type SeedRouteDefaults } from "./routes/seed-routes.js";
 
 export interface HttpAppDeps {
-  useCases: CatalogUseCases & OrderUseCases & LifecycleUseCases & AuthUseCases;
+  useCases: CatalogUseCases & OrderUseCases & LifecycleUseCases & AuthUseCases & AuctionUseCases;
+  clock: Clock;
   events: EventLog;
   seedRoutes: SeedRouteDefaults;
   idempotency: Idempotency;
@@ -67,6 +70,7 @@ export function createHttpApp(deps: HttpAppDeps) {
   registerOrderStreamRoute(app, deps.useCases, deps.events);
   registerLifecycleRoutes(app, deps.useCases);
   registerSeedRoutes(app, deps.useCases, deps.seedRoutes, deps.publicUrl);
+  registerAuctionRoutes(app, deps.useCases, deps.events, deps.clock);
   registerAdminRoutes(app, deps.queues, deps.usage);
 
   app.get("/health", (c) => c.json({ status: "ok" }));

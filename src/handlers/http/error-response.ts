@@ -19,11 +19,18 @@ const statusOfKind: Record<ErrorKind, ContentfulStatusCode> = {
 };
 
 export interface ErrorBody {
-  error: { code: string; message: string; fields?: FieldError[] };
+  error: { code: string; message: string; fields?: FieldError[]; details?: Record<string, unknown> };
 }
 
-export function errorBody(code: string, message: string, fields?: FieldError[]): ErrorBody {
-  return { error: { code, message, ...(fields && fields.length > 0 ? { fields } : {}) } };
+export function errorBody(
+  code: string,
+  message: string,
+  fields?: FieldError[],
+  details?: Record<string, unknown>,
+): ErrorBody {
+  return {
+    error: { code, message, ...(fields && fields.length > 0 ? { fields } : {}), ...(details ? { details } : {}) },
+  };
 }
 
 /** Maps a request-validation failure (zod) to 400 VALIDATION_FAILED with every offending field. */
@@ -35,7 +42,7 @@ export function validationFailed(c: Context, error: z.ZodError) {
 export function makeErrorHandler(logger: Logger) {
   return (error: Error, c: Context) => {
     if (error instanceof DomainError) {
-      return c.json(errorBody(error.code, error.message, error.fields), statusOfKind[error.kind]);
+      return c.json(errorBody(error.code, error.message, error.fields, error.details), statusOfKind[error.kind]);
     }
     if (error instanceof ConditionFailedError) {
       return c.json(errorBody("CONFLICT", "The resource changed while you were changing it; try again"), 409);

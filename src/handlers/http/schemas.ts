@@ -8,6 +8,7 @@ export const ErrorSchema = z
       code: z.string().meta({ example: "VALIDATION_FAILED" }),
       message: z.string(),
       fields: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+      details: z.record(z.string(), z.unknown()).optional(),
     }),
   })
   .meta({ id: "Error" });

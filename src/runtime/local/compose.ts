@@ -14,14 +14,18 @@ import { PdfReceiptRenderer } from "../../adapters/local/pdf-receipt-renderer.js
 import { ScryptPasswordHasher } from "../../adapters/local/scrypt-password-hasher.js";
 import { openSqliteDatabase } from "../../adapters/local/sqlite-database.js";
 import { SqliteItemStore } from "../../adapters/local/sqlite-item-store.js";
+import { SqliteScheduler } from "../../adapters/local/sqlite-scheduler.js";
 import type { Subscription } from "../../adapters/local/subscription.js";
 import { createUlidGenerator, systemClock } from "../../adapters/local/system-clock.js";
 import { TestPaymentGateway } from "../../adapters/local/test-payment-gateway.js";
+import { makeNotifyAuctionParties } from "../../application/auctions/auction-notifications.js";
+import { makeKeepCloseSchedule, makeSweepAuctions } from "../../application/auctions/auction-schedule.js";
 import { makeDispatchDelivery } from "../../application/lifecycle/dispatch-delivery.js";
 import { makeForwardFeedback } from "../../application/lifecycle/forward-feedback.js";
 import { makeRequestDelivery } from "../../application/lifecycle/request-delivery.js";
 import { ORDER_PIPELINE, orderPipelineTasks } from "../../application/orders/pipeline/order-pipeline-tasks.js";
 import { makeUseCases } from "../../application/use-cases.js";
+import { auctionConsumers } from "../../handlers/consumers/auction-consumers.js";
 import { lifecycleConsumers } from "../../handlers/consumers/lifecycle-consumers.js";
 import { makeStartOrderPipeline } from "../../handlers/consumers/start-order-pipeline.js";
 import { createHttpApp } from "../../handlers/http/app.js";
@@ -108,6 +112,19 @@ export function composeLocalRuntime(config: LocalConfig, overrides: LocalOverrid
       : new EmailChannel({ mailer, to: settings.email });
   const delivery = channel(config.deliveryChannel);
   const customerService = channel(config.customerServiceChannel);
+  const scheduler = new SqliteScheduler({ db, clock, ids, logger, onFired: () => dispatcher.wake() });
+  const auctions = auctionConsumers({
+    keepCloseSchedule: makeKeepCloseSchedule({ store, scheduler }),
+    closeAuction: useCases.closeAuction,
+    notifyAuctionParties: makeNotifyAuctionParties({
+      store,
+      mailer,
+      shopName: config.shopName,
+      publicUrl: config.publicUrl,
+    }),
+  });
+  const sweepAuctions = makeSweepAuctions({ store, closeAuction: useCases.closeAuction });
+  let sweepTimer: NodeJS.Timeout | undefined;
   const lifecycle = lifecycleConsumers({
     requestDelivery: makeRequestDelivery({ store, ids, clock }),
     dispatchDelivery: makeDispatchDelivery({ store, ids, clock, delivery }),
@@ -127,7 +144,11 @@ export function composeLocalRuntime(config: LocalConfig, overrides: LocalOverrid
           visibilityTimeoutMs: 120_000,
           ...config.retries,
         },
-        ...lifecycle.map((consumer) => ({ ...consumer, visibilityTimeoutMs: 30_000, ...config.retries })),
+        ...[...lifecycle, ...auctions].map((consumer) => ({
+          ...consumer,
+          visibilityTimeoutMs: 30_000,
+          ...config.retries,
+        })),
       ] satisfies Subscription[]
     ).map((subscription) => meterSubscription(subscription, usage)),
   });
@@ -138,6 +159,7 @@ export function composeLocalRuntime(config: LocalConfig, overrides: LocalOverrid
     idempotency: useCases.idempotency,
     queues: dispatcher,
     usage,
+    clock,
     events: store,
     seedRoutes: config.seedRoutes,
     resolveActor: async (token) => {
@@ -167,7 +189,7 @@ export function composeLocalRuntime(config: LocalConfig, overrides: LocalOverrid
       if (config.seed) {
         const seeded = await useCases.seedCatalog();
         if (seeded > 0) logger.info("seeded the default catalog", { products: seeded });
-        for (const role of ["admin", "maker", "courier", "customer"] as const) {
+        for (const role of ["admin", "maker", "courier", "seller", "customer"] as const) {
           await useCases.ensureUser({
             email: `${role}@orderflow.local`,
             name: `Demo ${role}`,
@@ -176,11 +198,20 @@ export function composeLocalRuntime(config: LocalConfig, overrides: LocalOverrid
           });
         }
       }
-      if (config.dispatchEnabled) dispatcher.start();
-      else logger.warn("event dispatch is off: orders are accepted but not processed (DISPATCH_ENABLED=false)");
+      if (config.dispatchEnabled) {
+        dispatcher.start();
+        scheduler.start();
+        const sweep = () =>
+          sweepAuctions(clock.now()).catch((error) => logger.error("auction sweep failed", { error }));
+        await sweep();
+        sweepTimer = setInterval(sweep, config.auctionSweepMs);
+        sweepTimer.unref();
+      } else logger.warn("event dispatch is off: orders are accepted but not processed (DISPATCH_ENABLED=false)");
     },
     /** Stops taking events, lets running deliveries finish, and closes the database. */
     async stop() {
+      clearInterval(sweepTimer);
+      scheduler.stop();
       await dispatcher.stop();
       db.close();
     },

@@ -33,6 +33,7 @@ const ConfigSchema = z
     MAIL_FAILURE_RATE: z.coerce.number().min(0).max(1).default(0),
     WORKFLOW_RETRY_INTERVAL_MS: z.coerce.number().int().min(0).optional(),
     DISPATCH_ENABLED: flag.default(true),
+    AUCTION_SWEEP_MS: z.coerce.number().int().min(100).default(30_000),
     DISPATCH_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(32),
     DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
     DELIVERY_BACKOFF_MS: z.coerce.number().int().min(1).default(500),
@@ -83,6 +84,7 @@ const ConfigSchema = z
       workflowRetryIntervalMs: env.WORKFLOW_RETRY_INTERVAL_MS,
       dispatchConcurrency: env.DISPATCH_CONCURRENCY,
       dispatchEnabled: env.DISPATCH_ENABLED,
+      auctionSweepMs: env.AUCTION_SWEEP_MS,
       retries: { maxAttempts: env.DELIVERY_MAX_ATTEMPTS, baseBackoffMs: env.DELIVERY_BACKOFF_MS },
     };
   });

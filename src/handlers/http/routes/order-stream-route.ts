@@ -1,13 +1,10 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
-import { streamSSE } from "hono/streaming";
 import { z } from "zod";
 import type { EventLog } from "../../../ports/event-log.js";
 import type { HttpEnv } from "../http-env.js";
-import { publicEvent } from "../present.js";
 import { errorResponses } from "../schemas.js";
+import { timelineStream } from "../timeline-stream.js";
 import type { OrderUseCases } from "./order-routes.js";
-
-const HEARTBEAT_MS = 15_000;
 
 /**
  * `GET /orders/{id}/events`: the order's timeline as Server-Sent Events — its history, then each new
@@ -45,38 +42,8 @@ export function registerOrderStreamRoute(app: OpenAPIHono<HttpEnv>, useCases: Or
     async (c) => {
       const { id } = c.req.valid("param");
       await useCases.getOrder(id, c.get("actor")); // the same authorization as GET /orders/{id}
-      let last = c.req.valid("header")["last-event-id"] ?? c.req.valid("query").lastEventId ?? 0;
-      return streamSSE(c, async (stream) => {
-        let wake: (() => void) | undefined;
-        const unwatch = events.watch(() => wake?.());
-        stream.onAbort(() => {
-          unwatch();
-          wake?.();
-        });
-        try {
-          while (!stream.aborted) {
-            const fresh = await events.listByKey(id, last);
-            for (const event of fresh) {
-              await stream.writeSSE({
-                id: String(event.seq),
-                event: event.type,
-                data: JSON.stringify(publicEvent(event)),
-              });
-              last = event.seq;
-            }
-            const timedOut = await new Promise<boolean>((resolve) => {
-              const timer = setTimeout(() => resolve(true), HEARTBEAT_MS);
-              wake = () => {
-                clearTimeout(timer);
-                resolve(false);
-              };
-            });
-            if (timedOut && !stream.aborted) await stream.write(": keep-alive\n\n");
-          }
-        } finally {
-          unwatch();
-        }
-      }) as never;
+      const after = c.req.valid("header")["last-event-id"] ?? c.req.valid("query").lastEventId ?? 0;
+      return timelineStream(c, id, events, after) as never;
     },
   );
 }

@@ -1,0 +1,75 @@
+import type { Auction } from "../../domain/auctions/auction.js";
+import { AuctionEvent } from "../../domain/auctions/auction-events.js";
+import type { StoredEvent } from "../../domain/shared/event.js";
+import { formatMoney } from "../../domain/shared/money.js";
+import type { ItemStore } from "../../ports/item-store.js";
+import type { Mailer } from "../../ports/mailer.js";
+import { findUserById } from "../users/user-items.js";
+import { loadAuction } from "./auction-items.js";
+
+/** Outbid notices to one bidder on one auction are merged within this window (one e-mail per burst). */
+export const OUTBID_BURST_MS = 10 * 60_000;
+
+export const NOTIFIED_EVENTS = [AuctionEvent.outbid, AuctionEvent.closed, AuctionEvent.cancelled];
+
+const price = (auction: Auction, amount: number) => formatMoney({ amount, currency: auction.currency });
+
+/**
+ * Consumer of the notification queue: outbid bidders, winner and seller at the close, bidders of a
+ * cancelled auction. Each e-mail's id derives from the event (or the burst), so redelivery sends nothing twice.
+ */
+export function makeNotifyAuctionParties(deps: {
+  store: ItemStore;
+  mailer: Mailer;
+  shopName: string;
+  publicUrl: string;
+}) {
+  const mailTo = async (userId: string, id: string, subject: string, text: string) => {
+    const user = await findUserById(deps.store, userId);
+    if (user) await deps.mailer.send({ id, to: user.email, subject: `${deps.shopName}: ${subject}`, text });
+  };
+  return async (event: StoredEvent): Promise<void> => {
+    const auction = await loadAuction(deps.store, event.key);
+    const link = `${deps.publicUrl.replace(/\/$/, "")}/auctions/${auction.id}`;
+    if (event.type === AuctionEvent.outbid) {
+      const bidderId = String(event.data.bidderId);
+      const burst = Math.floor(Date.parse(event.at) / OUTBID_BURST_MS);
+      await mailTo(
+        bidderId,
+        `outbid-${auction.id}-${bidderId}-${burst}`,
+        `you have been outbid on "${auction.title}"`,
+        `Someone bid more than you on "${auction.title}". Bid again before ${auction.endsAt}: ${link}\n`,
+      );
+    } else if (event.type === AuctionEvent.closed) {
+      const sold = event.data.outcome === "sold";
+      if (sold) {
+        const amount = Number(event.data.amount);
+        await mailTo(
+          String(event.data.winnerId),
+          `won-${event.id}`,
+          `you won "${auction.title}"`,
+          `Your bid of ${price(auction, amount)} won "${auction.title}". Check out here: ${link}\n`,
+        );
+      }
+      await mailTo(
+        auction.sellerId,
+        `closed-${event.id}`,
+        sold ? `"${auction.title}" sold` : `"${auction.title}" ended unsold`,
+        sold
+          ? `"${auction.title}" sold for ${price(auction, Number(event.data.amount))}.\n`
+          : `"${auction.title}" ended without a sale (${String(event.data.reason)}).\n`,
+      );
+    } else if (event.type === AuctionEvent.cancelled) {
+      const bids = await deps.store.query({ partition: `AUCTION#${auction.id}`, beginsWith: "BID#", limit: 10_000 });
+      const bidders = new Set(bids.items.map((bid) => String(bid.bidderId)));
+      for (const bidderId of bidders) {
+        await mailTo(
+          bidderId,
+          `cancelled-${event.id}-${bidderId}`,
+          `"${auction.title}" was cancelled`,
+          `The auction "${auction.title}" you bid on was cancelled; no one will be charged.\n`,
+        );
+      }
+    }
+  };
+}

@@ -1,0 +1,50 @@
+import type { Auction } from "../../domain/auctions/auction.js";
+import { AuctionEvent } from "../../domain/auctions/auction-events.js";
+import type { CreateAuctionBody } from "../../domain/auctions/auction-schemas.js";
+import { type Actor, hasRole } from "../../domain/shared/actor.js";
+import { ForbiddenError, UnauthenticatedError, ValidationError } from "../../domain/shared/errors.js";
+import { when } from "../../ports/item-store.js";
+import { type AuctionDeps, auctionEvent } from "./auction-deps.js";
+import { auctionToItem } from "./auction-items.js";
+
+export function assertSeller(actor: Actor): string {
+  if (!actor.userId) throw new UnauthenticatedError("Sign in as a seller");
+  if (!hasRole(actor, "seller")) throw new ForbiddenError("This needs the seller role");
+  return actor.userId;
+}
+
+/** A seller lists an auction; its close is scheduled by a consumer of `auction_created`. */
+export function makeCreateAuction(deps: AuctionDeps) {
+  return async (input: CreateAuctionBody, actor: Actor): Promise<Auction> => {
+    const sellerId = assertSeller(actor);
+    const now = deps.clock.now();
+    if (Date.parse(input.endsAt) <= now.getTime()) {
+      throw new ValidationError("The auction would already be over", [
+        { path: "endsAt", message: "Must be in the future" },
+      ]);
+    }
+    const auction: Auction = {
+      id: `auc_${deps.ids.next()}`,
+      sellerId,
+      title: input.title,
+      description: input.description,
+      ...(input.productId ? { productId: input.productId } : {}),
+      currency: input.currency,
+      startingPrice: input.startingPrice,
+      ...(input.reservePrice !== undefined ? { reservePrice: input.reservePrice } : {}),
+      ...(input.buyNowPrice !== undefined ? { buyNowPrice: input.buyNowPrice } : {}),
+      startsAt: new Date(input.startsAt).toISOString(),
+      endsAt: new Date(input.endsAt).toISOString(),
+      status: "active",
+      bidCount: 0,
+      version: 1,
+      createdAt: now.toISOString(),
+      updatedAt: now.toISOString(),
+    };
+    await deps.store.transact(
+      [{ op: "put", item: auctionToItem(auction), condition: when.notExists() }],
+      [auctionEvent(deps, auction.id, AuctionEvent.created, { endsAt: auction.endsAt, sellerId })],
+    );
+    return auction;
+  };
+}

@@ -1,0 +1,55 @@
+import type { Auction, Bid } from "../../domain/auctions/auction.js";
+import { AuctionEvent } from "../../domain/auctions/auction-events.js";
+import { checkBid } from "../../domain/auctions/auction-rules.js";
+import type { Actor } from "../../domain/shared/actor.js";
+import { ConflictError, UnauthenticatedError } from "../../domain/shared/errors.js";
+import type { DomainEvent } from "../../domain/shared/event.js";
+import { commitOnce } from "../shared/commit-once.js";
+import { type AuctionDeps, auctionEvent, nextVersionWrite } from "./auction-deps.js";
+import { bidToItem, loadAuction } from "./auction-items.js";
+
+const MAX_RACES = 50;
+
+/**
+ * A bid is accepted only if, against the auction as it is at commit time, it follows the rules: the
+ * write is conditional on the version it was checked against, and a lost race re-reads and re-checks.
+ * So accepted bids strictly increase under any concurrency, and none lands after the end.
+ */
+export function makePlaceBid(deps: AuctionDeps) {
+  return async (auctionId: string, amount: number, actor: Actor): Promise<{ auction: Auction; bid: Bid }> => {
+    if (!actor.userId) throw new UnauthenticatedError("Sign in to bid");
+    for (let race = 0; race < MAX_RACES; race++) {
+      const auction = await loadAuction(deps.store, auctionId);
+      const now = deps.clock.now();
+      checkBid(auction, actor.userId, amount, now);
+      const bid: Bid = {
+        id: `bid_${deps.ids.next()}`,
+        auctionId,
+        bidderId: actor.userId,
+        amount,
+        at: now.toISOString(),
+      };
+      const next: Auction = { ...auction, highestBid: bid, bidCount: auction.bidCount + 1, updatedAt: bid.at };
+      const events: DomainEvent[] = [
+        auctionEvent(deps, auctionId, AuctionEvent.bidPlaced, { amount, bidCount: next.bidCount }),
+      ];
+      const outbid = auction.highestBid;
+      if (outbid && outbid.bidderId !== actor.userId) {
+        events.push(
+          auctionEvent(deps, auctionId, AuctionEvent.outbid, {
+            bidderId: outbid.bidderId,
+            amount: outbid.amount,
+            newAmount: amount,
+          }),
+        );
+      }
+      const committed = await commitOnce(
+        deps.store,
+        [nextVersionWrite(auction, next), { op: "put", item: bidToItem(bid, next.bidCount) }],
+        events,
+      );
+      if (committed) return { auction: { ...next, version: auction.version + 1 }, bid };
+    }
+    throw new ConflictError("AUCTION_BUSY", "Too many bids at once; try again");
+  };
+}

@@ -1,0 +1,54 @@
+import type { Auction } from "../../domain/auctions/auction.js";
+import { AUCTION_STATUSES, type AuctionStatus } from "../../domain/auctions/auction.js";
+import { minimumNextBid, phaseAt } from "../../domain/auctions/auction-rules.js";
+import type { Actor } from "../../domain/shared/actor.js";
+import type { Clock } from "../../ports/clock.js";
+import type { ItemStore } from "../../ports/item-store.js";
+import { auctionFromItem, loadAuction, sellerAuctions } from "./auction-items.js";
+
+/** An auction as anyone may see it: bidders are never identified, except "yours" to the bidder. */
+export function auctionView(auction: Auction, actor: Actor, now: Date) {
+  const { highestBid, version: _version, ...rest } = auction;
+  return {
+    ...rest,
+    phase: phaseAt(auction, now),
+    minimumBid: minimumNextBid(auction),
+    ...(highestBid
+      ? { highestBid: { amount: highestBid.amount, at: highestBid.at, yours: highestBid.bidderId === actor.userId } }
+      : {}),
+  };
+}
+export type AuctionView = ReturnType<typeof auctionView>;
+
+export function makeGetAuction({ store, clock }: { store: ItemStore; clock: Clock }) {
+  return async (id: string, actor: Actor): Promise<AuctionView> =>
+    auctionView(await loadAuction(store, id), actor, clock.now());
+}
+
+export interface ListAuctionsQuery {
+  status?: AuctionStatus;
+  sellerId?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+/** Auctions by status, ending soonest first (default: active), or one seller's, newest first. */
+export function makeListAuctions({ store, clock }: { store: ItemStore; clock: Clock }) {
+  return async (query: ListAuctionsQuery, actor: Actor) => {
+    const page = await store.query({
+      ...(query.sellerId
+        ? { partition: sellerAuctions(query.sellerId), index: "gsi2" as const, descending: true }
+        : { partition: `AUCTIONS#${query.status ?? "active"}`, index: "gsi1" as const }),
+      limit: query.limit ?? 20,
+      ...(query.cursor ? { cursor: query.cursor } : {}),
+    });
+    const now = clock.now();
+    const items = page.items
+      .map(auctionFromItem)
+      .filter((auction) => !query.sellerId || !query.status || auction.status === query.status)
+      .map((auction) => auctionView(auction, actor, now));
+    return { items, ...(page.cursor ? { cursor: page.cursor } : {}) };
+  };
+}
+
+export { AUCTION_STATUSES };

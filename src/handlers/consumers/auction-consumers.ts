@@ -1,0 +1,34 @@
+import { type makeNotifyAuctionParties, NOTIFIED_EVENTS } from "../../application/auctions/auction-notifications.js";
+import { CLOSE_DUE, type makeKeepCloseSchedule } from "../../application/auctions/auction-schedule.js";
+import type { makeCloseAuction } from "../../application/auctions/close-auction.js";
+import { AuctionEvent } from "../../domain/auctions/auction-events.js";
+import type { StoredEvent } from "../../domain/shared/event.js";
+
+export interface AuctionConsumerUseCases {
+  keepCloseSchedule: ReturnType<typeof makeKeepCloseSchedule>;
+  closeAuction: ReturnType<typeof makeCloseAuction>;
+  notifyAuctionParties: ReturnType<typeof makeNotifyAuctionParties>;
+}
+
+/** The auction marketplace's queues: close schedules, the closer, and the notification queue. */
+export function auctionConsumers(useCases: AuctionConsumerUseCases) {
+  return [
+    {
+      name: "auction-schedules",
+      eventTypes: [AuctionEvent.created, AuctionEvent.updated, AuctionEvent.cancelled],
+      handle: (event: StoredEvent) => useCases.keepCloseSchedule(event),
+    },
+    {
+      name: "auction-closer",
+      eventTypes: [CLOSE_DUE],
+      handle: async (event: StoredEvent) => {
+        await useCases.closeAuction(event.key);
+      },
+    },
+    {
+      name: "auction-notifications",
+      eventTypes: NOTIFIED_EVENTS,
+      handle: (event: StoredEvent) => useCases.notifyAuctionParties(event),
+    },
+  ];
+}

@@ -1,0 +1,200 @@
+import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import { z } from "zod";
+import type { makeCancelAuction, makeUpdateAuction } from "../../../application/auctions/change-auction.js";
+import type { makeCreateAuction } from "../../../application/auctions/create-auction.js";
+import type { makePlaceBid } from "../../../application/auctions/place-bid.js";
+import {
+  AUCTION_STATUSES,
+  auctionView,
+  type makeGetAuction,
+  type makeListAuctions,
+} from "../../../application/auctions/read-auctions.js";
+import { AuctionEvent } from "../../../domain/auctions/auction-events.js";
+import { BidBody, CreateAuctionBody, UpdateAuctionBody } from "../../../domain/auctions/auction-schemas.js";
+import type { Clock } from "../../../ports/clock.js";
+import type { EventLog } from "../../../ports/event-log.js";
+import type { HttpEnv } from "../http-env.js";
+import { errorResponses, jsonContent, PageQuery } from "../schemas.js";
+import { timelineStream } from "../timeline-stream.js";
+
+export interface AuctionUseCases {
+  createAuction: ReturnType<typeof makeCreateAuction>;
+  updateAuction: ReturnType<typeof makeUpdateAuction>;
+  cancelAuction: ReturnType<typeof makeCancelAuction>;
+  placeBid: ReturnType<typeof makePlaceBid>;
+  getAuction: ReturnType<typeof makeGetAuction>;
+  listAuctions: ReturnType<typeof makeListAuctions>;
+}
+
+const AuctionSchema = z
+  .object({
+    id: z.string(),
+    sellerId: z.string(),
+    title: z.string(),
+    description: z.string(),
+    productId: z.string().optional(),
+    currency: z.string(),
+    startingPrice: z.number().int(),
+    reservePrice: z.number().int().optional(),
+    buyNowPrice: z.number().int().optional(),
+    startsAt: z.string(),
+    endsAt: z.string(),
+    status: z.enum(AUCTION_STATUSES),
+    phase: z.enum(["scheduled", "open", "ended", "sold", "unsold", "cancelled"]),
+    minimumBid: z.number().int(),
+    bidCount: z.number().int(),
+    highestBid: z.object({ amount: z.number().int(), at: z.string(), yours: z.boolean() }).optional(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: "Auction" });
+const AuctionId = z.object({ id: z.string().min(1).max(64) });
+const json = <S extends z.ZodType>(schema: S) => ({
+  body: { content: { "application/json": { schema } }, required: true },
+});
+const tags = ["Auctions"];
+const signedIn = [{ bearerAuth: [] }];
+/** Bid amounts and the outcome are public; who bid is not (outbid notices go to the bidder only). */
+const PUBLIC_AUCTION_EVENTS = new Set<string>([
+  AuctionEvent.created,
+  AuctionEvent.updated,
+  AuctionEvent.bidPlaced,
+  AuctionEvent.cancelled,
+  AuctionEvent.closed,
+]);
+
+export function registerAuctionRoutes(
+  app: OpenAPIHono<HttpEnv>,
+  useCases: AuctionUseCases,
+  events: EventLog,
+  clock: Clock,
+) {
+  const view = (
+    c: { get(key: "actor"): import("../../../domain/shared/actor.js").Actor },
+    auction: Parameters<typeof auctionView>[0],
+  ) => auctionView(auction, c.get("actor"), clock.now());
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/auctions",
+      tags,
+      summary: "Auctions by status, ending soonest first (default: active), or one seller's",
+      request: {
+        query: PageQuery.extend({ status: z.enum(AUCTION_STATUSES).optional(), seller: z.string().max(64).optional() }),
+      },
+      responses: {
+        200: jsonContent(z.object({ items: z.array(AuctionSchema), cursor: z.string().optional() }), "A page"),
+        400: errorResponses[400],
+      },
+    }),
+    async (c) => {
+      const { seller, ...query } = c.req.valid("query");
+      return c.json(
+        await useCases.listAuctions({ ...query, ...(seller ? { sellerId: seller } : {}) }, c.get("actor")),
+        200,
+      );
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/auctions/{id}",
+      tags,
+      summary: "One auction with its highest bid and bid count",
+      request: { params: AuctionId },
+      responses: { 200: jsonContent(AuctionSchema, "The auction"), 404: errorResponses[404] },
+    }),
+    async (c) => c.json(await useCases.getAuction(c.req.valid("param").id, c.get("actor")), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/auctions",
+      tags,
+      summary: "List an auction (seller)",
+      security: signedIn,
+      request: json(CreateAuctionBody),
+      responses: { 201: jsonContent(AuctionSchema, "Created"), ...errorResponses },
+    }),
+    async (c) => c.json(view(c, await useCases.createAuction(c.req.valid("json"), c.get("actor"))), 201),
+  );
+
+  app.openapi(
+    createRoute({
+      method: "patch",
+      path: "/auctions/{id}",
+      tags,
+      summary: "Change an auction before its first bid (its seller)",
+      security: signedIn,
+      request: { params: AuctionId, ...json(UpdateAuctionBody) },
+      responses: { 200: jsonContent(AuctionSchema, "Updated"), ...errorResponses },
+    }),
+    async (c) =>
+      c.json(view(c, await useCases.updateAuction(c.req.valid("param").id, c.req.valid("json"), c.get("actor"))), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/auctions/{id}/cancel",
+      tags,
+      summary: "Cancel an active auction (its seller or an admin); bidders are told",
+      security: signedIn,
+      request: { params: AuctionId },
+      responses: { 200: jsonContent(AuctionSchema, "Cancelled"), ...errorResponses },
+    }),
+    async (c) => c.json(view(c, await useCases.cancelAuction(c.req.valid("param").id, c.get("actor"))), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/auctions/{id}/bids",
+      tags,
+      summary: "Bid; refusals (BID_TOO_LOW, AUCTION_CLOSED, OWN_AUCTION) carry the current highest amount",
+      security: signedIn,
+      request: { params: AuctionId, ...json(BidBody) },
+      responses: {
+        201: jsonContent(
+          z.object({
+            auction: AuctionSchema,
+            bid: z.object({ id: z.string(), amount: z.number().int(), at: z.string() }),
+          }),
+          "Accepted",
+        ),
+        ...errorResponses,
+      },
+    }),
+    async (c) => {
+      const { auction, bid } = await useCases.placeBid(
+        c.req.valid("param").id,
+        c.req.valid("json").amount,
+        c.get("actor"),
+      );
+      return c.json({ auction: view(c, auction), bid: { id: bid.id, amount: bid.amount, at: bid.at } }, 201);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/auctions/{id}/events",
+      tags,
+      summary: "Live bids and the outcome (Server-Sent Events); resumes after `Last-Event-ID`",
+      request: { params: AuctionId, headers: z.object({ "last-event-id": z.coerce.number().int().min(0).optional() }) },
+      responses: {
+        200: { description: "Auction events", content: { "text/event-stream": { schema: z.string() } } },
+        404: errorResponses[404],
+      },
+    }),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      await useCases.getAuction(id, c.get("actor"));
+      const after = c.req.valid("header")["last-event-id"] ?? 0;
+      return timelineStream(c, id, events, after, (event) => PUBLIC_AUCTION_EVENTS.has(event.type)) as never;
+    },
+  );
+}

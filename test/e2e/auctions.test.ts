@@ -1,0 +1,238 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { addressesOf, readMailbox } from "../support/mailbox.js";
+import { startTestServer, type TestServer } from "../support/test-server.js";
+
+/** A clock the test moves forward, so auctions can end without waiting for them. */
+const offset = { ms: 0 };
+const clock = { now: () => new Date(Date.now() + offset.ms) };
+
+let server: TestServer;
+let seller: string;
+let otherSeller: string;
+const bidders: string[] = [];
+
+async function account(email: string, roles: string[]) {
+  await server.runtime.useCases.ensureUser({ email, password: "auction-password", name: email, roles: roles as never });
+  return (await server.api("/auth/sign-in", { body: { email, password: "auction-password" } })).body.token as string;
+}
+
+beforeAll(async () => {
+  server = await startTestServer({ AUCTION_SWEEP_MS: "200" }, { clock });
+  seller = await server.tokenFor("seller" as never);
+  otherSeller = await account("seller2@example.com", ["seller"]);
+  for (let i = 0; i < 4; i++) bidders.push(await account(`bidder${i}@example.com`, ["customer"]));
+});
+afterAll(async () => {
+  await server.close();
+});
+
+function auctionBody(overrides: Record<string, unknown> = {}) {
+  const start = clock.now().getTime();
+  return {
+    title: "Three-tier wedding cake",
+    description: "Tasting for two included.",
+    startingPrice: 10_000,
+    startsAt: new Date(start - 1000).toISOString(),
+    endsAt: new Date(start + 3_600_000).toISOString(),
+    ...overrides,
+  };
+}
+
+async function createAuction(overrides: Record<string, unknown> = {}, token = seller) {
+  const created = await server.api("/auctions", { body: auctionBody(overrides), token });
+  expect(created.status).toBe(201);
+  return created.body.id as string;
+}
+
+const bid = (id: string, amount: number, token: string) =>
+  server.api(`/auctions/${id}/bids`, { body: { amount }, token });
+
+describe("auctions", () => {
+  it("validates a new auction and lets only sellers create one", async () => {
+    const start = Date.now();
+    const cases: Array<[Record<string, unknown>, string]> = [
+      [{ endsAt: new Date(start - 5000).toISOString() }, "endsAt"],
+      [{ endsAt: new Date(start + 40 * 86_400_000).toISOString() }, "endsAt"],
+      [{ startingPrice: -5 }, "startingPrice"],
+      [{ startingPrice: 10.5 }, "startingPrice"],
+      [{ reservePrice: 5_000 }, "reservePrice"],
+      [{ reservePrice: 20_000, buyNowPrice: 15_000 }, "buyNowPrice"],
+      [{ title: "x" }, "title"],
+      [{ description: "d".repeat(5001) }, "description"],
+      [{ status: "sold" }, "status"],
+    ];
+    for (const [overrides, field] of cases) {
+      const response = await server.api("/auctions", { body: auctionBody(overrides), token: seller });
+      expect(response.status, JSON.stringify(overrides)).toBe(400);
+      expect(response.body.error.fields.map((f: { path: string }) => f.path)).toContain(field);
+    }
+    expect((await server.api("/auctions", { body: auctionBody() })).status).toBe(401);
+    expect((await server.api("/auctions", { body: auctionBody(), token: bidders[0] })).status).toBe(403);
+  });
+
+  it("accepts rising bids, refuses low, own and unauthenticated ones with the current highest, and hides bidders", async () => {
+    const id = await createAuction();
+    const own = await bid(id, 20_000, seller);
+    expect(own.status).toBe(403);
+    expect(own.body.error.code).toBe("OWN_AUCTION");
+    expect((await bid(id, 9_999, bidders[0]!)).body.error).toMatchObject({
+      code: "BID_TOO_LOW",
+      details: { currentHighest: null, minimumBid: 10_000 },
+    });
+    expect((await bid(id, 10_000, bidders[0]!)).status).toBe(201);
+    const low = await bid(id, 10_100, bidders[1]!);
+    expect(low.status).toBe(422);
+    expect(low.body.error).toMatchObject({
+      code: "BID_TOO_LOW",
+      details: { currentHighest: 10_000, minimumBid: 10_500 },
+    });
+    expect((await bid(id, 10_500, bidders[1]!)).status).toBe(201);
+    expect((await server.api(`/auctions/${id}/bids`, { body: { amount: 99_999 } })).status).toBe(401);
+
+    const asBidder0 = (await server.api(`/auctions/${id}`, { token: bidders[0] })).body;
+    expect(asBidder0).toMatchObject({
+      bidCount: 2,
+      highestBid: { amount: 10_500, yours: false },
+      minimumBid: 11_025,
+      phase: "open",
+    });
+    expect(JSON.stringify(asBidder0)).not.toMatch(/bidder\d@example\.com|bidderId/);
+    expect((await server.api(`/auctions/${id}`, { token: bidders[1] })).body.highestBid.yours).toBe(true);
+  });
+
+  it("keeps 200 concurrent bids consistent: no lost update, the highest is the maximum accepted", async () => {
+    const id = await createAuction({ startingPrice: 100 });
+    const amounts = Array.from({ length: 200 }, (_, i) => 100 + ((i * 7919) % 20_000));
+    const responses = await Promise.all(amounts.map((amount, i) => bid(id, amount, bidders[i % bidders.length]!)));
+    const accepted = responses.filter((r) => r.status === 201).map((r) => r.body.bid.amount as number);
+    const refused = responses.filter((r) => r.status !== 201);
+    expect(accepted.length).toBeGreaterThan(0);
+    expect(refused.every((r) => ["BID_TOO_LOW", "AUCTION_BUSY"].includes(r.body.error.code))).toBe(true);
+    const auction = (await server.api(`/auctions/${id}`)).body;
+    expect(auction.bidCount).toBe(accepted.length);
+    expect(auction.highestBid.amount).toBe(Math.max(...accepted));
+    const stored = server.runtime.db
+      .prepare(
+        "SELECT json_extract(data, '$.amount') AS amount FROM items WHERE pk = ? AND sk LIKE 'BID#%' ORDER BY sk",
+      )
+      .all(`AUCTION#${id}`) as Array<{ amount: number }>;
+    expect(stored.map((row) => row.amount)).toEqual([...accepted].sort((a, b) => a - b));
+  });
+
+  it("lets only the seller edit, and only before the first bid; the seller or an admin cancels, and bidders are told", async () => {
+    const id = await createAuction();
+    const foreign = await server.api(`/auctions/${id}`, {
+      method: "PATCH",
+      body: { title: "Mine now" },
+      token: otherSeller,
+    });
+    expect(foreign.status).toBe(403);
+    expect(foreign.body.error.code).toBe("NOT_YOUR_AUCTION");
+    expect(
+      (
+        await server.api(`/auctions/${id}`, {
+          method: "PATCH",
+          body: { title: "Two-tier wedding cake" },
+          token: seller,
+        })
+      ).body.title,
+    ).toBe("Two-tier wedding cake");
+    const invalid = await server.api(`/auctions/${id}`, { method: "PATCH", body: { reservePrice: 1 }, token: seller });
+    expect(invalid.status).toBe(400);
+    await bid(id, 10_000, bidders[2]!);
+    const late = await server.api(`/auctions/${id}`, { method: "PATCH", body: { title: "Too late" }, token: seller });
+    expect(late.status).toBe(409);
+    expect(late.body.error.code).toBe("AUCTION_HAS_BIDS");
+    expect((await server.api(`/auctions/${id}/cancel`, { method: "POST", token: otherSeller })).status).toBe(403);
+    const cancelled = await server.api(`/auctions/${id}/cancel`, {
+      method: "POST",
+      token: await server.tokenFor("admin"),
+    });
+    expect(cancelled.body.status).toBe("cancelled");
+    expect((await bid(id, 50_000, bidders[3]!)).body.error.code).toBe("AUCTION_CLOSED");
+    await server.idle();
+    const told = (await readMailbox(server.config.mailDir)).filter(
+      (mail) => mail.subject?.includes("was cancelled") && addressesOf(mail).includes("bidder2@example.com"),
+    );
+    expect(told).toHaveLength(1);
+  });
+
+  it("closes on time, notifies winner and seller once, and e-mails an outbid bidder once per burst", async () => {
+    const id = await createAuction({
+      title: "Croquembouche",
+      endsAt: new Date(clock.now().getTime() + 90_000).toISOString(),
+      reservePrice: 12_000,
+    });
+    await bid(id, 10_000, bidders[0]!);
+    await bid(id, 11_000, bidders[1]!);
+    await bid(id, 12_000, bidders[0]!);
+    await bid(id, 13_000, bidders[1]!);
+    offset.ms += 91_000;
+    for (let waited = 0; (await server.api(`/auctions/${id}`)).body.status === "active" && waited < 50; waited++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await server.idle();
+    const closed = (await server.api(`/auctions/${id}`, { token: bidders[1] })).body;
+    expect(closed).toMatchObject({ status: "sold", phase: "sold", highestBid: { amount: 13_000, yours: true } });
+    expect((await bid(id, 20_000, bidders[2]!)).body.error.code).toBe("AUCTION_CLOSED");
+
+    await server.runtime.useCases.closeAuction(id);
+    await server.idle();
+    const mails = (await readMailbox(server.config.mailDir)).filter(
+      (mail) => mail.text?.includes("Croquembouche") || mail.subject?.includes("Croquembouche"),
+    );
+    const to = (address: string) => mails.filter((mail) => addressesOf(mail).includes(address));
+    expect(to("bidder1@example.com").filter((mail) => mail.subject?.includes("you won"))).toHaveLength(1);
+    expect(to("seller@orderflow.local").filter((mail) => mail.subject?.includes("sold"))).toHaveLength(1);
+    expect(to("bidder0@example.com").filter((mail) => mail.subject?.includes("outbid"))).toHaveLength(1);
+  });
+
+  it("ends unsold when the reserve is not met, and tells the seller", async () => {
+    const id = await createAuction({
+      title: "Macaron tower",
+      endsAt: new Date(clock.now().getTime() + 61_000).toISOString(),
+      reservePrice: 50_000,
+    });
+    await bid(id, 10_000, bidders[3]!);
+    offset.ms += 62_000;
+    for (let waited = 0; (await server.api(`/auctions/${id}`)).body.status === "active" && waited < 50; waited++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await server.idle();
+    expect((await server.api(`/auctions/${id}`)).body.status).toBe("unsold");
+    const mails = await readMailbox(server.config.mailDir);
+    expect(mails.filter((mail) => mail.subject?.includes('"Macaron tower" ended unsold'))).toHaveLength(1);
+  });
+
+  it("lists active auctions ending soonest first, and a seller's own", async () => {
+    const soon = await createAuction({
+      title: "Ending soon",
+      endsAt: new Date(clock.now().getTime() + 120_000).toISOString(),
+    });
+    const list = (await server.api("/auctions?limit=100")).body.items;
+    expect(list[0].id).toBe(soon);
+    const ends = list.map((a: { endsAt: string }) => a.endsAt);
+    expect(ends).toEqual([...ends].sort());
+    const mine = (await server.api(`/auctions?seller=${list[0].sellerId}&limit=100`)).body.items;
+    expect(mine.every((a: { sellerId: string }) => a.sellerId === list[0].sellerId)).toBe(true);
+  });
+});
+
+describe("auction close survives a restart", () => {
+  it("an auction whose end passes while the server is down closes when it starts again", async () => {
+    const id = await createAuction({
+      title: "Restart torte",
+      endsAt: new Date(clock.now().getTime() + 70_000).toISOString(),
+    });
+    await bid(id, 10_000, bidders[0]!);
+    await server.idle();
+    const { dataDir } = server;
+    await server.close();
+    offset.ms += 71_000;
+    server = await startTestServer({ DATA_DIR: dataDir, AUCTION_SWEEP_MS: "60000" }, { clock });
+    for (let waited = 0; (await server.api(`/auctions/${id}`)).body.status === "active" && waited < 50; waited++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect((await server.api(`/auctions/${id}`)).body.status).toBe("sold");
+  });
+});
