@@ -4,6 +4,7 @@ import type { ItemStore } from "../ports/item-store.js";
 import type { ObjectStore } from "../ports/object-store.js";
 import type { PasswordHasher } from "../ports/password-hasher.js";
 import type { TokenIssuer } from "../ports/token-issuer.js";
+import { makeGetAuctionQr } from "./auctions/auction-qr.js";
 import { makeCancelAuction, makeUpdateAuction } from "./auctions/change-auction.js";
 import { makeCloseAuction } from "./auctions/close-auction.js";
 import { makeCreateAuction } from "./auctions/create-auction.js";
@@ -23,6 +24,7 @@ import { makeGetOrder } from "./orders/get-order.js";
 import { makeGetReceipt } from "./orders/get-receipt.js";
 import { makeListOrders } from "./orders/list-orders.js";
 import { makePlaceOrder } from "./orders/place-order.js";
+import { makeSellerNotes } from "./sellers/seller-notes.js";
 import { makeEnsureUser } from "./users/ensure-user.js";
 import { makeSignIn } from "./users/sign-in.js";
 import { makeSignUp } from "./users/sign-up.js";
@@ -65,6 +67,8 @@ export function makeUseCases(ports: UseCasePorts) {
     getAuction: makeGetAuction(ports),
     listAuctions: makeListAuctions(ports),
     closeAuction: makeCloseAuction(ports),
+    sellerNotes: makeSellerNotes(ports),
+    getAuctionQr: makeGetAuctionQr(ports),
   };
 }
 

@@ -218,6 +218,57 @@ describe("auctions", () => {
   });
 });
 
+describe("QR codes and seller notes", () => {
+  it("renders each auction's QR code as SVG and PNG after it is created", async () => {
+    const id = await createAuction({ title: "QR gateau" });
+    await server.idle();
+    const svg = await fetch(`${server.url}/auctions/${id}/qr?format=svg`);
+    expect(svg.status).toBe(200);
+    expect(svg.headers.get("content-type")).toBe("image/svg+xml");
+    expect(await svg.text()).toContain("<svg");
+    const png = await fetch(`${server.url}/auctions/${id}/qr?format=png`);
+    expect(png.headers.get("content-type")).toBe("image/png");
+    expect(
+      Buffer.from(await png.arrayBuffer())
+        .subarray(1, 4)
+        .toString(),
+    ).toBe("PNG");
+    expect((await fetch(`${server.url}/auctions/auc_missing/qr?format=png`)).status).toBe(404);
+  });
+
+  it("keeps each seller's notes private to their author", async () => {
+    const id = await createAuction({ title: "Noted cake" });
+    const created = await server.api("/seller/notes", {
+      body: { text: "Buyer asked about nuts", auctionId: id },
+      token: seller,
+    });
+    expect(created.status).toBe(201);
+    const noteId = created.body.id;
+    expect(
+      (await server.api("/seller/notes", { body: { text: "Not mine", auctionId: id }, token: otherSeller })).status,
+    ).toBe(403);
+    expect((await server.api(`/seller/notes/${noteId}`, { token: otherSeller })).status).toBe(404);
+    expect(
+      (await server.api(`/seller/notes/${noteId}`, { method: "PATCH", body: { text: "hijack" }, token: otherSeller }))
+        .status,
+    ).toBe(404);
+    expect((await server.api(`/seller/notes/${noteId}`, { method: "DELETE", token: otherSeller })).status).toBe(404);
+    expect((await server.api(`/seller/notes?auctionId=${id}`, { token: otherSeller })).body.items).toEqual([]);
+    expect((await server.api("/seller/notes", { token: bidders[0] })).status).toBe(403);
+    expect(
+      (await server.api(`/seller/notes/${noteId}`, { method: "PATCH", body: { text: "No nuts" }, token: seller })).body
+        .text,
+    ).toBe("No nuts");
+    expect(
+      (await server.api(`/seller/notes?auctionId=${id}`, { token: seller })).body.items.map(
+        (n: { text: string }) => n.text,
+      ),
+    ).toEqual(["No nuts"]);
+    expect((await server.api(`/seller/notes/${noteId}`, { method: "DELETE", token: seller })).status).toBe(204);
+    expect((await server.api(`/seller/notes/${noteId}`, { token: seller })).status).toBe(404);
+  });
+});
+
 describe("auction close survives a restart", () => {
   it("an auction whose end passes while the server is down closes when it starts again", async () => {
     const id = await createAuction({

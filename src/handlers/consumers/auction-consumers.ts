@@ -1,4 +1,5 @@
 import { type makeNotifyAuctionParties, NOTIFIED_EVENTS } from "../../application/auctions/auction-notifications.js";
+import type { makePublishAuctionQr } from "../../application/auctions/auction-qr.js";
 import { CLOSE_DUE, type makeKeepCloseSchedule } from "../../application/auctions/auction-schedule.js";
 import type { makeCloseAuction } from "../../application/auctions/close-auction.js";
 import { AuctionEvent } from "../../domain/auctions/auction-events.js";
@@ -8,6 +9,7 @@ export interface AuctionConsumerUseCases {
   keepCloseSchedule: ReturnType<typeof makeKeepCloseSchedule>;
   closeAuction: ReturnType<typeof makeCloseAuction>;
   notifyAuctionParties: ReturnType<typeof makeNotifyAuctionParties>;
+  publishAuctionQr: ReturnType<typeof makePublishAuctionQr>;
 }
 
 /** The auction marketplace's queues: close schedules, the closer, and the notification queue. */
@@ -24,6 +26,11 @@ export function auctionConsumers(useCases: AuctionConsumerUseCases) {
       handle: async (event: StoredEvent) => {
         await useCases.closeAuction(event.key);
       },
+    },
+    {
+      name: "auction-qr-codes",
+      eventTypes: [AuctionEvent.created],
+      handle: (event: StoredEvent) => useCases.publishAuctionQr(event),
     },
     {
       name: "auction-notifications",

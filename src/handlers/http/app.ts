@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Idempotency } from "../../application/idempotency/idempotency.js";
+import type { makeSellerNotes } from "../../application/sellers/seller-notes.js";
 import type { Clock } from "../../ports/clock.js";
 import type { EventLog } from "../../ports/event-log.js";
 import type { Logger } from "../../ports/logger.js";
@@ -15,12 +16,17 @@ import { type AuctionUseCases, registerAuctionRoutes } from "./routes/auction-ro
 import { type AuthUseCases, registerAuthRoutes } from "./routes/auth-routes.js";
 import { type CatalogUseCases, registerCatalogRoutes } from "./routes/catalog-routes.js";
 import { type LifecycleUseCases, registerLifecycleRoutes } from "./routes/lifecycle-routes.js";
+import { registerNoteRoutes } from "./routes/note-routes.js";
 import { type OrderUseCases, registerOrderRoutes } from "./routes/order-routes.js";
 import { registerOrderStreamRoute } from "./routes/order-stream-route.js";
 import { registerSeedRoutes, type SeedRouteDefaults } from "./routes/seed-routes.js";
 
 export interface HttpAppDeps {
-  useCases: CatalogUseCases & OrderUseCases & LifecycleUseCases & AuthUseCases & AuctionUseCases;
+  useCases: CatalogUseCases &
+    OrderUseCases &
+    LifecycleUseCases &
+    AuthUseCases &
+    AuctionUseCases & { sellerNotes: ReturnType<typeof makeSellerNotes> };
   clock: Clock;
   events: EventLog;
   seedRoutes: SeedRouteDefaults;
@@ -71,6 +77,7 @@ export function createHttpApp(deps: HttpAppDeps) {
   registerLifecycleRoutes(app, deps.useCases);
   registerSeedRoutes(app, deps.useCases, deps.seedRoutes, deps.publicUrl);
   registerAuctionRoutes(app, deps.useCases, deps.events, deps.clock);
+  registerNoteRoutes(app, deps.useCases.sellerNotes);
   registerAdminRoutes(app, deps.queues, deps.usage);
 
   app.get("/health", (c) => c.json({ status: "ok" }));

@@ -11,6 +11,7 @@ import { JwtTokenIssuer } from "../../adapters/local/jwt-token-issuer.js";
 import { LocalWorkflowRunner } from "../../adapters/local/local-workflow-runner.js";
 import { OutboxDispatcher } from "../../adapters/local/outbox-dispatcher.js";
 import { PdfReceiptRenderer } from "../../adapters/local/pdf-receipt-renderer.js";
+import { qrCodeRenderer } from "../../adapters/local/qr-code-renderer.js";
 import { ScryptPasswordHasher } from "../../adapters/local/scrypt-password-hasher.js";
 import { openSqliteDatabase } from "../../adapters/local/sqlite-database.js";
 import { SqliteItemStore } from "../../adapters/local/sqlite-item-store.js";
@@ -19,6 +20,7 @@ import type { Subscription } from "../../adapters/local/subscription.js";
 import { createUlidGenerator, systemClock } from "../../adapters/local/system-clock.js";
 import { TestPaymentGateway } from "../../adapters/local/test-payment-gateway.js";
 import { makeNotifyAuctionParties } from "../../application/auctions/auction-notifications.js";
+import { makePublishAuctionQr } from "../../application/auctions/auction-qr.js";
 import { makeKeepCloseSchedule, makeSweepAuctions } from "../../application/auctions/auction-schedule.js";
 import { makeDispatchDelivery } from "../../application/lifecycle/dispatch-delivery.js";
 import { makeForwardFeedback } from "../../application/lifecycle/forward-feedback.js";
@@ -116,6 +118,7 @@ export function composeLocalRuntime(config: LocalConfig, overrides: LocalOverrid
   const auctions = auctionConsumers({
     keepCloseSchedule: makeKeepCloseSchedule({ store, scheduler }),
     closeAuction: useCases.closeAuction,
+    publishAuctionQr: makePublishAuctionQr({ objects, qr: qrCodeRenderer, publicUrl: config.publicUrl }),
     notifyAuctionParties: makeNotifyAuctionParties({
       store,
       mailer,

@@ -1,5 +1,6 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { z } from "zod";
+import type { makeGetAuctionQr } from "../../../application/auctions/auction-qr.js";
 import type { makeCancelAuction, makeUpdateAuction } from "../../../application/auctions/change-auction.js";
 import type { makeCreateAuction } from "../../../application/auctions/create-auction.js";
 import type { makePlaceBid } from "../../../application/auctions/place-bid.js";
@@ -24,6 +25,7 @@ export interface AuctionUseCases {
   placeBid: ReturnType<typeof makePlaceBid>;
   getAuction: ReturnType<typeof makeGetAuction>;
   listAuctions: ReturnType<typeof makeListAuctions>;
+  getAuctionQr: ReturnType<typeof makeGetAuctionQr>;
 }
 
 const AuctionSchema = z
@@ -175,6 +177,33 @@ export function registerAuctionRoutes(
         c.get("actor"),
       );
       return c.json({ auction: view(c, auction), bid: { id: bid.id, amount: bid.amount, at: bid.at } }, 201);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/auctions/{id}/qr",
+      tags,
+      summary: "The auction page's QR code, as SVG or PNG",
+      request: { params: AuctionId, query: z.object({ format: z.enum(["svg", "png"]).default("svg") }) },
+      responses: {
+        200: {
+          description: "The QR code",
+          content: {
+            "image/svg+xml": { schema: z.string() },
+            "image/png": { schema: z.string().meta({ format: "binary" }) },
+          },
+        },
+        404: errorResponses[404],
+      },
+    }),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      const { format } = c.req.valid("query");
+      await useCases.getAuction(id, c.get("actor"));
+      const qr = await useCases.getAuctionQr(id, format);
+      return c.body(qr.body as Uint8Array<ArrayBuffer>, 200, { "Content-Type": qr.contentType }) as never;
     },
   );
 
