@@ -4,6 +4,8 @@ import type { ItemStore } from "../ports/item-store.js";
 import type { ObjectStore } from "../ports/object-store.js";
 import type { PasswordHasher } from "../ports/password-hasher.js";
 import type { TokenIssuer } from "../ports/token-issuer.js";
+import type { UploadSigner } from "../ports/upload-signer.js";
+import { makeAttachAgreement, makeGetAgreement, makeRequestAgreementUpload } from "./auctions/agreement-upload.js";
 import { makeGetAuctionQr } from "./auctions/auction-qr.js";
 import { makeCancelAuction, makeUpdateAuction } from "./auctions/change-auction.js";
 import { makeCloseAuction } from "./auctions/close-auction.js";
@@ -37,6 +39,7 @@ export interface UseCasePorts {
   objects: ObjectStore;
   hasher: PasswordHasher;
   tokens: TokenIssuer;
+  signer: UploadSigner;
 }
 
 /** Every request-side use case, built from ports; the local and AWS runtimes share this. */
@@ -69,6 +72,9 @@ export function makeUseCases(ports: UseCasePorts) {
     closeAuction: makeCloseAuction(ports),
     sellerNotes: makeSellerNotes(ports),
     getAuctionQr: makeGetAuctionQr(ports),
+    requestAgreementUpload: makeRequestAgreementUpload(ports),
+    attachAgreement: makeAttachAgreement(ports),
+    getAgreement: makeGetAgreement(ports),
   };
 }
 

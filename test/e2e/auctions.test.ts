@@ -269,6 +269,55 @@ describe("QR codes and seller notes", () => {
   });
 });
 
+describe("listing agreement uploads", () => {
+  const pdf = Buffer.from("%PDF-1.4 listing agreement for the croquembouche");
+  // The test server listens on a random port, so its PUBLIC_URL's port is not the real one.
+  const put = (url: string, body: Buffer, type = "application/pdf") =>
+    fetch(`${server.url}${new URL(url).pathname}`, {
+      method: "PUT",
+      headers: { "content-type": type },
+      body: new Uint8Array(body),
+    });
+
+  async function uploadUrl(id: string, size = pdf.length, contentType = "application/pdf", token = seller) {
+    return server.api(`/auctions/${id}/agreement/upload-url`, { body: { contentType, size }, token });
+  }
+
+  it("accepts exactly one object of the declared type and size, under the seller's prefix, and attaches it", async () => {
+    const id = await createAuction({ title: "Agreement cake" });
+    const signed = await uploadUrl(id);
+    expect(signed.status).toBe(201);
+    expect(signed.body.key).toMatch(new RegExp(`^agreements/[^/]+/${id}/[^/]+\\.pdf$`));
+    expect((await put(signed.body.url, pdf)).status).toBe(201);
+    expect((await put(signed.body.url, pdf)).status).toBe(409);
+    const stored = await fetch(`${server.url}/auctions/${id}/agreement`, {
+      headers: { authorization: `Bearer ${seller}` },
+    });
+    expect(Buffer.from(await stored.arrayBuffer()).equals(pdf)).toBe(true);
+    expect((await server.api(`/auctions/${id}/agreement`, { token: otherSeller })).status).toBe(404);
+  });
+
+  it("refuses other sellers, wrong types, oversized and tampered or expired uploads", async () => {
+    const id = await createAuction({ title: "Strict cake" });
+    expect((await uploadUrl(id, pdf.length, "application/pdf", otherSeller)).status).toBe(403);
+    expect((await uploadUrl(id, pdf.length, "text/html")).status).toBe(400);
+    expect((await uploadUrl(id, 26 * 1024 * 1024)).status).toBe(400);
+
+    const small = await uploadUrl(id, 10);
+    const tooBig = await put(small.body.url, pdf);
+    expect(tooBig.status).toBe(413);
+    expect(((await tooBig.json()) as any).error.code).toBe("UPLOAD_TOO_LARGE");
+    const typed = await uploadUrl(id);
+    expect((await put(typed.body.url, pdf, "image/png")).status).toBe(415);
+    const tampered = typed.body.url.replace(/\.[^.]+$/, ".forged");
+    expect((await put(tampered, pdf)).status).toBe(403);
+    offset.ms += 301_000;
+    const expired = await put(typed.body.url, pdf);
+    expect(expired.status).toBe(403);
+    expect(((await expired.json()) as any).error.code).toBe("UPLOAD_URL_EXPIRED");
+  });
+});
+
 describe("auction close survives a restart", () => {
   it("an auction whose end passes while the server is down closes when it starts again", async () => {
     const id = await createAuction({

@@ -15,6 +15,8 @@ const statusOfKind: Record<ErrorKind, ContentfulStatusCode> = {
   not_found: 404,
   conflict: 409,
   unprocessable: 422,
+  too_large: 413,
+  unsupported_media: 415,
   unavailable: 503,
 };
 

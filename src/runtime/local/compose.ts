@@ -6,6 +6,7 @@ import { SignedWebhookChannel } from "../../adapters/http/signed-webhook-channel
 import { EmlMailer } from "../../adapters/local/eml-mailer.js";
 import { faultyMailer } from "../../adapters/local/fault-injection.js";
 import { FileObjectStore } from "../../adapters/local/file-object-store.js";
+import { HmacUploadSigner } from "../../adapters/local/hmac-upload-signer.js";
 import { createJsonLogger } from "../../adapters/local/json-logger.js";
 import { JwtTokenIssuer } from "../../adapters/local/jwt-token-issuer.js";
 import { LocalWorkflowRunner } from "../../adapters/local/local-workflow-runner.js";
@@ -39,6 +40,7 @@ import type { PaymentGateway } from "../../ports/payment-gateway.js";
 import type { ReceiptRenderer } from "../../ports/receipt-renderer.js";
 import type { LocalConfig } from "./config.js";
 import { loadOrCreateSecret } from "./secret-file.js";
+import { registerUploadRoute } from "./upload-route.js";
 import {
   createUsageMeter,
   meterHttp,
@@ -90,12 +92,11 @@ export function composeLocalRuntime(config: LocalConfig, overrides: LocalOverrid
   const pdfReceipts = new PdfReceiptRenderer();
   const receipts = overrides.receipts?.(pdfReceipts) ?? pdfReceipts;
   const hasher = new ScryptPasswordHasher();
-  const tokens = new JwtTokenIssuer({
-    secret: config.jwtSecret ?? loadOrCreateSecret(join(config.dataDir, "jwt-secret")),
-    clock,
-  });
+  const jwtSecret = config.jwtSecret ?? loadOrCreateSecret(join(config.dataDir, "jwt-secret"));
+  const tokens = new JwtTokenIssuer({ secret: jwtSecret, clock });
 
-  const useCases = makeUseCases({ store, events: store, ids, clock, objects, hasher, tokens });
+  const signer = new HmacUploadSigner({ secret: jwtSecret, publicUrl: config.publicUrl, clock });
+  const useCases = makeUseCases({ store, events: store, ids, clock, objects, hasher, tokens, signer });
   const shop = { shopName: config.shopName, makerEmail: config.makerEmail, publicUrl: config.publicUrl };
   const localWorkflows = new LocalWorkflowRunner({
     directory: WORKFLOWS_DIR,
@@ -172,6 +173,7 @@ export function composeLocalRuntime(config: LocalConfig, overrides: LocalOverrid
     logger,
     publicUrl: config.publicUrl,
   });
+  registerUploadRoute(app as never, { signer, objects, onUploaded: useCases.attachAgreement });
 
   return {
     config,

@@ -1,5 +1,6 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { z } from "zod";
+import type { makeGetAgreement, makeRequestAgreementUpload } from "../../../application/auctions/agreement-upload.js";
 import type { makeGetAuctionQr } from "../../../application/auctions/auction-qr.js";
 import type { makeCancelAuction, makeUpdateAuction } from "../../../application/auctions/change-auction.js";
 import type { makeCreateAuction } from "../../../application/auctions/create-auction.js";
@@ -10,6 +11,7 @@ import {
   type makeGetAuction,
   type makeListAuctions,
 } from "../../../application/auctions/read-auctions.js";
+import { AgreementUploadBody } from "../../../domain/auctions/agreement.js";
 import { AuctionEvent } from "../../../domain/auctions/auction-events.js";
 import { BidBody, CreateAuctionBody, UpdateAuctionBody } from "../../../domain/auctions/auction-schemas.js";
 import type { Clock } from "../../../ports/clock.js";
@@ -26,6 +28,8 @@ export interface AuctionUseCases {
   getAuction: ReturnType<typeof makeGetAuction>;
   listAuctions: ReturnType<typeof makeListAuctions>;
   getAuctionQr: ReturnType<typeof makeGetAuctionQr>;
+  requestAgreementUpload: ReturnType<typeof makeRequestAgreementUpload>;
+  getAgreement: ReturnType<typeof makeGetAgreement>;
 }
 
 const AuctionSchema = z
@@ -177,6 +181,48 @@ export function registerAuctionRoutes(
         c.get("actor"),
       );
       return c.json({ auction: view(c, auction), bid: { id: bid.id, amount: bid.amount, at: bid.at } }, 201);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/auctions/{id}/agreement/upload-url",
+      tags,
+      summary: "A short-lived URL to PUT the listing agreement to (its seller): one object, declared type and size",
+      security: signedIn,
+      request: { params: AuctionId, ...json(AgreementUploadBody) },
+      responses: {
+        201: jsonContent(
+          z.object({
+            url: z.string(),
+            method: z.literal("PUT"),
+            headers: z.record(z.string(), z.string()),
+            expiresAt: z.string(),
+            key: z.string(),
+          }),
+          "Upload with exactly these method and headers before expiresAt",
+        ),
+        ...errorResponses,
+      },
+    }),
+    async (c) =>
+      c.json(await useCases.requestAgreementUpload(c.req.valid("param").id, c.req.valid("json"), c.get("actor")), 201),
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/auctions/{id}/agreement",
+      tags,
+      summary: "The uploaded listing agreement (its seller or an admin)",
+      security: signedIn,
+      request: { params: AuctionId },
+      responses: { 200: { description: "The document" }, 404: errorResponses[404] },
+    }),
+    async (c) => {
+      const document = await useCases.getAgreement(c.req.valid("param").id, c.get("actor"));
+      return c.body(document.body as Uint8Array<ArrayBuffer>, 200, { "Content-Type": document.contentType }) as never;
     },
   );
 

@@ -1,0 +1,59 @@
+import { type AgreementUploadBody, UPLOAD_URL_SECONDS } from "../../domain/auctions/agreement.js";
+import type { Actor } from "../../domain/shared/actor.js";
+import { ForbiddenError, NotFoundError } from "../../domain/shared/errors.js";
+import type { ObjectStore, StoredObject } from "../../ports/object-store.js";
+import type { SignedUpload, UploadSigner } from "../../ports/upload-signer.js";
+import type { AuctionDeps } from "./auction-deps.js";
+import { loadAuction } from "./auction-items.js";
+import { assertSeller } from "./create-auction.js";
+
+const EXTENSIONS: Record<string, string> = { "application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg" };
+const agreementKey = (auctionId: string) => ({ pk: `AUCTION#${auctionId}`, sk: "AGREEMENT" });
+
+/**
+ * The seller asks for an upload URL for their auction's listing agreement: it admits one object under
+ * the seller's own prefix, of the declared type, no larger than declared, for five minutes.
+ */
+export function makeRequestAgreementUpload(deps: AuctionDeps & { signer: UploadSigner }) {
+  return async (
+    auctionId: string,
+    input: AgreementUploadBody,
+    actor: Actor,
+  ): Promise<SignedUpload & { key: string }> => {
+    const sellerId = assertSeller(actor);
+    const auction = await loadAuction(deps.store, auctionId);
+    if (auction.sellerId !== sellerId)
+      throw new ForbiddenError("Only the auction's seller may attach its agreement", "NOT_YOUR_AUCTION");
+    const key = `agreements/${sellerId}/${auctionId}/${deps.ids.next()}.${EXTENSIONS[input.contentType]}`;
+    const signed = await deps.signer.presign({
+      key,
+      contentType: input.contentType,
+      maxBytes: input.size,
+      expiresAt: new Date(deps.clock.now().getTime() + UPLOAD_URL_SECONDS * 1000),
+    });
+    return { ...signed, key };
+  };
+}
+
+/** After an upload lands (S3 event on AWS, the upload route locally): attach it to its auction. */
+export function makeAttachAgreement(deps: AuctionDeps) {
+  return async (key: string, meta: { contentType: string; size: number }): Promise<void> => {
+    const [, , auctionId] = key.split("/");
+    if (!auctionId) return;
+    await deps.store.put({ ...agreementKey(auctionId), key, ...meta, uploadedAt: deps.clock.now().toISOString() });
+  };
+}
+
+/** The attached agreement, for the auction's seller (or an admin). */
+export function makeGetAgreement(deps: AuctionDeps & { objects: ObjectStore }) {
+  return async (auctionId: string, actor: Actor): Promise<StoredObject> => {
+    const auction = await loadAuction(deps.store, auctionId);
+    if (auction.sellerId !== actor.userId && !actor.roles.includes("admin")) {
+      throw new NotFoundError("AGREEMENT_NOT_FOUND", "No agreement you may see");
+    }
+    const attached = await deps.store.get(agreementKey(auctionId));
+    const object = attached ? await deps.objects.get(String(attached.key)) : undefined;
+    if (!object) throw new NotFoundError("AGREEMENT_NOT_FOUND", "No agreement has been uploaded");
+    return object;
+  };
+}
