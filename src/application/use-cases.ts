@@ -3,6 +3,7 @@ import type { EventLog } from "../ports/event-log.js";
 import type { ItemStore } from "../ports/item-store.js";
 import type { ObjectStore } from "../ports/object-store.js";
 import type { PasswordHasher } from "../ports/password-hasher.js";
+import type { ReceiptRenderer } from "../ports/receipt-renderer.js";
 import type { TokenIssuer } from "../ports/token-issuer.js";
 import type { UploadSigner } from "../ports/upload-signer.js";
 import { makeAttachAgreement, makeGetAgreement, makeRequestAgreementUpload } from "./auctions/agreement-upload.js";
@@ -25,6 +26,7 @@ import { makeMarkFulfilled } from "./lifecycle/mark-fulfilled.js";
 import { makeGetOrder } from "./orders/get-order.js";
 import { makeGetReceipt } from "./orders/get-receipt.js";
 import { makeListOrders } from "./orders/list-orders.js";
+import type { ShopSettings } from "./orders/pipeline/pipeline-deps.js";
 import { makePlaceOrder } from "./orders/place-order.js";
 import { makeSellerNotes } from "./sellers/seller-notes.js";
 import { makeEnsureUser } from "./users/ensure-user.js";
@@ -40,6 +42,8 @@ export interface UseCasePorts {
   hasher: PasswordHasher;
   tokens: TokenIssuer;
   signer: UploadSigner;
+  receipts: ReceiptRenderer;
+  shop: ShopSettings;
 }
 
 /** Every request-side use case, built from ports; the local and AWS runtimes share this. */

@@ -19,4 +19,6 @@ export interface ReceiptData {
 /** Renders a receipt document (a PDF locally and on Lambda). */
 export interface ReceiptRenderer {
   render(receipt: ReceiptData): Promise<Uint8Array>;
+  /** The same document, chunk by chunk as it is produced. */
+  stream(receipt: ReceiptData): ReadableStream<Uint8Array>;
 }

@@ -47,6 +47,18 @@ describe("dead letters", () => {
     expect(stuck.body.order.status).toBe("confirmed");
     expect(stuck.body.timeline.map((e: { type: string }) => e.type)).not.toContain("receipt_issued");
 
+    // The receipt is not issued yet, but a confirmed order's receipt is rendered and streamed on demand.
+    const live = await fetch(
+      `${server.url}/orders/${placed.body.order.id}/receipt?token=${encodeURIComponent(placed.body.trackingToken)}`,
+    );
+    expect(live.status).toBe(200);
+    expect(live.headers.get("transfer-encoding")).toBe("chunked");
+    expect(
+      Buffer.from(await live.arrayBuffer())
+        .subarray(0, 5)
+        .toString(),
+    ).toBe("%PDF-");
+
     mailBroken = false;
     const redrive = await server.api("/admin/dead-letters/redrive", { body: {}, token: admin });
     expect(redrive.body).toEqual({ redriven: 1 });

@@ -60,6 +60,7 @@ describe("the order pipeline, end to end over HTTP", () => {
     const receipt = await fetch(`${server.url}/orders/${id}/receipt?token=${encodeURIComponent(token)}`);
     expect(receipt.status).toBe(200);
     expect(receipt.headers.get("content-type")).toBe("application/pdf");
+    expect(receipt.headers.get("transfer-encoding")).toBe("chunked");
     const pdf = Buffer.from(await receipt.arrayBuffer());
     expect(pdf.subarray(0, 5).toString()).toBe("%PDF-");
 

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { createReadStream, type ReadStream } from "node:fs";
 import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join, resolve, sep } from "node:path";
+import { Readable } from "node:stream";
 import type { ObjectStore, StoredObject } from "../../ports/object-store.js";
 
 /**
@@ -45,6 +46,21 @@ export class FileObjectStore implements ObjectStore {
     const path = this.pathOf(key);
     await rm(path, { force: true });
     await rm(`${path}.meta.json`, { force: true });
+  }
+
+  async stream(key: string): Promise<{ body: ReadableStream<Uint8Array>; contentType: string } | undefined> {
+    const path = this.pathOf(key);
+    try {
+      const meta = JSON.parse(await readFile(`${path}.meta.json`, "utf8"));
+      await stat(path);
+      return {
+        body: Readable.toWeb(createReadStream(path)) as ReadableStream<Uint8Array>,
+        contentType: meta.contentType,
+      };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+      throw error;
+    }
   }
 
   /** A stream of the object's bytes, for large objects; undefined when absent. */

@@ -62,3 +62,16 @@ describe("PdfReceiptRenderer", () => {
     expect(rectangles).toBeGreaterThan(100);
   });
 });
+
+describe("PdfReceiptRenderer.stream", () => {
+  it("streams the same document in several chunks", async () => {
+    const renderer = new PdfReceiptRenderer();
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of renderer.stream(receipt) as unknown as AsyncIterable<Uint8Array>) chunks.push(chunk);
+    expect(chunks.length).toBeGreaterThan(1);
+    const streamed = Buffer.concat(chunks);
+    const { text } = await pdfParse(streamed);
+    expect(text).toContain("ord_01JTEST");
+    expect(streamed.length).toBe((await renderer.render(receipt)).length);
+  });
+});

@@ -1,3 +1,4 @@
+import { Readable } from "node:stream";
 import PDFDocument from "pdfkit";
 import QRCode from "qrcode";
 import { formatMoney } from "../../domain/shared/money.js";
@@ -24,19 +25,35 @@ export class PdfReceiptRenderer implements ReceiptRenderer {
   constructor(private readonly options: { compress?: boolean } = {}) {}
 
   render(receipt: ReceiptData): Promise<Uint8Array> {
-    const doc = new PDFDocument({
-      size: "A4",
-      margin: MARGIN,
-      compress: this.options.compress ?? true,
-      info: { Title: `Receipt ${receipt.orderId}`, Author: receipt.shopName, CreationDate: new Date(receipt.placedAt) },
-    });
+    const doc = this.open(receipt);
     const chunks: Buffer[] = [];
     doc.on("data", (chunk: Buffer) => chunks.push(chunk));
     const done = new Promise<Uint8Array>((resolve, reject) => {
       doc.on("end", () => resolve(new Uint8Array(Buffer.concat(chunks))));
       doc.on("error", reject);
     });
+    this.draw(doc, receipt);
+    return done;
+  }
 
+  stream(receipt: ReceiptData): ReadableStream<Uint8Array> {
+    const doc = this.open(receipt);
+    const stream = Readable.toWeb(doc as unknown as Readable) as ReadableStream<Uint8Array>;
+    // Drawing happens after the consumer is attached: pdfkit emits each part as soon as it is written.
+    setImmediate(() => this.draw(doc, receipt));
+    return stream;
+  }
+
+  private open(receipt: ReceiptData): PDFKit.PDFDocument {
+    return new PDFDocument({
+      size: "A4",
+      margin: MARGIN,
+      compress: this.options.compress ?? true,
+      info: { Title: `Receipt ${receipt.orderId}`, Author: receipt.shopName, CreationDate: new Date(receipt.placedAt) },
+    });
+  }
+
+  private draw(doc: PDFKit.PDFDocument, receipt: ReceiptData): void {
     doc.font("Helvetica-Bold").fontSize(22).text(receipt.shopName, MARGIN, MARGIN);
     doc
       .font("Helvetica")
@@ -77,7 +94,6 @@ export class PdfReceiptRenderer implements ReceiptRenderer {
 
     this.drawQr(doc, receipt.trackingUrl, MARGIN, y + 60);
     doc.end();
-    return done;
   }
 
   private drawQr(doc: PDFKit.PDFDocument, url: string, x: number, y: number): void {

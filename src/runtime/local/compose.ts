@@ -96,8 +96,8 @@ export function composeLocalRuntime(config: LocalConfig, overrides: LocalOverrid
   const tokens = new JwtTokenIssuer({ secret: jwtSecret, clock });
 
   const signer = new HmacUploadSigner({ secret: jwtSecret, publicUrl: config.publicUrl, clock });
-  const useCases = makeUseCases({ store, events: store, ids, clock, objects, hasher, tokens, signer });
   const shop = { shopName: config.shopName, makerEmail: config.makerEmail, publicUrl: config.publicUrl };
+  const useCases = makeUseCases({ store, events: store, ids, clock, objects, hasher, tokens, signer, receipts, shop });
   const localWorkflows = new LocalWorkflowRunner({
     directory: WORKFLOWS_DIR,
     handlers: {

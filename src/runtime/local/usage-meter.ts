@@ -111,6 +111,10 @@ export function meterObjectStore(objects: ObjectStore, meter: UsageMeter): Objec
       return objects.exists(key);
     },
     delete: (key) => objects.delete(key),
+    stream: async (key) => {
+      meter.count("s3.getRequests");
+      return objects.stream(key);
+    },
   };
 }
 

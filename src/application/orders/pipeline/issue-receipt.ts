@@ -4,7 +4,8 @@ import { commitOnce } from "../../shared/commit-once.js";
 import { orderEvent } from "../new-event.js";
 import { confirmationEmail } from "../order-emails.js";
 import { loadOrder, orderKey } from "../order-items.js";
-import { type PipelineDeps, receiptObjectKey, type StepInput, trackingUrl } from "./pipeline-deps.js";
+import { receiptDataOf } from "../receipt-data.js";
+import { type PipelineDeps, receiptObjectKey, type StepInput } from "./pipeline-deps.js";
 
 /**
  * Renders the PDF receipt, stores it, e-mails it to the customer and records `receipt_issued`.
@@ -17,23 +18,12 @@ export function makeIssueReceipt(
   return async ({ orderId }: StepInput) => {
     const order = await loadOrder(store, orderId);
     if (order.receiptKey) return { orderId };
-    const url = trackingUrl(shop, order.id, order.trackingToken);
-    const pdf = await receipts.render({
-      shopName: shop.shopName,
-      orderId: order.id,
-      placedAt: order.createdAt,
-      customerName: order.customer.name,
-      customerEmail: order.customer.email,
-      deliveryAddress: order.deliveryAddress,
-      lines: order.lines,
-      total: order.total,
-      paymentLast4: order.paymentLast4,
-      trackingUrl: url,
-    });
+    const data = receiptDataOf(order, shop);
+    const pdf = await receipts.render(data);
     const key = receiptObjectKey(order.id);
     await objects.put(key, pdf, "application/pdf");
     const sent = await mailer.send(
-      confirmationEmail(order, shop.shopName, url, {
+      confirmationEmail(order, shop.shopName, data.trackingUrl, {
         filename: `receipt-${order.id}.pdf`,
         contentType: "application/pdf",
         content: pdf,

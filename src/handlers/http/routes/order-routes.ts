@@ -123,7 +123,7 @@ export function registerOrderRoutes(app: OpenAPIHono<HttpEnv>, useCases: OrderUs
     async (c) => {
       const id = c.req.valid("param").id;
       const receipt = await useCases.getReceipt(id, c.get("actor"));
-      return c.body(receipt.body as Uint8Array<ArrayBuffer>, 200, {
+      return c.body(receipt.body, 200, {
         "Content-Type": receipt.contentType,
         "Content-Disposition": `inline; filename="receipt-${id}.pdf"`,
       });
