@@ -13,6 +13,7 @@ import { makeCloseAuction } from "./auctions/close-auction.js";
 import { makeCreateAuction } from "./auctions/create-auction.js";
 import { makePlaceBid } from "./auctions/place-bid.js";
 import { makeGetAuction, makeListAuctions } from "./auctions/read-auctions.js";
+import { makeRequestCheckout } from "./auctions/request-checkout.js";
 import { makeCreateProduct } from "./catalog/create-product.js";
 import { makeGetProduct } from "./catalog/get-product.js";
 import { makeListProducts } from "./catalog/list-products.js";
@@ -44,6 +45,7 @@ export interface UseCasePorts {
   signer: UploadSigner;
   receipts: ReceiptRenderer;
   shop: ShopSettings;
+  checkoutWindowMs?: number;
 }
 
 /** Every request-side use case, built from ports; the local and AWS runtimes share this. */
@@ -79,6 +81,7 @@ export function makeUseCases(ports: UseCasePorts) {
     requestAgreementUpload: makeRequestAgreementUpload(ports),
     attachAgreement: makeAttachAgreement(ports),
     getAgreement: makeGetAgreement(ports),
+    requestCheckout: makeRequestCheckout(ports),
   };
 }
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addressesOf, readMailbox } from "../support/mailbox.js";
-import { startTestServer, type TestServer } from "../support/test-server.js";
+import { DEMO_PASSWORD, startTestServer, type TestServer } from "../support/test-server.js";
 
 /** A clock the test moves forward, so auctions can end without waiting for them. */
 const offset = { ms: 0 };
@@ -16,11 +16,17 @@ async function account(email: string, roles: string[]) {
   return (await server.api("/auth/sign-in", { body: { email, password: "auction-password" } })).body.token as string;
 }
 
+/** Signs everyone in again (tokens expire by the moved clock too). */
+async function signInAll() {
+  seller = (await server.api("/auth/sign-in", { body: { email: "seller@orderflow.local", password: DEMO_PASSWORD } }))
+    .body.token;
+  otherSeller = await account("seller2@example.com", ["seller"]);
+  for (let i = 0; i < 4; i++) bidders[i] = await account(`bidder${i}@example.com`, ["customer"]);
+}
+
 beforeAll(async () => {
   server = await startTestServer({ AUCTION_SWEEP_MS: "200" }, { clock });
-  seller = await server.tokenFor("seller" as never);
-  otherSeller = await account("seller2@example.com", ["seller"]);
-  for (let i = 0; i < 4; i++) bidders.push(await account(`bidder${i}@example.com`, ["customer"]));
+  await signInAll();
 });
 afterAll(async () => {
   await server.close();
@@ -315,6 +321,77 @@ describe("listing agreement uploads", () => {
     const expired = await put(typed.body.url, pdf);
     expect(expired.status).toBe(403);
     expect(((await expired.json()) as any).error.code).toBe("UPLOAD_URL_EXPIRED");
+  });
+});
+
+describe("winner checkout", () => {
+  const checkoutBody = (card = "4242 4242 4242 4242") => ({
+    deliveryAddress: { line1: "7 Winner Lane", city: "Haarlem", postalCode: "2011 AA", country: "NL" },
+    payment: { card },
+  });
+
+  async function soldAuction(title: string) {
+    const id = await createAuction({ title, endsAt: new Date(clock.now().getTime() + 61_000).toISOString() });
+    await bid(id, 15_000, bidders[2]!);
+    offset.ms += 62_000;
+    for (let waited = 0; (await server.api(`/auctions/${id}`)).body.status === "active" && waited < 50; waited++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await server.idle();
+    return id;
+  }
+
+  it("the winner pays through the saga; the order then follows the bakery lifecycle", async () => {
+    const id = await soldAuction("Saga sachertorte");
+    expect((await server.api(`/auctions/${id}/checkout`, { body: checkoutBody(), token: bidders[1] })).status).toBe(
+      403,
+    );
+    const declined = await server.api(`/auctions/${id}/checkout`, {
+      body: checkoutBody("4000 0000 0000 0002"),
+      token: bidders[2],
+    });
+    expect(declined.status).toBe(202);
+    await server.idle();
+    const failed = (await server.api(`/auctions/${id}`, { token: bidders[2] })).body;
+    expect(failed.checkout).toEqual({ state: "failed", failureReason: "Your card was declined" });
+    expect((await server.api(`/auctions/${id}`, { token: bidders[0] })).body.checkout).toBeUndefined();
+
+    expect((await server.api(`/auctions/${id}/checkout`, { body: checkoutBody(), token: bidders[2] })).status).toBe(
+      202,
+    );
+    await server.idle();
+    const paid = (await server.api(`/auctions/${id}`, { token: bidders[2] })).body;
+    expect(paid.checkout.state).toBe("paid");
+    const orderId = paid.checkout.orderId;
+    const order = (await server.api(`/orders/${orderId}`, { token: bidders[2] })).body;
+    expect(order.order).toMatchObject({ status: "confirmed", total: { amount: 15_000, currency: "EUR" } });
+    expect(order.timeline.map((e: { type: string }) => e.type)).toEqual(
+      expect.arrayContaining(["order_received", "payment_charged", "order_placed", "receipt_issued", "maker_notified"]),
+    );
+    const fulfilled = await server.api(`/orders/${orderId}/fulfilled`, {
+      method: "POST",
+      token: await server.tokenFor("maker"),
+    });
+    expect(fulfilled.body.status).toBe("fulfilled");
+    expect((await server.api(`/auctions/${id}/checkout`, { body: checkoutBody(), token: bidders[2] })).body.state).toBe(
+      "paid",
+    );
+  });
+
+  it("a winner who does not pay by the deadline loses the win: the auction ends unsold and both are told", async () => {
+    const id = await soldAuction("Lapsed lamington");
+    offset.ms += 49 * 3600 * 1000;
+    for (let waited = 0; (await server.api(`/auctions/${id}`)).body.status === "sold" && waited < 50; waited++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await server.idle();
+    expect((await server.api(`/auctions/${id}`)).body.status).toBe("unsold");
+    await signInAll();
+    const late = await server.api(`/auctions/${id}/checkout`, { body: checkoutBody(), token: bidders[2] });
+    expect(late.status).toBe(403);
+    const mails = await readMailbox(server.config.mailDir);
+    expect(mails.filter((mail) => mail.subject?.includes('"Lapsed lamington" was not paid for'))).toHaveLength(1);
+    expect(mails.filter((mail) => mail.subject?.includes('your win of "Lapsed lamington" lapsed'))).toHaveLength(1);
   });
 });
 

@@ -8,7 +8,11 @@ export interface AuctionDeps {
   store: ItemStore;
   ids: IdGenerator;
   clock: Clock;
+  /** How long a winner has to check out (default 48 hours). */
+  checkoutWindowMs?: number;
 }
+
+export const DEFAULT_CHECKOUT_WINDOW_MS = 48 * 3600 * 1000;
 
 export function auctionEvent(
   deps: AuctionDeps,

@@ -10,7 +10,12 @@ import { loadAuction } from "./auction-items.js";
 /** Outbid notices to one bidder on one auction are merged within this window (one e-mail per burst). */
 export const OUTBID_BURST_MS = 10 * 60_000;
 
-export const NOTIFIED_EVENTS = [AuctionEvent.outbid, AuctionEvent.closed, AuctionEvent.cancelled];
+export const NOTIFIED_EVENTS = [
+  AuctionEvent.outbid,
+  AuctionEvent.closed,
+  AuctionEvent.cancelled,
+  AuctionEvent.checkoutLapsed,
+];
 
 const price = (auction: Auction, amount: number) => formatMoney({ amount, currency: auction.currency });
 
@@ -59,6 +64,21 @@ export function makeNotifyAuctionParties(deps: {
           ? `"${auction.title}" sold for ${price(auction, Number(event.data.amount))}.\n`
           : `"${auction.title}" ended without a sale (${String(event.data.reason)}).\n`,
       );
+    } else if (event.type === AuctionEvent.checkoutLapsed) {
+      await mailTo(
+        auction.sellerId,
+        `lapsed-seller-${event.id}`,
+        `"${auction.title}" was not paid for`,
+        `The winner did not pay for "${auction.title}" in time, so it ended unsold.\n`,
+      );
+      if (event.data.winnerId) {
+        await mailTo(
+          String(event.data.winnerId),
+          `lapsed-winner-${event.id}`,
+          `your win of "${auction.title}" lapsed`,
+          `You did not check out "${auction.title}" in time, so the win lapsed.\n`,
+        );
+      }
     } else if (event.type === AuctionEvent.cancelled) {
       const bids = await deps.store.query({ partition: `AUCTION#${auction.id}`, beginsWith: "BID#", limit: 10_000 });
       const bidders = new Set(bids.items.map((bid) => String(bid.bidderId)));

@@ -2,7 +2,7 @@ import type { Auction } from "../../domain/auctions/auction.js";
 import { AuctionEvent } from "../../domain/auctions/auction-events.js";
 import { closingOutcome, phaseAt } from "../../domain/auctions/auction-rules.js";
 import { commitOnce } from "../shared/commit-once.js";
-import { type AuctionDeps, auctionEvent, nextVersionWrite } from "./auction-deps.js";
+import { type AuctionDeps, auctionEvent, DEFAULT_CHECKOUT_WINDOW_MS, nextVersionWrite } from "./auction-deps.js";
 import { loadAuction } from "./auction-items.js";
 
 /**
@@ -15,7 +15,19 @@ export function makeCloseAuction(deps: AuctionDeps) {
       const auction = await loadAuction(deps.store, auctionId);
       if (phaseAt(auction, deps.clock.now()) !== "ended") return undefined; // not due, or already closed
       const outcome = closingOutcome(auction);
-      const next: Auction = { ...auction, status: outcome.status, updatedAt: deps.clock.now().toISOString() };
+      const now = deps.clock.now();
+      const next: Auction = {
+        ...auction,
+        status: outcome.status,
+        updatedAt: now.toISOString(),
+        ...(outcome.status === "sold"
+          ? {
+              checkoutDeadline: new Date(
+                now.getTime() + (deps.checkoutWindowMs ?? DEFAULT_CHECKOUT_WINDOW_MS),
+              ).toISOString(),
+            }
+          : {}),
+      };
       const closed = await commitOnce(
         deps.store,
         [nextVersionWrite(auction, next)],
@@ -25,7 +37,11 @@ export function makeCloseAuction(deps: AuctionDeps) {
             ...(outcome.reason ? { reason: outcome.reason } : {}),
             sellerId: auction.sellerId,
             ...(outcome.status === "sold" && auction.highestBid
-              ? { winnerId: auction.highestBid.bidderId, amount: auction.highestBid.amount }
+              ? {
+                  winnerId: auction.highestBid.bidderId,
+                  amount: auction.highestBid.amount,
+                  checkoutDeadline: next.checkoutDeadline,
+                }
               : {}),
           }),
         ],

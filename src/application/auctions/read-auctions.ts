@@ -8,9 +8,19 @@ import { auctionFromItem, loadAuction, sellerAuctions } from "./auction-items.js
 
 /** An auction as anyone may see it: bidders are never identified, except "yours" to the bidder. */
 export function auctionView(auction: Auction, actor: Actor, now: Date) {
-  const { highestBid, version: _version, ...rest } = auction;
+  const { highestBid, version: _version, checkout, lapsedWinnerId: _lapsed, ...rest } = auction;
+  const party = checkout && (checkout.buyerId === actor.userId || auction.sellerId === actor.userId);
   return {
     ...rest,
+    ...(checkout && party
+      ? {
+          checkout: {
+            state: checkout.state,
+            ...(checkout.orderId ? { orderId: checkout.orderId } : {}),
+            ...(checkout.failureReason ? { failureReason: checkout.failureReason } : {}),
+          },
+        }
+      : {}),
     phase: phaseAt(auction, now),
     minimumBid: minimumNextBid(auction),
     ...(highestBid

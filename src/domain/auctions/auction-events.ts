@@ -6,4 +6,8 @@ export const AuctionEvent = {
   outbid: "bidder_outbid",
   cancelled: "auction_cancelled",
   closed: "auction_closed",
+  checkoutRequested: "auction_checkout_requested",
+  paid: "auction_paid",
+  checkoutFailed: "auction_checkout_failed",
+  checkoutLapsed: "auction_checkout_lapsed",
 } as const;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DeliveryAddressSchema, PlaceOrderBody } from "../orders/order-schemas.js";
 
 const MAX_DURATION_MS = 30 * 24 * 3600 * 1000;
 const MIN_DURATION_MS = 60 * 1000;
@@ -69,6 +70,15 @@ export const UpdateAuctionBody = z
   .refine((body) => Object.keys(body).length > 0, "Give at least one field to change")
   .meta({ id: "UpdateAuction" });
 export type UpdateAuctionBody = z.infer<typeof UpdateAuctionBody>;
+
+/** The winner's checkout: where to deliver and how to pay. */
+export const CheckoutBody = z
+  .strictObject({
+    deliveryAddress: DeliveryAddressSchema,
+    payment: z.strictObject({ card: PlaceOrderBody.shape.payment.shape.card }),
+  })
+  .meta({ id: "AuctionCheckout" });
+export type CheckoutBody = z.infer<typeof CheckoutBody>;
 
 export const BidBody = z.strictObject({ amount: cents }).meta({ id: "Bid" });
 export type BidBody = z.infer<typeof BidBody>;

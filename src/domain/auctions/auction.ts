@@ -28,10 +28,31 @@ export interface Auction {
   status: AuctionStatus;
   highestBid?: Bid;
   bidCount: number;
+  /** Set when the auction sells: the winner must check out before this time. */
+  checkoutDeadline?: string;
+  checkout?: Checkout;
+  /** The winner who did not pay in time (the auction then ends unsold). */
+  lapsedWinnerId?: string;
   /** Incremented by every change; writes are conditional on it, so no update is ever lost. */
   version: number;
   createdAt: string;
   updatedAt: string;
+}
+
+/** The winner's checkout, a saga: requested → reserved → paid, or failed (and may be tried again). */
+export interface Checkout {
+  id: string;
+  state: "requested" | "reserved" | "paid" | "failed";
+  buyerId: string;
+  buyerName: string;
+  buyerEmail: string;
+  deliveryAddress: { line1: string; line2?: string; city: string; postalCode: string; country: string };
+  paymentLast4: string;
+  chargeId?: string;
+  refundId?: string;
+  orderId?: string;
+  failureReason?: string;
+  requestedAt: string;
 }
 
 export function money(auction: Auction, amount: number): Money {

@@ -1,15 +1,25 @@
 import { type makeNotifyAuctionParties, NOTIFIED_EVENTS } from "../../application/auctions/auction-notifications.js";
 import type { makePublishAuctionQr } from "../../application/auctions/auction-qr.js";
 import { CLOSE_DUE, type makeKeepCloseSchedule } from "../../application/auctions/auction-schedule.js";
+import {
+  CHECKOUT_DUE,
+  type makeLapseUnpaidAuction,
+  type makeScheduleCheckoutDeadline,
+} from "../../application/auctions/checkout-deadline.js";
+import { AUCTION_CHECKOUT } from "../../application/auctions/checkout-saga.js";
 import type { makeCloseAuction } from "../../application/auctions/close-auction.js";
 import { AuctionEvent } from "../../domain/auctions/auction-events.js";
 import type { StoredEvent } from "../../domain/shared/event.js";
+import type { WorkflowRunner } from "../../ports/workflow-runner.js";
 
 export interface AuctionConsumerUseCases {
   keepCloseSchedule: ReturnType<typeof makeKeepCloseSchedule>;
   closeAuction: ReturnType<typeof makeCloseAuction>;
   notifyAuctionParties: ReturnType<typeof makeNotifyAuctionParties>;
   publishAuctionQr: ReturnType<typeof makePublishAuctionQr>;
+  scheduleCheckoutDeadline: ReturnType<typeof makeScheduleCheckoutDeadline>;
+  lapseUnpaidAuction: ReturnType<typeof makeLapseUnpaidAuction>;
+  workflows: WorkflowRunner;
 }
 
 /** The auction marketplace's queues: close schedules, the closer, and the notification queue. */
@@ -25,6 +35,30 @@ export function auctionConsumers(useCases: AuctionConsumerUseCases) {
       eventTypes: [CLOSE_DUE],
       handle: async (event: StoredEvent) => {
         await useCases.closeAuction(event.key);
+      },
+    },
+    {
+      name: "auction-checkout",
+      eventTypes: [AuctionEvent.checkoutRequested],
+      handle: async (event: StoredEvent) => {
+        const result = await useCases.workflows.run(
+          AUCTION_CHECKOUT,
+          { auctionId: event.key },
+          String(event.data.checkoutId),
+        );
+        if (result.status === "failed") {
+          throw Object.assign(new Error(`Checkout saga failed: ${result.error?.name}: ${result.error?.cause}`), {
+            name: "WorkflowFailedError",
+          });
+        }
+      },
+    },
+    {
+      name: "auction-checkout-deadlines",
+      eventTypes: [AuctionEvent.closed, CHECKOUT_DUE],
+      handle: async (event: StoredEvent) => {
+        if (event.type === CHECKOUT_DUE) await useCases.lapseUnpaidAuction(event.key);
+        else await useCases.scheduleCheckoutDeadline(event);
       },
     },
     {

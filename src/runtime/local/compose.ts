@@ -23,6 +23,8 @@ import { TestPaymentGateway } from "../../adapters/local/test-payment-gateway.js
 import { makeNotifyAuctionParties } from "../../application/auctions/auction-notifications.js";
 import { makePublishAuctionQr } from "../../application/auctions/auction-qr.js";
 import { makeKeepCloseSchedule, makeSweepAuctions } from "../../application/auctions/auction-schedule.js";
+import { makeLapseUnpaidAuction, makeScheduleCheckoutDeadline } from "../../application/auctions/checkout-deadline.js";
+import { AUCTION_CHECKOUT, checkoutSagaTasks } from "../../application/auctions/checkout-saga.js";
 import { makeDispatchDelivery } from "../../application/lifecycle/dispatch-delivery.js";
 import { makeForwardFeedback } from "../../application/lifecycle/forward-feedback.js";
 import { makeRequestDelivery } from "../../application/lifecycle/request-delivery.js";
@@ -97,7 +99,20 @@ export function composeLocalRuntime(config: LocalConfig, overrides: LocalOverrid
 
   const signer = new HmacUploadSigner({ secret: jwtSecret, publicUrl: config.publicUrl, clock });
   const shop = { shopName: config.shopName, makerEmail: config.makerEmail, publicUrl: config.publicUrl };
-  const useCases = makeUseCases({ store, events: store, ids, clock, objects, hasher, tokens, signer, receipts, shop });
+  const useCases = makeUseCases({
+    store,
+    events: store,
+    ids,
+    clock,
+    objects,
+    hasher,
+    tokens,
+    signer,
+    receipts,
+    shop,
+    checkoutWindowMs: config.checkoutWindowMs,
+  });
+  const auctionDeps = { store, ids, clock, checkoutWindowMs: config.checkoutWindowMs };
   const localWorkflows = new LocalWorkflowRunner({
     directory: WORKFLOWS_DIR,
     handlers: {
@@ -105,6 +120,7 @@ export function composeLocalRuntime(config: LocalConfig, overrides: LocalOverrid
         orderPipelineTasks({ store, ids, clock, payments, objects, mailer, receipts, shop, logger }),
         usage,
       ),
+      [AUCTION_CHECKOUT]: meterTasks(checkoutSagaTasks({ ...auctionDeps, payments }), usage),
     },
     logger,
     ...(config.workflowRetryIntervalMs !== undefined ? { retryIntervalMs: config.workflowRetryIntervalMs } : {}),
@@ -119,6 +135,9 @@ export function composeLocalRuntime(config: LocalConfig, overrides: LocalOverrid
   const auctions = auctionConsumers({
     keepCloseSchedule: makeKeepCloseSchedule({ store, scheduler }),
     closeAuction: useCases.closeAuction,
+    scheduleCheckoutDeadline: makeScheduleCheckoutDeadline({ scheduler }),
+    lapseUnpaidAuction: makeLapseUnpaidAuction(auctionDeps),
+    workflows: meterWorkflows(localWorkflows, usage),
     publishAuctionQr: makePublishAuctionQr({ objects, qr: qrCodeRenderer, publicUrl: config.publicUrl }),
     notifyAuctionParties: makeNotifyAuctionParties({
       store,

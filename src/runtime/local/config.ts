@@ -33,6 +33,11 @@ const ConfigSchema = z
     MAIL_FAILURE_RATE: z.coerce.number().min(0).max(1).default(0),
     WORKFLOW_RETRY_INTERVAL_MS: z.coerce.number().int().min(0).optional(),
     DISPATCH_ENABLED: flag.default(true),
+    CHECKOUT_WINDOW_HOURS: z.coerce
+      .number()
+      .positive()
+      .max(24 * 30)
+      .default(48),
     AUCTION_SWEEP_MS: z.coerce.number().int().min(100).default(30_000),
     DISPATCH_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(32),
     DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
@@ -85,6 +90,7 @@ const ConfigSchema = z
       dispatchConcurrency: env.DISPATCH_CONCURRENCY,
       dispatchEnabled: env.DISPATCH_ENABLED,
       auctionSweepMs: env.AUCTION_SWEEP_MS,
+      checkoutWindowMs: Math.round(env.CHECKOUT_WINDOW_HOURS * 3600 * 1000),
       retries: { maxAttempts: env.DELIVERY_MAX_ATTEMPTS, baseBackoffMs: env.DELIVERY_BACKOFF_MS },
     };
   });

@@ -11,9 +11,15 @@ import {
   type makeGetAuction,
   type makeListAuctions,
 } from "../../../application/auctions/read-auctions.js";
+import type { makeRequestCheckout } from "../../../application/auctions/request-checkout.js";
 import { AgreementUploadBody } from "../../../domain/auctions/agreement.js";
 import { AuctionEvent } from "../../../domain/auctions/auction-events.js";
-import { BidBody, CreateAuctionBody, UpdateAuctionBody } from "../../../domain/auctions/auction-schemas.js";
+import {
+  BidBody,
+  CheckoutBody,
+  CreateAuctionBody,
+  UpdateAuctionBody,
+} from "../../../domain/auctions/auction-schemas.js";
 import type { Clock } from "../../../ports/clock.js";
 import type { EventLog } from "../../../ports/event-log.js";
 import type { HttpEnv } from "../http-env.js";
@@ -30,6 +36,7 @@ export interface AuctionUseCases {
   getAuctionQr: ReturnType<typeof makeGetAuctionQr>;
   requestAgreementUpload: ReturnType<typeof makeRequestAgreementUpload>;
   getAgreement: ReturnType<typeof makeGetAgreement>;
+  requestCheckout: ReturnType<typeof makeRequestCheckout>;
 }
 
 const AuctionSchema = z
@@ -50,6 +57,11 @@ const AuctionSchema = z
     minimumBid: z.number().int(),
     bidCount: z.number().int(),
     highestBid: z.object({ amount: z.number().int(), at: z.string(), yours: z.boolean() }).optional(),
+    checkoutDeadline: z.string().optional(),
+    checkout: z
+      .object({ state: z.string(), orderId: z.string().optional(), failureReason: z.string().optional() })
+      .optional()
+      .meta({ description: "Shown to the winner and the seller only" }),
     createdAt: z.string(),
     updatedAt: z.string(),
   })
@@ -181,6 +193,29 @@ export function registerAuctionRoutes(
         c.get("actor"),
       );
       return c.json({ auction: view(c, auction), bid: { id: bid.id, amount: bid.amount, at: bid.at } }, 201);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/auctions/{id}/checkout",
+      tags,
+      summary:
+        "The winner pays before the deadline: reserve, charge, create the order (a saga); poll the auction for the outcome",
+      security: signedIn,
+      request: { params: AuctionId, ...json(CheckoutBody) },
+      responses: {
+        202: jsonContent(
+          z.object({ checkoutId: z.string(), state: z.string() }),
+          "Checkout started (or already running or done)",
+        ),
+        ...errorResponses,
+      },
+    }),
+    async (c) => {
+      const checkout = await useCases.requestCheckout(c.req.valid("param").id, c.req.valid("json"), c.get("actor"));
+      return c.json({ checkoutId: checkout.id, state: checkout.state }, 202);
     },
   );
 

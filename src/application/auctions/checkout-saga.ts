@@ -1,0 +1,174 @@
+import type { Auction, Checkout } from "../../domain/auctions/auction.js";
+import { AuctionEvent } from "../../domain/auctions/auction-events.js";
+import type { Order } from "../../domain/orders/order.js";
+import { customerReason } from "../../domain/orders/order-errors.js";
+import { OrderEvent } from "../../domain/orders/order-events.js";
+import { ConflictError, DomainError } from "../../domain/shared/errors.js";
+import { type TransactOp, when } from "../../ports/item-store.js";
+import type { PaymentGateway } from "../../ports/payment-gateway.js";
+import type { TaskHandler } from "../../ports/workflow-runner.js";
+import { orderEvent } from "../orders/new-event.js";
+import { orderToItem } from "../orders/order-items.js";
+import { commitOnce } from "../shared/commit-once.js";
+import { type AuctionDeps, auctionEvent, nextVersionWrite } from "./auction-deps.js";
+import { loadAuction } from "./auction-items.js";
+import { assertCanCheckOut, checkoutPaymentKey } from "./request-checkout.js";
+
+export const AUCTION_CHECKOUT = "auction-checkout";
+
+interface SagaInput {
+  auctionId: string;
+  error?: { Error?: string; Cause?: string };
+}
+
+/** Refused for a business reason (expired, lapsed, not the winner): not retried, compensated. */
+export class CheckoutRejectedError extends DomainError {
+  override name = "CheckoutRejectedError";
+}
+
+function current(auction: Auction): Checkout {
+  if (!auction.checkout) throw new CheckoutRejectedError("NO_CHECKOUT", "conflict", "There is no checkout to continue");
+  return auction.checkout;
+}
+
+/** The Task states of workflows/auction-checkout.asl.json; every step is idempotent. */
+export function checkoutSagaTasks(deps: AuctionDeps & { payments: PaymentGateway }): Record<string, TaskHandler> {
+  const { store, clock } = deps;
+  /** Writes the checkout's next state, conditional on the auction version read. */
+  const save = async (
+    auction: Auction,
+    changes: Partial<Checkout>,
+    more: TransactOp[] = [],
+    events = [] as ReturnType<typeof auctionEvent>[],
+  ) => {
+    const next: Auction = {
+      ...auction,
+      checkout: { ...current(auction), ...changes },
+      updatedAt: clock.now().toISOString(),
+    };
+    if (!(await commitOnce(store, [nextVersionWrite(auction, next), ...more], events))) {
+      throw new ConflictError("AUCTION_CHANGED", "The auction changed during checkout");
+    }
+  };
+
+  const steps = {
+    reserveCheckout: async ({ auctionId }: SagaInput) => {
+      const auction = await loadAuction(store, auctionId);
+      const checkout = current(auction);
+      if (checkout.state !== "requested") return { auctionId };
+      try {
+        assertCanCheckOut(auction, checkout.buyerId, clock.now());
+      } catch (error) {
+        throw new CheckoutRejectedError((error as DomainError).code, "conflict", (error as Error).message);
+      }
+      await save(auction, { state: "reserved" });
+      return { auctionId };
+    },
+
+    chargeWinner: async ({ auctionId }: SagaInput) => {
+      const auction = await loadAuction(store, auctionId);
+      const checkout = current(auction);
+      if (checkout.chargeId || checkout.state === "paid") return { auctionId };
+      const source = await store.get(checkoutPaymentKey(auctionId));
+      if (!source)
+        throw new CheckoutRejectedError("NO_PAYMENT_DETAILS", "conflict", "The checkout has no payment details");
+      const charge = await deps.payments.charge({
+        idempotencyKey: `auction-${checkout.id}`,
+        amount: { amount: auction.highestBid!.amount, currency: auction.currency },
+        source: String(source.source),
+        description: `Auction ${auction.id}`,
+      });
+      await save(auction, { chargeId: charge.chargeId });
+      return { auctionId };
+    },
+
+    createOrder: async ({ auctionId }: SagaInput) => {
+      const auction = await loadAuction(store, auctionId);
+      const checkout = current(auction);
+      if (checkout.state === "paid") return { auctionId, orderId: checkout.orderId };
+      if (auction.status !== "sold")
+        throw new CheckoutRejectedError("CHECKOUT_EXPIRED", "conflict", "The auction lapsed before payment completed");
+      const now = clock.now().toISOString();
+      const amount = { amount: auction.highestBid!.amount, currency: auction.currency };
+      const order: Order = {
+        id: `ord_${checkout.id.slice(4)}`,
+        status: "confirmed",
+        customer: { name: checkout.buyerName, email: checkout.buyerEmail, userId: checkout.buyerId },
+        deliveryAddress: checkout.deliveryAddress,
+        lines: [
+          {
+            productId: `auction:${auction.id}`,
+            name: auction.title,
+            quantity: 1,
+            unitPrice: amount,
+            lineTotal: amount,
+          },
+        ],
+        total: amount,
+        notes: `Won at auction ${auction.id}`,
+        paymentLast4: checkout.paymentLast4,
+        chargeId: checkout.chargeId!,
+        trackingToken: deps.ids.secret(),
+        createdAt: now,
+        updatedAt: now,
+      };
+      // The order starts confirmed; `order_received` runs the order pipeline, which skips straight to
+      // the receipt and the maker's e-mail, and from there the bakery lifecycle goes on as for any order.
+      const orderEvents = [OrderEvent.received, OrderEvent.paymentCharged, OrderEvent.placed].map((type) =>
+        orderEvent(deps, order.id, type, { total: amount, auctionId: auction.id }),
+      );
+      await save(
+        auction,
+        { state: "paid", orderId: order.id },
+        [
+          { op: "put", item: orderToItem(order), condition: when.notExists() },
+          { op: "delete", key: checkoutPaymentKey(auctionId) },
+        ],
+        [
+          ...orderEvents,
+          auctionEvent(deps, auctionId, AuctionEvent.paid, { orderId: order.id, checkoutId: checkout.id }),
+        ],
+      );
+      return { auctionId, orderId: order.id };
+    },
+
+    refundWinner: async (input: SagaInput) => {
+      const auction = await loadAuction(store, input.auctionId);
+      const checkout = current(auction);
+      if (!checkout.chargeId || checkout.refundId || checkout.state === "paid") return input;
+      const refund = await deps.payments.refund(checkout.chargeId, `refund-${checkout.id}`);
+      await save(auction, { refundId: refund.refundId });
+      return input;
+    },
+
+    releaseCheckout: async (input: SagaInput) => {
+      await store.delete(checkoutPaymentKey(input.auctionId));
+      return input;
+    },
+
+    failCheckout: async (input: SagaInput) => {
+      const auction = await loadAuction(store, input.auctionId);
+      const checkout = current(auction);
+      if (checkout.state === "paid" || checkout.state === "failed") return input;
+      const reason =
+        input.error?.Error === "CheckoutRejectedError"
+          ? (input.error.Cause ?? "The checkout was refused")
+          : customerReason(input.error?.Error, input.error?.Cause);
+      await save(
+        auction,
+        { state: "failed", failureReason: reason },
+        [],
+        [auctionEvent(deps, auction.id, AuctionEvent.checkoutFailed, { checkoutId: checkout.id, reason })],
+      );
+      return input;
+    },
+  };
+  return {
+    ReserveCheckout: steps.reserveCheckout,
+    ChargeWinner: steps.chargeWinner,
+    CreateOrder: steps.createOrder,
+    RefundWinner: steps.refundWinner,
+    ReleaseCheckout: steps.releaseCheckout,
+    FailCheckout: steps.failCheckout,
+  };
+}
