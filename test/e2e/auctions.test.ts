@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addressesOf, readMailbox } from "../support/mailbox.js";
+import { readSse } from "../support/sse-client.js";
 import { DEMO_PASSWORD, startTestServer, type TestServer } from "../support/test-server.js";
 
 /** A clock the test moves forward, so auctions can end without waiting for them. */
@@ -104,6 +105,22 @@ describe("auctions", () => {
     });
     expect(JSON.stringify(asBidder0)).not.toMatch(/bidder\d@example\.com|bidderId/);
     expect((await server.api(`/auctions/${id}`, { token: bidders[1] })).body.highestBid.yours).toBe(true);
+  });
+
+  it("streams live bids to watchers without revealing who bid", async () => {
+    const id = await createAuction({ title: "Live bids cake" });
+    await server.idle();
+    const watching = readSse(
+      `${server.url}/auctions/${id}/events`,
+      (events) => events.filter((e) => e.event === "bid_placed").length >= 2,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await bid(id, 10_000, bidders[0]!);
+    await bid(id, 11_000, bidders[1]!);
+    const events = await watching;
+    expect(events.map((e) => e.event)).toEqual(["auction_created", "bid_placed", "bid_placed"]);
+    expect(events.filter((e) => e.event === "bid_placed").map((e) => e.data.data.amount)).toEqual([10_000, 11_000]);
+    expect(JSON.stringify(events)).not.toMatch(/bidder|@example\.com/);
   });
 
   it("keeps 200 concurrent bids consistent: no lost update, the highest is the maximum accepted", async () => {
