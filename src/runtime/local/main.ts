@@ -18,7 +18,7 @@ async function main() {
       ...(config.seed
         ? [
             "  Sign in (POST /auth/sign-in) as admin@orderflow.local, maker@orderflow.local,",
-            `  courier@orderflow.local or customer@orderflow.local with password "${config.demoPassword}".`,
+            `  courier@orderflow.local, seller@orderflow.local or customer@orderflow.local with password "${config.demoPassword}".`,
           ]
         : []),
       "  Press Ctrl-C to stop.",
