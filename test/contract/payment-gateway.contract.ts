@@ -1,55 +1,87 @@
 import { describe, expect, it } from "vitest";
-import type { PaymentGateway } from "../../src/ports/payment-gateway.js";
+import type { ChargeRequest, PaymentGateway } from "../../src/ports/payment-gateway.js";
 
 const eur = (amount: number) => ({ amount, currency: "EUR" });
 
-/** The behaviour every PaymentGateway adapter must have; `charges` counts real charges made. */
+/** A gateway under test and how many real charges it has made (its own count, not the caller's). */
+export interface PaymentGatewayUnderTest {
+  gateway: PaymentGateway;
+  charges: () => Promise<number>;
+}
+
+/** Card sources the adapter treats as "succeeds" and "declined"; Stripe's test numbers unless given. */
+export interface ContractCards {
+  success: string;
+  declined: string;
+}
+
+const STRIPE_TEST_CARDS: ContractCards = { success: "4242424242424242", declined: "4000000000000002" };
+
+/** The behaviour every PaymentGateway adapter must have. */
 export function paymentGatewayContract(
   name: string,
-  make: () => Promise<{ gateway: PaymentGateway; charges: () => Promise<number> }>,
-  cards: { success: string; declined: string },
+  make: () => Promise<PaymentGatewayUnderTest>,
+  cards: ContractCards = STRIPE_TEST_CARDS,
 ) {
+  const request = (idempotencyKey: string, amount = 1200, source = cards.success): ChargeRequest => ({
+    idempotencyKey,
+    amount: eur(amount),
+    source,
+    description: "contract",
+  });
+
   describe(`PaymentGateway contract: ${name}`, () => {
     it("charges and reports the charge id and last four digits", async () => {
       const { gateway, charges } = await make();
-      const charge = await gateway.charge({
-        idempotencyKey: "k1",
-        amount: eur(1200),
-        source: cards.success,
-        description: "x",
-      });
+      const charge = await gateway.charge(request("k1"));
       expect(charge.chargeId).toMatch(/\S+/);
       expect(charge.amount).toEqual(eur(1200));
       expect(charge.last4).toBe(cards.success.replace(/\s/g, "").slice(-4));
       expect(await charges()).toBe(1);
     });
 
-    it("returns the first charge for a repeated idempotency key, also under 50 concurrent calls", async () => {
+    it("returns the first charge for a repeated idempotency key", async () => {
       const { gateway, charges } = await make();
-      const request = { idempotencyKey: "order-1", amount: eur(3000), source: cards.success, description: "x" };
-      const results = await Promise.all(Array.from({ length: 50 }, () => gateway.charge(request)));
+      const first = await gateway.charge(request("order-1"));
+      expect(await gateway.charge(request("order-1"))).toEqual(first);
+      expect((await gateway.charge(request("order-2"))).chargeId).not.toBe(first.chargeId);
+      expect(await charges()).toBe(2);
+    });
+
+    it("charges once under 50 concurrent calls with one idempotency key", async () => {
+      const { gateway, charges } = await make();
+      const results = await Promise.all(Array.from({ length: 50 }, () => gateway.charge(request("order-1", 3000))));
       expect(new Set(results.map((charge) => charge.chargeId)).size).toBe(1);
-      expect((await gateway.charge(request)).chargeId).toBe(results[0]?.chargeId);
+      expect((await gateway.charge(request("order-1", 3000))).chargeId).toBe(results[0]?.chargeId);
+      expect(await charges()).toBe(1);
+    });
+
+    it("refuses an idempotency key reused for another amount", async () => {
+      const { gateway, charges } = await make();
+      await gateway.charge(request("order-1", 3000));
+      await expect(gateway.charge(request("order-1", 2999))).rejects.toMatchObject({
+        name: "ConflictError",
+        code: "IDEMPOTENCY_KEY_REUSED",
+      });
       expect(await charges()).toBe(1);
     });
 
     it("throws PaymentDeclinedError with a stable code for a declined card and charges nothing", async () => {
       const { gateway, charges } = await make();
-      await expect(
-        gateway.charge({ idempotencyKey: "k2", amount: eur(100), source: cards.declined, description: "x" }),
-      ).rejects.toMatchObject({ name: "PaymentDeclinedError", code: expect.stringMatching(/^[A-Z_]+$/) });
+      for (let attempt = 0; attempt < 2; attempt++) {
+        await expect(gateway.charge(request("k2", 100, cards.declined))).rejects.toMatchObject({
+          name: "PaymentDeclinedError",
+          code: expect.stringMatching(/^[A-Z_]+$/),
+        });
+      }
       expect(await charges()).toBe(0);
     });
 
-    it("refunds a charge once, however often asked", async () => {
+    it("refunds a charge once, however often and however concurrently asked", async () => {
       const { gateway } = await make();
-      const charge = await gateway.charge({
-        idempotencyKey: "k3",
-        amount: eur(500),
-        source: cards.success,
-        description: "x",
-      });
+      const charge = await gateway.charge(request("k3", 500));
       const refunds = await Promise.all([1, 2, 3].map(() => gateway.refund(charge.chargeId, "refund-k3")));
+      refunds.push(await gateway.refund(charge.chargeId, "refund-k3"));
       expect(new Set(refunds.map((refund) => refund.refundId)).size).toBe(1);
       expect(refunds[0]?.chargeId).toBe(charge.chargeId);
     });

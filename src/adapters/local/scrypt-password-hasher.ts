@@ -2,31 +2,60 @@ import { randomBytes, scrypt, timingSafeEqual } from "node:crypto";
 import type { PasswordHasher } from "../../ports/password-hasher.js";
 
 const KEY_LENGTH = 32;
+const SALT_LENGTH = 16;
 
-function derive(password: string, salt: Buffer, N: number, r: number, p: number): Promise<Buffer> {
+export interface ScryptParams {
+  /** CPU/memory cost, a power of two; memory used is about 128 * N * r bytes. */
+  N: number;
+  r: number;
+  p: number;
+}
+
+/** N=2^15, r=8, p=1: about 32 MiB and some tens of milliseconds per hash. */
+export const DEFAULT_SCRYPT_PARAMS: ScryptParams = { N: 2 ** 15, r: 8, p: 1 };
+
+function derive(password: string, salt: Buffer, { N, r, p }: ScryptParams): Promise<Buffer> {
   return new Promise((resolve, reject) =>
-    scrypt(password.normalize("NFKC"), salt, KEY_LENGTH, { N, r, p, maxmem: 256 * N * r }, (error, key) =>
-      error ? reject(error) : resolve(key),
+    scrypt(
+      password.normalize("NFKC"),
+      salt,
+      KEY_LENGTH,
+      { N, r, p, maxmem: 128 * N * r * 2 + 128 * r * p },
+      (error, key) => (error ? reject(error) : resolve(key)),
     ),
   );
 }
 
-/** scrypt (memory-hard; N=2^15, r=8 uses 32 MiB per hash), stored as `scrypt$N$r$p$salt$hash`. */
+/** Parameters read back from a stored hash, bounded so that a tampered row cannot ask for gigabytes. */
+function parseParams(N: string, r: string, p: string): ScryptParams | undefined {
+  const params = { N: Number(N), r: Number(r), p: Number(p) };
+  const powerOfTwo = Number.isInteger(params.N) && params.N >= 2 && (params.N & (params.N - 1)) === 0;
+  const bounded = params.N <= 2 ** 20 && Number.isInteger(params.r) && params.r >= 1 && params.r <= 32;
+  return powerOfTwo && bounded && Number.isInteger(params.p) && params.p >= 1 && params.p <= 16 ? params : undefined;
+}
+
+/**
+ * scrypt (memory-hard) with a random 16-byte salt, stored as `scrypt$N$r$p$<salt base64>$<hash base64>`
+ * so that hashes made with other parameters keep verifying. Lower N only in tests.
+ */
 export class ScryptPasswordHasher implements PasswordHasher {
-  constructor(private readonly params = { N: 2 ** 15, r: 8, p: 1 }) {}
+  constructor(private readonly params: ScryptParams = DEFAULT_SCRYPT_PARAMS) {}
 
   async hash(password: string): Promise<string> {
+    const salt = randomBytes(SALT_LENGTH);
+    const key = await derive(password, salt, this.params);
     const { N, r, p } = this.params;
-    const salt = randomBytes(16);
-    const key = await derive(password, salt, N, r, p);
     return ["scrypt", N, r, p, salt.toString("base64"), key.toString("base64")].join("$");
   }
 
+  /** True when `password` matches; false for a wrong password and for a malformed stored hash. */
   async verify(password: string, stored: string): Promise<boolean> {
-    const [scheme, N, r, p, salt, hash] = stored.split("$");
-    if (scheme !== "scrypt" || !N || !r || !p || !salt || !hash) return false;
+    const [scheme, N, r, p, salt, hash, ...rest] = stored.split("$");
+    if (scheme !== "scrypt" || !N || !r || !p || !salt || !hash || rest.length > 0) return false;
+    const params = parseParams(N, r, p);
     const expected = Buffer.from(hash, "base64");
-    const actual = await derive(password, Buffer.from(salt, "base64"), Number(N), Number(r), Number(p));
-    return expected.length === actual.length && timingSafeEqual(expected, actual);
+    if (!params || expected.length !== KEY_LENGTH) return false;
+    const actual = await derive(password, Buffer.from(salt, "base64"), params);
+    return timingSafeEqual(expected, actual);
   }
 }

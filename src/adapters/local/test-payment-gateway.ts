@@ -1,8 +1,11 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { ConflictError, PaymentDeclinedError, PaymentUnavailableError } from "../../domain/shared/errors.js";
 import type { Clock, IdGenerator } from "../../ports/clock.js";
 import { ConditionFailedError, type ItemStore, when } from "../../ports/item-store.js";
 import type { Charge, ChargeRequest, PaymentGateway, Refund } from "../../ports/payment-gateway.js";
 import { describeCard, last4 } from "./test-cards.js";
+
+export { type CardBehaviour, describeCard, isValidCardSource, last4, TEST_CARDS } from "./test-cards.js";
 
 export interface TestPaymentGatewayOptions {
   store: ItemStore;
@@ -11,7 +14,7 @@ export interface TestPaymentGatewayOptions {
   /** Share (0..1) of calls failing transiently before anything is recorded (fault injection). */
   failureRate?: number;
   random?: () => number;
-  /** How long the "timeout" test card keeps the caller waiting before failing. */
+  /** How long the "timeout" test card keeps the caller waiting before failing (default 20 s). */
   timeoutMs?: number;
 }
 
@@ -28,6 +31,8 @@ export class TestPaymentGateway implements PaymentGateway {
   private readonly random: () => number;
 
   constructor(private readonly options: TestPaymentGatewayOptions) {
+    const rate = options.failureRate ?? 0;
+    if (!(rate >= 0 && rate <= 1)) throw new RangeError(`failureRate must be between 0 and 1, got ${rate}`);
     this.random = options.random ?? Math.random;
   }
 
@@ -37,10 +42,11 @@ export class TestPaymentGateway implements PaymentGateway {
     if (existing) return this.replay(existing, request);
     const card = describeCard(request.source);
     if (card.kind === "declined") throw new PaymentDeclinedError(card.message, card.code);
-    if (card.kind === "processing_error") throw new PaymentUnavailableError("The card processor had an error");
+    if (card.kind === "processing_error") throw new PaymentUnavailableError(card.message);
     if (card.kind === "timeout") {
-      await new Promise((resolve) => setTimeout(resolve, this.options.timeoutMs ?? 20_000));
-      throw new PaymentUnavailableError("The card processor did not answer in time");
+      // Unreferenced, so a waiting charge never keeps a stopping process alive.
+      await sleep(this.options.timeoutMs ?? 20_000, undefined, { ref: false });
+      throw new PaymentUnavailableError(card.message);
     }
     const charge: Charge = {
       chargeId: `ch_${this.options.ids.next()}`,

@@ -5,7 +5,7 @@ import { openSqliteDatabase } from "../../adapters/local/sqlite-database.js";
 import { SqliteItemStore } from "../../adapters/local/sqlite-item-store.js";
 import { createUlidGenerator } from "../../adapters/local/system-clock.js";
 import { parseWith } from "../../domain/shared/validation.js";
-import { SignUpBody } from "../../domain/users/user.js";
+import { SignInBody, SignUpBody } from "../../domain/users/user.js";
 import { makeEnsureUser } from "./ensure-user.js";
 import { makeSignIn } from "./sign-in.js";
 import { makeSignUp } from "./sign-up.js";
@@ -37,9 +37,26 @@ describe("accounts", () => {
     const user = await signUp(parseWith(SignUpBody, ada));
     expect(user).toMatchObject({ email: "ada@example.com", roles: ["customer"] });
     expect(user).not.toHaveProperty("passwordHash");
-    const { token, user: signedIn } = await signIn({ email: "ada@example.com", password: ada.password });
-    expect(signedIn.id).toBe(user.id);
-    expect(await tokens.verify(token)).toMatchObject({ sub: user.id, roles: ["customer"] });
+    const { token, user: signedIn } = await signIn(parseWith(SignInBody, { email: ada.email, password: ada.password }));
+    expect(signedIn).toEqual(user);
+    expect(await tokens.verify(token)).toEqual({
+      sub: user.id,
+      email: "ada@example.com",
+      name: "Ada",
+      roles: ["customer"],
+    });
+  });
+
+  it("never returns the password or its hash, in the user or in the token", async () => {
+    const { signUp, signIn } = setup();
+    const signedUp = await signUp(parseWith(SignUpBody, ada));
+    const signedIn = await signIn({ email: "ada@example.com", password: ada.password });
+    const payload = Buffer.from(signedIn.token.split(".")[1] ?? "", "base64url").toString();
+    for (const shown of [JSON.stringify(signedUp), JSON.stringify(signedIn.user), payload]) {
+      expect(shown).not.toContain("passwordHash");
+      expect(shown).not.toContain("scrypt$");
+      expect(shown).not.toContain(ada.password);
+    }
   });
 
   it("stores a salted memory-hard hash, never the password", async () => {
@@ -57,7 +74,8 @@ describe("accounts", () => {
     const results = await Promise.allSettled(Array.from({ length: 20 }, () => signUp(parseWith(SignUpBody, ada))));
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
     const rejected = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
-    expect(rejected.every((r) => r.reason.code === "EMAIL_TAKEN")).toBe(true);
+    expect(rejected).toHaveLength(19);
+    for (const { reason } of rejected) expect(reason).toMatchObject({ code: "EMAIL_TAKEN", kind: "conflict" });
   });
 
   it("answers a wrong password and an unknown e-mail the same way", async () => {
@@ -86,11 +104,40 @@ describe("accounts", () => {
     );
   });
 
+  it("lists every invalid sign-up field", () => {
+    const error = (() => {
+      try {
+        parseWith(SignUpBody, { email: "not-an-e-mail", password: "short", name: "   " });
+      } catch (caught) {
+        return caught as { code: string; fields: { path: string }[] };
+      }
+    })();
+    expect(error?.code).toBe("VALIDATION_FAILED");
+    expect(error?.fields.map((field) => field.path).sort()).toEqual(["email", "name", "password"]);
+    expect(() => parseWith(SignUpBody, { ...ada, password: "x".repeat(201) })).toThrow();
+    expect(parseWith(SignUpBody, { ...ada, name: "  Ada  " }).name).toBe("Ada");
+  });
+
   it("ensures seeded staff accounts once", async () => {
     const { ensureUser, signIn } = setup();
     const maker = { email: "maker@example.com", password: "maker password", name: "Maker", roles: ["maker" as const] };
     expect(await ensureUser(maker)).toBe(true);
     expect(await ensureUser(maker)).toBe(false);
     expect((await signIn({ email: maker.email, password: maker.password })).user.roles).toEqual(["maker"]);
+  });
+
+  it("ensures an account once when several start-ups race", async () => {
+    const { ensureUser, store } = setup();
+    const admin = { email: "admin@example.com", password: "admin password", name: "Admin", roles: ["admin" as const] };
+    const created = await Promise.all(Array.from({ length: 10 }, () => ensureUser(admin)));
+    expect(created.filter(Boolean)).toHaveLength(1);
+    expect((await store.get(userKey(admin.email)))?.roles).toEqual(["admin"]);
+  });
+
+  it("does not change an existing account's roles or password", async () => {
+    const { signUp, ensureUser, signIn } = setup();
+    await signUp(parseWith(SignUpBody, ada));
+    expect(await ensureUser({ ...ada, password: "another password", roles: ["admin"] })).toBe(false);
+    expect((await signIn({ email: "ada@example.com", password: ada.password })).user.roles).toEqual(["customer"]);
   });
 });

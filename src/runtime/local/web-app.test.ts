@@ -28,6 +28,9 @@ describe("serving the web app beside the API", () => {
     const fetch = site();
     expect(await (await fetch(get("/assets/app.js", "*/*"))).text()).toContain("console.log");
     expect(await (await fetch(get("/orders/ord_1", "application/json"))).text()).toBe("api GET /orders/ord_1");
+    // Documents a browser opens directly stay with the API even though it accepts HTML.
+    expect(await (await fetch(get("/orders/ord_1/receipt", "text/html"))).text()).toBe("api GET /orders/ord_1/receipt");
+    expect(await (await fetch(get("/openapi.json", "text/html"))).text()).toBe("api GET /openapi.json");
     expect(
       await (
         await fetch(new Request("http://localhost/orders", { method: "POST", headers: { accept: "text/html" } }))

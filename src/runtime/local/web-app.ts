@@ -6,18 +6,38 @@ import { Hono } from "hono";
 export const WEB_DIST = fileURLToPath(new URL("../../../web/dist", import.meta.url));
 
 /**
- * Serves the built web app (web/dist) beside the API: a browser navigation (GET accepting HTML) gets
- * the file or the single-page app's index.html; everything else goes to the API, whose paths the
- * app's own routes share (`/orders/{id}` is both a page and a resource).
+ * Is this a browser navigation to a page of the web app? Its paths overlap the API's
+ * (`/orders/{id}` is the tracking page and the resource), so a GET that accepts HTML gets the app,
+ * except documents the browser opens directly (receipt, streams, QR codes, agreements, the API description).
  */
+export function wantsAppPage(method: string, path: string, accept: string): boolean {
+  return (
+    method === "GET" &&
+    accept.includes("text/html") &&
+    !/\/(receipt|events|qr|agreement)$/.test(path) &&
+    path !== "/openapi.json"
+  );
+}
+
+/** Serves the built web app (web/dist) beside the API when it has been built (`npm run build:web`). */
 export function withWebApp(api: { fetch: (request: Request) => Response | Promise<Response> }, root = WEB_DIST) {
   if (!existsSync(root)) return api.fetch;
   const site = new Hono();
+  site.use("/assets/*", async (c, next) => {
+    await next();
+    // File names carry a content hash, so a built asset never changes.
+    if (c.res.ok) c.header("Cache-Control", "public, max-age=31536000, immutable");
+  });
   site.use("/assets/*", serveStatic({ root }));
-  site.get("*", serveStatic({ root }), serveStatic({ root, path: "index.html" }));
+  site.get("*", serveStatic({ root }), serveStatic({ root, path: "index.html" }), async (c, next) => {
+    await next();
+    c.header("Cache-Control", "no-cache");
+  });
   return (request: Request) => {
-    const isPage = request.method === "GET" && (request.headers.get("accept") ?? "").includes("text/html");
-    const isAsset = request.method === "GET" && new URL(request.url).pathname.startsWith("/assets/");
-    return isPage || isAsset ? site.fetch(request) : api.fetch(request);
+    const url = new URL(request.url);
+    const isAsset = request.method === "GET" && url.pathname.startsWith("/assets/");
+    return isAsset || wantsAppPage(request.method, url.pathname, request.headers.get("accept") ?? "")
+      ? site.fetch(request)
+      : api.fetch(request);
   };
 }

@@ -1,0 +1,149 @@
+import { mkdirSync } from "node:fs";
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEMO_PASSWORD, startTestServer, type TestServer } from "../support/test-server.js";
+import { assertWebAppBuilt, launchBrowser, SCREENSHOTS, screenshot, signIn } from "./web-harness.js";
+
+let server: TestServer;
+let web: { url: string };
+let browser: Browser;
+
+beforeAll(async () => {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  server = await startTestServer();
+  assertWebAppBuilt();
+  web = { url: server.url };
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function checkout(page: import("playwright-core").Page, card: string) {
+  await page.getByLabel("Full name").fill("Ada Lovelace");
+  await page.getByLabel("E-mail").fill("ada@example.com");
+  await page.getByLabel("Street and number").fill("12 Analytical Row");
+  await page.getByLabel("City").fill("London");
+  await page.getByLabel("Postal code").fill("N1 7AA");
+  await page.getByLabel("Country").selectOption("GB");
+  await page.getByLabel("Card number").fill(card);
+  await page.getByRole("button", { name: /place order/ }).click();
+  await page.getByRole("heading", { name: "Thank you for your order!" }).waitFor();
+  await page.getByRole("link", { name: "Track your order" }).click();
+  await page.getByRole("heading", { name: /^Order / }).waitFor();
+  return new URL(page.url()).pathname.split("/").pop()!;
+}
+
+describe("the shop in a browser", () => {
+  it("a customer orders a cake, the maker and courier act, and the customer sees each step live", async () => {
+    const customer = await browser.newPage();
+    await customer.goto(web.url);
+    await customer.getByRole("heading", { name: "Chocolate Fudge Cake" }).waitFor();
+    await screenshot(customer, "storefront");
+
+    await customer.getByRole("link", { name: "Chocolate Fudge Cake" }).click();
+    await customer.getByRole("heading", { name: "Chocolate Fudge Cake", level: 1 }).waitFor();
+    await screenshot(customer, "product");
+    await customer.getByRole("button", { name: "Add to cart" }).click();
+    await customer.getByRole("link", { name: "Go to cart" }).click();
+    await customer.getByRole("heading", { name: "Your cart" }).waitFor();
+    await customer.getByText("€34.50").first().waitFor();
+    await screenshot(customer, "cart");
+    await customer.getByRole("link", { name: "Checkout" }).click();
+
+    // inline validation before anything is sent
+    await customer.getByRole("button", { name: /place order/ }).click();
+    await expect.poll(() => customer.locator("#customer\\.name-error").textContent()).toBe("Please fill this in");
+    await customer.getByLabel("Card number").fill("4242 4242 4242 4241");
+    await customer.getByLabel("Card number").blur();
+    await customer.getByText("This card number is not valid").waitFor();
+    await screenshot(customer, "checkout-errors");
+
+    const orderId = await checkout(customer, "4242 4242 4242 4242");
+    await customer.getByText("Order confirmed").waitFor();
+    await customer.getByText("● Live updates").waitFor();
+    await screenshot(customer, "tracking-confirmed");
+    const trackingUrl = customer.url();
+
+    // the maker bakes it in another window
+    const maker = await browser.newPage();
+    await signIn(maker, web.url, "maker", DEMO_PASSWORD);
+    const card = maker.locator(`[data-order-id="${orderId}"]`);
+    await card.getByText("1 ×").waitFor();
+    await screenshot(maker, "maker-console");
+    await card.getByRole("button", { name: /Mark baked/ }).click();
+    await maker.getByText(`Order ${orderId}: done.`).waitFor();
+
+    // the customer's page updates by itself
+    await customer.getByText("Baked and boxed").waitFor();
+    await customer.getByText("Out for delivery").first().waitFor();
+
+    const courier = await browser.newPage();
+    await signIn(courier, web.url, "courier", DEMO_PASSWORD);
+    const delivery = courier.locator(`[data-order-id="${orderId}"]`);
+    await delivery.waitFor();
+    await screenshot(courier, "courier-console");
+    await delivery.getByRole("button", { name: /Mark delivered/ }).click();
+    await courier.getByText(`Order ${orderId}: done.`).waitFor();
+
+    await customer.getByRole("listitem").filter({ hasText: "Delivered" }).first().waitFor();
+    expect(customer.url()).toBe(trackingUrl); // never reloaded
+    const labels = await customer.locator(".timeline__label").allTextContents();
+    expect(labels).toEqual(
+      expect.arrayContaining(["Order confirmed", "Baked and boxed", "Out for delivery", "Delivered"]),
+    );
+
+    // the receipt downloads as a PDF
+    const [download] = await Promise.all([
+      customer.waitForEvent("download"),
+      customer.getByRole("link", { name: "Download receipt (PDF)" }).click(),
+    ]);
+    const pdf = await download.createReadStream();
+    const chunks: Buffer[] = [];
+    for await (const chunk of pdf) chunks.push(chunk as Buffer);
+    expect(Buffer.concat(chunks).subarray(0, 5).toString()).toBe("%PDF-");
+
+    await customer.getByRole("radio", { name: "4 stars" }).check({ force: true });
+    await customer.getByLabel("Comment (optional)").fill("Gorgeous and still warm");
+    await customer.getByRole("button", { name: "Send feedback" }).click();
+    await customer.getByText("You rated this order 4 of 5.").waitFor();
+    await customer.getByText("Thanks for your feedback").waitFor();
+    await screenshot(customer, "tracking-reviewed");
+
+    const stored = await server.api(`/orders/${orderId}`, { token: await server.tokenFor("admin") });
+    expect(stored.body.order).toMatchObject({ status: "reviewed", feedback: { rating: 4 } });
+    await Promise.all([maker.close(), courier.close(), customer.close()]);
+  });
+
+  it("a declined card shows a clear error on the tracking page and nothing is charged", async () => {
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 } }); // phone width
+    await page.goto(`${web.url}/cakes/lemon-drizzle-cake`);
+    await page.getByRole("button", { name: "Add to cart" }).click();
+    await page.goto(`${web.url}/checkout`);
+    // a field the API rejects (too long a postal code) shows the API's message next to that field
+    await page.getByLabel("Full name").fill("Ada Lovelace");
+    await page.getByLabel("E-mail").fill("ada@example.com");
+    await page.getByLabel("Street and number").fill("12 Analytical Row");
+    await page.getByLabel("City").fill("London");
+    await page.getByLabel("Postal code").fill("N1 7AA N1 7AA N1 7AA N1 7AA");
+    await page.getByText("4000 0000 0000 0002").click(); // fills the card from the test-card list
+    await page.getByRole("button", { name: /place order/ }).click();
+    const postalError = page.locator("#deliveryAddress\\.postalCode-error");
+    await expect.poll(() => postalError.textContent()).toMatch(/\S/);
+    expect(await page.getByLabel("Postal code").getAttribute("aria-invalid")).toBe("true");
+    await screenshot(page, "checkout-api-error-phone");
+    const orderId = await checkout(page, "4000 0000 0000 0002");
+    const alert = page.getByRole("alert").filter({ hasText: "We could not take this order" });
+    await alert.waitFor();
+    await expect.poll(() => alert.textContent()).toContain("Your card was declined");
+    await expect.poll(() => alert.textContent()).toContain("Nothing was charged");
+    await screenshot(page, "tracking-declined-phone");
+    await server.idle();
+    const order = await server.api(`/orders/${orderId}`, { token: await server.tokenFor("admin") });
+    expect(order.body.order.status).toBe("failed");
+    const types = order.body.timeline.map((e: { type: string }) => e.type);
+    expect(types).not.toContain("payment_charged");
+    await page.close();
+  });
+});

@@ -1,0 +1,64 @@
+import type { TimelineEvent } from "./client";
+import { buildUrl, tokenStore } from "./client";
+
+/**
+ * Follows `GET /orders/{id}/events` (Server-Sent Events). It reads the stream with fetch rather than
+ * EventSource so a signed-in customer can authenticate with a header, and it reconnects after the last
+ * sequence number it saw. Returns a function that stops following.
+ */
+export function followOrder(
+  id: string,
+  trackingToken: string | undefined,
+  onEvent: (event: TimelineEvent) => void,
+  onState: (state: "live" | "reconnecting") => void,
+) {
+  const controller = new AbortController();
+  let lastSeq = 0;
+
+  async function connect() {
+    const headers: Record<string, string> = { accept: "text/event-stream" };
+    const token = tokenStore.get();
+    if (token) headers.authorization = `Bearer ${token}`;
+    const url = buildUrl("/orders/{id}/events", { id }, { token: trackingToken, lastEventId: lastSeq || undefined });
+    const response = await fetch(url, { headers, signal: controller.signal });
+    if (!response.ok || !response.body) throw new Error(`stream answered ${response.status}`);
+    onState("live");
+    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+    let buffer = "";
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return;
+      buffer += value;
+      let end = buffer.indexOf("\n\n");
+      while (end >= 0) {
+        const block = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const data = block
+          .split("\n")
+          .filter((line) => line.startsWith("data:"))
+          .map((line) => line.slice(5).trimStart())
+          .join("\n");
+        if (data) {
+          const event = JSON.parse(data) as TimelineEvent;
+          lastSeq = Math.max(lastSeq, event.seq);
+          onEvent(event);
+        }
+        end = buffer.indexOf("\n\n");
+      }
+    }
+  }
+
+  void (async () => {
+    while (!controller.signal.aborted) {
+      try {
+        await connect();
+      } catch {
+        // fall through to a reconnect unless we were stopped
+      }
+      if (controller.signal.aborted) return;
+      onState("reconnecting");
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+    }
+  })();
+  return () => controller.abort();
+}

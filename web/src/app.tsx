@@ -1,0 +1,145 @@
+import type { ReactNode } from "react";
+import type { Role } from "./api/client";
+import { useAuth } from "./auth";
+import { useCart } from "./cart";
+import { Empty, Loading } from "./components/status";
+import { AdminOperations } from "./pages/admin-operations";
+import { AdminOrders } from "./pages/admin-orders";
+import { AdminProducts } from "./pages/admin-products";
+import { CartPage } from "./pages/cart-page";
+import { CheckoutPage } from "./pages/checkout-page";
+import { ConfirmationPage } from "./pages/confirmation-page";
+import { CourierConsole, MakerConsole } from "./pages/consoles";
+import { MyOrders } from "./pages/my-orders";
+import { ProductPage } from "./pages/product-page";
+import { SignInPage } from "./pages/sign-in-page";
+import { Storefront } from "./pages/storefront";
+import { TrackingPage } from "./pages/tracking-page";
+import { Link, match, useRouter } from "./router";
+
+interface Route {
+  pattern: string;
+  roles?: Role[];
+  render: (params: Record<string, string>) => ReactNode;
+}
+
+const ROUTES: Route[] = [
+  { pattern: "/", render: () => <Storefront /> },
+  { pattern: "/cakes/:id", render: (p) => <ProductPage id={p.id ?? ""} /> },
+  { pattern: "/cart", render: () => <CartPage /> },
+  { pattern: "/checkout", render: () => <CheckoutPage /> },
+  { pattern: "/thanks/:id", render: (p) => <ConfirmationPage id={p.id ?? ""} /> },
+  { pattern: "/orders/:id", render: (p) => <TrackingPage id={p.id ?? ""} /> },
+  { pattern: "/sign-in", render: () => <SignInPage /> },
+  { pattern: "/my-orders", roles: ["customer"], render: () => <MyOrders /> },
+  { pattern: "/maker", roles: ["maker", "admin"], render: () => <MakerConsole /> },
+  { pattern: "/courier", roles: ["courier", "admin"], render: () => <CourierConsole /> },
+  { pattern: "/backoffice/products", roles: ["admin"], render: () => <AdminProducts /> },
+  { pattern: "/backoffice/orders", roles: ["admin"], render: () => <AdminOrders /> },
+  { pattern: "/backoffice/operations", roles: ["admin"], render: () => <AdminOperations /> },
+];
+
+const NAV: Array<{ href: string; label: string; roles?: Role[] }> = [
+  { href: "/", label: "Cakes" },
+  { href: "/my-orders", label: "My orders", roles: ["customer"] },
+  { href: "/maker", label: "Bake list", roles: ["maker", "admin"] },
+  { href: "/courier", label: "Deliveries", roles: ["courier", "admin"] },
+  { href: "/backoffice/products", label: "Products", roles: ["admin"] },
+  { href: "/backoffice/orders", label: "Orders", roles: ["admin"] },
+  { href: "/backoffice/operations", label: "Operations", roles: ["admin"] },
+];
+
+function Header() {
+  const { user, has, signOut } = useAuth();
+  const { count } = useCart();
+  const { location, navigate } = useRouter();
+  return (
+    <header className="site-header">
+      <div className="site-header__inner">
+        <Link href="/" className="brand">
+          <span className="brand__mark" aria-hidden="true">
+            ◐
+          </span>{" "}
+          Orderflow Bakery
+        </Link>
+        <nav aria-label="Main">
+          <ul className="nav">
+            {NAV.filter((item) => !item.roles || has(...item.roles)).map((item) => (
+              <li key={item.href}>
+                <Link href={item.href} aria-current={location.path === item.href ? "page" : undefined}>
+                  {item.label}
+                </Link>
+              </li>
+            ))}
+            <li>
+              <Link href="/cart" aria-current={location.path === "/cart" ? "page" : undefined}>
+                Cart <span className="cart-count">{count}</span>
+                <span className="visually-hidden"> items</span>
+              </Link>
+            </li>
+            <li>
+              {user ? (
+                <button
+                  type="button"
+                  className="link-button"
+                  onClick={() => {
+                    signOut();
+                    navigate("/");
+                  }}
+                >
+                  Sign out <span className="visually-hidden">{user.email}</span>
+                </button>
+              ) : (
+                <Link href="/sign-in">Sign in</Link>
+              )}
+            </li>
+          </ul>
+        </nav>
+      </div>
+    </header>
+  );
+}
+
+export function App() {
+  const { location } = useRouter();
+  const { ready, has, user } = useAuth();
+  let page: ReactNode = (
+    <Empty>
+      <h1 className="page-title">Page not found</h1>
+      <p>
+        That page is not on our menu. <Link href="/">Back to the cakes</Link>
+      </p>
+    </Empty>
+  );
+  for (const route of ROUTES) {
+    const params = match(route.pattern, location.path);
+    if (!params) continue;
+    if (route.roles && !ready) page = <Loading />;
+    else if (route.roles && !has(...route.roles))
+      page = (
+        <Empty>
+          <h1 className="page-title">Sign in needed</h1>
+          <p>
+            {user ? "Your account cannot open this page." : "Please sign in with an account that may see this page."}{" "}
+            <Link href="/sign-in">Sign in</Link>
+          </p>
+        </Empty>
+      );
+    else page = route.render(params);
+    break;
+  }
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <Header />
+      <main id="main" className="main">
+        {page}
+      </main>
+      <footer className="site-footer">
+        <p>Orderflow Bakery · baked fresh every morning · a demo shop — use the test cards at checkout</p>
+      </footer>
+    </>
+  );
+}

@@ -1,0 +1,21 @@
+import { PageTitle } from "../components/status";
+import { Link, useRouter } from "../router";
+
+export function ConfirmationPage({ id }: { id: string }) {
+  const { location } = useRouter();
+  const token = location.query.get("token");
+  const href = token ? `/orders/${id}?token=${encodeURIComponent(token)}` : `/orders/${id}`;
+  return (
+    <section className="card confirmation">
+      <PageTitle title="Thank you">Thank you for your order!</PageTitle>
+      <p>
+        Your order number is <strong>{id}</strong>. We are checking your payment now; you will get an e-mail with the
+        receipt once it is confirmed.
+      </p>
+      <p>Keep the tracking link to follow your cake from our oven to your door.</p>
+      <Link href={href} className="button">
+        Track your order
+      </Link>
+    </section>
+  );
+}

@@ -1,0 +1,78 @@
+import { type FormEvent, useState } from "react";
+import { errorMessage } from "../api/client";
+import { useAuth } from "../auth";
+import { PageTitle } from "../components/status";
+import { useRouter } from "../router";
+
+const DEMO = ["customer", "maker", "courier", "admin"];
+
+export function SignInPage() {
+  const { signIn } = useAuth();
+  const { navigate } = useRouter();
+  const [email, setEmail] = useState("");
+  const [password, setPassword] = useState("");
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      const user = await signIn(email.trim(), password);
+      const home = user.roles.includes("admin")
+        ? "/backoffice/orders"
+        : user.roles.includes("maker")
+          ? "/maker"
+          : user.roles.includes("courier")
+            ? "/courier"
+            : "/my-orders";
+      navigate(home);
+    } catch (e) {
+      setError(errorMessage(e));
+      setBusy(false);
+    }
+  }
+
+  return (
+    <section className="card narrow">
+      <PageTitle>Sign in</PageTitle>
+      <form className="form" onSubmit={submit}>
+        {error && (
+          <p className="state state--error" role="alert">
+            {error}
+          </p>
+        )}
+        <div className="field">
+          <label htmlFor="email">E-mail</label>
+          <input
+            id="email"
+            type="email"
+            autoComplete="username"
+            required
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor="password">Password</label>
+          <input
+            id="password"
+            type="password"
+            autoComplete="current-password"
+            required
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
+        </div>
+        <button type="submit" className="button button--wide" disabled={busy}>
+          {busy ? "Signing in…" : "Sign in"}
+        </button>
+      </form>
+      <p className="muted">
+        Demo accounts: {DEMO.map((r) => `${r}@orderflow.local`).join(", ")} — password as printed by{" "}
+        <code>npm start</code>.
+      </p>
+    </section>
+  );
+}

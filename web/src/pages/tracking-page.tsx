@@ -1,0 +1,234 @@
+import { type FormEvent, useEffect, useState } from "react";
+import { buildUrl, call, errorMessage, formatMoney, type Order, type TimelineEvent } from "../api/client";
+import { followOrder } from "../api/order-stream";
+import { useAuth } from "../auth";
+import { trackingTokens } from "../cart";
+import { ErrorBox, Loading, PageTitle, StatusBadge } from "../components/status";
+import { useRouter } from "../router";
+
+const EVENT_LABELS: Record<string, string> = {
+  order_received: "Order received",
+  stock_reserved: "Cakes set aside for you",
+  payment_charged: "Payment taken",
+  order_placed: "Order confirmed",
+  receipt_issued: "Receipt sent by e-mail",
+  maker_notified: "The baker has your order",
+  order_fulfilled: "Baked and boxed",
+  delivery_requested: "Courier booked",
+  order_out_for_delivery: "Out for delivery",
+  order_delivered: "Delivered",
+  order_reviewed: "Thanks for your feedback",
+  order_failed: "Order failed",
+  payment_refunded: "Payment refunded",
+  stock_released: "Reserved cakes released",
+};
+
+export function TrackingPage({ id }: { id: string }) {
+  const { location } = useRouter();
+  const { user } = useAuth();
+  const token = location.query.get("token") ?? trackingTokens.get(id) ?? undefined;
+  const [order, setOrder] = useState<Order>();
+  const [timeline, setTimeline] = useState<TimelineEvent[]>([]);
+  const [error, setError] = useState<unknown>();
+  const [live, setLive] = useState<"connecting" | "live" | "reconnecting">("connecting");
+  const [attempt, setAttempt] = useState(0);
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: attempt re-runs the load on "try again"
+  useEffect(() => {
+    let stopped = false;
+    const refresh = () =>
+      call("get", "/orders/{id}", { params: { id }, query: { token } }).then(
+        (answer) => {
+          if (stopped) return;
+          setOrder(answer.order);
+          setTimeline((old) => merge(old, answer.timeline));
+        },
+        (e: unknown) => !stopped && setError(e),
+      );
+    void refresh();
+    const stop = followOrder(
+      id,
+      token,
+      (event) => {
+        setTimeline((old) => merge(old, [event]));
+        void refresh(); // the event changed the order: fetch its new status
+      },
+      setLive,
+    );
+    return () => {
+      stopped = true;
+      stop();
+    };
+  }, [id, token, user?.id, attempt]);
+
+  if (error && !order)
+    return (
+      <ErrorBox
+        error={error}
+        retry={() => {
+          setError(undefined);
+          setAttempt((a) => a + 1);
+        }}
+      />
+    );
+  if (!order) return <Loading label="Finding your order…" />;
+  const receiptUrl = buildUrl("/orders/{id}/receipt", { id }, { token });
+  const paid = !["pending", "failed"].includes(order.status);
+  return (
+    <div className="tracking">
+      <PageTitle title="Your order">Order {order.id}</PageTitle>
+      <p className="tracking__status">
+        Status: <StatusBadge status={order.status} />{" "}
+        <span className={`live live--${live}`} role="status">
+          {live === "live" ? "● Live updates" : live === "reconnecting" ? "Reconnecting…" : "Connecting…"}
+        </span>
+      </p>
+      {order.status === "failed" && (
+        <div className="state state--error" role="alert">
+          <h2>We could not take this order</h2>
+          <p>{order.failureReason ?? "The payment did not go through."}</p>
+          <p>
+            Nothing was charged to your card, and the cakes went back on the shelf. You can try again with another card.
+          </p>
+        </div>
+      )}
+      <div className="tracking__grid">
+        <section className="card" aria-labelledby="timeline-title">
+          <h2 id="timeline-title">Timeline</h2>
+          <ol className="timeline" aria-live="polite">
+            {timeline.map((event) => (
+              <li key={event.seq} className={`timeline__item timeline__item--${event.type}`} data-event={event.type}>
+                <span className="timeline__label">{EVENT_LABELS[event.type] ?? event.type.replaceAll("_", " ")}</span>
+                <time dateTime={event.at}>{new Date(event.at).toLocaleTimeString()}</time>
+              </li>
+            ))}
+          </ol>
+        </section>
+        <section className="card" aria-labelledby="summary-title">
+          <h2 id="summary-title">Summary</h2>
+          <ul className="summary">
+            {order.lines.map((line) => (
+              <li key={line.productId}>
+                <span>
+                  {line.quantity} × {line.name}
+                </span>
+                <span>{formatMoney(line.lineTotal)}</span>
+              </li>
+            ))}
+          </ul>
+          <p className="summary__total">
+            <span>Total</span> <strong>{formatMoney(order.total)}</strong>
+          </p>
+          <p className="muted">
+            To {order.customer.name}, {order.deliveryAddress.line1}, {order.deliveryAddress.city}
+          </p>
+          {paid && (
+            <a className="button button--ghost" href={receiptUrl} download={`receipt-${order.id}.pdf`}>
+              Download receipt (PDF)
+            </a>
+          )}
+          <OrderActions order={order} token={token} onChange={setOrder} />
+        </section>
+      </div>
+    </div>
+  );
+}
+
+function merge(old: TimelineEvent[], add: TimelineEvent[]) {
+  const bySeq = new Map(old.map((e) => [e.seq, e]));
+  for (const e of add) bySeq.set(e.seq, e);
+  return [...bySeq.values()].sort((a, b) => a.seq - b.seq);
+}
+
+function OrderActions({ order, token, onChange }: { order: Order; token?: string; onChange: (o: Order) => void }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string>();
+  const [rating, setRating] = useState(0);
+  const [comment, setComment] = useState("");
+  const params = { id: order.id };
+  const query = { token };
+
+  async function delivered() {
+    setBusy(true);
+    setError(undefined);
+    try {
+      onChange(await call("post", "/orders/{id}/delivered", { params, query }));
+    } catch (e) {
+      setError(errorMessage(e));
+    } finally {
+      setBusy(false);
+    }
+  }
+  async function feedback(event: FormEvent) {
+    event.preventDefault();
+    if (rating < 1) return setError("Choose a rating from 1 to 5 stars");
+    setBusy(true);
+    setError(undefined);
+    try {
+      const body = comment.trim() ? { rating, comment: comment.trim() } : { rating };
+      onChange(await call("post", "/orders/{id}/feedback", { params, query, body }));
+    } catch (e) {
+      setError(errorMessage(e));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <div className="actions">
+      {error && (
+        <p className="field-error" role="alert">
+          {error}
+        </p>
+      )}
+      {(order.status === "fulfilled" || order.status === "out_for_delivery") && (
+        <button type="button" className="button" onClick={delivered} disabled={busy}>
+          My cake arrived — mark delivered
+        </button>
+      )}
+      {order.status === "delivered" && (
+        <form className="form feedback" onSubmit={feedback}>
+          <fieldset>
+            <legend>How was your cake?</legend>
+            <div className="stars">
+              {[1, 2, 3, 4, 5].map((n) => (
+                <label key={n} className={n <= rating ? "star star--on" : "star"}>
+                  <input
+                    type="radio"
+                    name="rating"
+                    value={n}
+                    checked={rating === n}
+                    onChange={() => setRating(n)}
+                    className="visually-hidden"
+                  />
+                  <span aria-hidden="true">★</span>
+                  <span className="visually-hidden">
+                    {n} star{n > 1 ? "s" : ""}
+                  </span>
+                </label>
+              ))}
+            </div>
+          </fieldset>
+          <div className="field">
+            <label htmlFor="feedback-comment">Comment (optional)</label>
+            <textarea
+              id="feedback-comment"
+              rows={3}
+              maxLength={2000}
+              value={comment}
+              onChange={(e) => setComment(e.target.value)}
+            />
+          </div>
+          <button type="submit" className="button" disabled={busy}>
+            Send feedback
+          </button>
+        </form>
+      )}
+      {order.feedback && (
+        <p className="thanks">
+          You rated this order {order.feedback.rating} of 5. {order.feedback.comment && `“${order.feedback.comment}”`}
+        </p>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,70 @@
+import {
+  type AnchorHTMLAttributes,
+  createContext,
+  type MouseEvent,
+  type ReactNode,
+  useContext,
+  useEffect,
+  useState,
+} from "react";
+
+interface Location {
+  path: string;
+  query: URLSearchParams;
+}
+const RouterContext = createContext<{ location: Location; navigate: (to: string) => void }>({
+  location: { path: "/", query: new URLSearchParams() },
+  navigate: () => {},
+});
+
+function current(): Location {
+  return { path: window.location.pathname, query: new URLSearchParams(window.location.search) };
+}
+
+/** A small History-API router: the app needs a handful of routes, not a routing library. */
+export function Router({ children }: { children: ReactNode }) {
+  const [location, setLocation] = useState(current);
+  useEffect(() => {
+    const onPop = () => setLocation(current());
+    window.addEventListener("popstate", onPop);
+    return () => window.removeEventListener("popstate", onPop);
+  }, []);
+  const navigate = (to: string) => {
+    window.history.pushState(null, "", to);
+    setLocation(current());
+    window.scrollTo(0, 0);
+  };
+  return <RouterContext.Provider value={{ location, navigate }}>{children}</RouterContext.Provider>;
+}
+
+export const useRouter = () => useContext(RouterContext);
+
+/** Matches `/orders/:id` against a path; returns the parameters or null. */
+export function match(pattern: string, path: string): Record<string, string> | null {
+  const want = pattern.split("/");
+  const got = path.replace(/\/+$/, "").split("/");
+  if (path === "/" && pattern === "/") return {};
+  if (want.length !== got.length) return null;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < want.length; i++) {
+    const w = want[i] ?? "";
+    const g = got[i] ?? "";
+    if (w.startsWith(":")) params[w.slice(1)] = decodeURIComponent(g);
+    else if (w !== g) return null;
+  }
+  return params;
+}
+
+export function Link({ href, children, ...rest }: AnchorHTMLAttributes<HTMLAnchorElement> & { href: string }) {
+  const { navigate } = useRouter();
+  const onClick = (event: MouseEvent<HTMLAnchorElement>) => {
+    if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey) return;
+    event.preventDefault();
+    navigate(href);
+  };
+  return (
+    <a href={href} onClick={onClick} {...rest}>
+      {children}
+    </a>
+  );
+}
