@@ -12,7 +12,7 @@ import { makeCancelAuction, makeUpdateAuction } from "./auctions/change-auction.
 import { makeCloseAuction } from "./auctions/close-auction.js";
 import { makeCreateAuction } from "./auctions/create-auction.js";
 import { makePlaceBid } from "./auctions/place-bid.js";
-import { makeGetAuction, makeListAuctions } from "./auctions/read-auctions.js";
+import { makeGetAuction, makeListAuctions, makeListMyBids } from "./auctions/read-auctions.js";
 import { makeRequestCheckout } from "./auctions/request-checkout.js";
 import { makeCreateProduct } from "./catalog/create-product.js";
 import { makeGetProduct } from "./catalog/get-product.js";
@@ -27,6 +27,7 @@ import { makeMarkFulfilled } from "./lifecycle/mark-fulfilled.js";
 import { makeGetOrder } from "./orders/get-order.js";
 import { makeGetReceipt } from "./orders/get-receipt.js";
 import { makeListOrders } from "./orders/list-orders.js";
+import { makeOrderStats } from "./orders/order-stats.js";
 import type { ShopSettings } from "./orders/pipeline/pipeline-deps.js";
 import { makePlaceOrder } from "./orders/place-order.js";
 import { makeSellerNotes } from "./sellers/seller-notes.js";
@@ -61,6 +62,7 @@ export function makeUseCases(ports: UseCasePorts) {
     placeOrder: makePlaceOrder(ports),
     getOrder: makeGetOrder(ports),
     listOrders: makeListOrders(ports),
+    orderStats: makeOrderStats(ports),
     getReceipt: makeGetReceipt(ports),
     markFulfilled: makeMarkFulfilled(ports),
     markDelivered: makeMarkDelivered(ports),
@@ -75,6 +77,7 @@ export function makeUseCases(ports: UseCasePorts) {
     placeBid: makePlaceBid(ports),
     getAuction: makeGetAuction(ports),
     listAuctions: makeListAuctions(ports),
+    listMyBids: makeListMyBids(ports),
     closeAuction: makeCloseAuction(ports),
     sellerNotes: makeSellerNotes(ports),
     getAuctionQr: makeGetAuctionQr(ports),

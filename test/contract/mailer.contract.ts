@@ -25,11 +25,14 @@ export function mailerContract(
       expect(await sentCount()).toBe(1);
     });
 
-    it("sends different ids separately", async () => {
+    it("sends different ids separately, also ids that differ only in punctuation", async () => {
       const { mailer, sentCount } = await make();
-      await mailer.send({ id: "a", to: "x@example.com", subject: "A", text: "a" });
-      await mailer.send({ id: "b", to: "x@example.com", subject: "B", text: "b" });
-      expect(await sentCount()).toBe(2);
+      const ids = ["a", "b", "outbid/auc_1:bid_2", "outbid_auc_1_bid_2", "outbid auc_1 bid_2"];
+      const results = [];
+      for (const id of ids) results.push(await mailer.send({ id, to: "x@example.com", subject: id, text: id }));
+      expect(results.every((result) => result.sentNow)).toBe(true);
+      expect(new Set(results.map((result) => result.messageId)).size).toBe(ids.length);
+      expect(await sentCount()).toBe(ids.length);
     });
   });
 }

@@ -33,6 +33,25 @@ export function objectStoreContract(name: string, make: () => Promise<ObjectStor
       await expect(store.delete("a/b.txt")).resolves.toBeUndefined();
     });
 
+    it("streams an object's bytes with its content type, and nothing for a missing one", async () => {
+      const store = await make();
+      const body = new Uint8Array(randomBytes(300 * 1024));
+      await store.put("agreements/sel_1/terms.pdf", body, "application/pdf");
+      const streamed = await store.stream("agreements/sel_1/terms.pdf");
+      expect(streamed?.contentType).toBe("application/pdf");
+      const bytes = Buffer.from(await new Response(streamed!.body).arrayBuffer());
+      expect(bytes.equals(Buffer.from(body))).toBe(true);
+      expect(await store.stream("agreements/sel_1/missing.pdf")).toBeUndefined();
+    });
+
+    it("keeps what was stored when the caller reuses its buffer afterwards", async () => {
+      const store = await make();
+      const body = new TextEncoder().encode("original");
+      await store.put("notes/n.txt", body, "text/plain");
+      body.fill(0);
+      expect(new TextDecoder().decode((await store.get("notes/n.txt"))!.body)).toBe("original");
+    });
+
     it("keeps a 5 MB binary object intact", async () => {
       const store = await make();
       const body = new Uint8Array(randomBytes(5 * 1024 * 1024));

@@ -1,5 +1,5 @@
-import { randomBytes } from "node:crypto";
-import { link, mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { createHash, randomBytes } from "node:crypto";
+import { link, mkdir, open, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import nodemailer from "nodemailer";
 import MailComposer from "nodemailer/lib/mail-composer/index.js";
@@ -11,11 +11,12 @@ export interface EmlMailerOptions {
   mailDir: string;
   /** The sender, e.g. `"Orderflow Bakery" <shop@orderflow.local>`. */
   from: string;
-  /** Also send every message through this SMTP server. */
+  /** Also send every message through this SMTP server, e.g. `smtp://127.0.0.1:1025`. */
   smtpUrl?: string;
   clock?: Clock;
 }
 
+/** One captured message, as a dev-mailbox list shows it (headers decoded, `date` as ISO-8601). */
 export interface MailboxEntry {
   fileName: string;
   to: string;
@@ -25,24 +26,35 @@ export interface MailboxEntry {
 }
 
 const MESSAGE_DOMAIN = "orderflow.local";
+const HEAD_BYTES = 64 * 1024;
 
-function safeName(id: string): string {
-  return id.replace(/[^A-Za-z0-9._-]/g, "_").slice(0, 200);
+/**
+ * The file and Message-ID name of a message id. Ids that are already safe are used as they are; others
+ * are sanitised and suffixed with a hash, so two different ids can never share a file (and a dedupe).
+ */
+function emlNameOf(id: string): string {
+  if (id.length === 0) throw new Error("A mail message needs a non-empty id");
+  if (/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/.test(id) && id.length <= 150) return id;
+  const hash = createHash("sha256").update(id).digest("hex").slice(0, 16);
+  return `${id.replace(/[^A-Za-z0-9_-]+/g, "_").slice(0, 100)}-${hash}`;
 }
 
 /**
- * Writes each message as a real RFC 5322 `.eml` file named after its id. The file is created with an
- * exclusive hard link, so a message id is written once however many times (or concurrently) it is sent.
+ * Writes each message as a real RFC 5322 `.eml` file named after its id. The file is published with an
+ * exclusive hard link of a complete temp file, so an id is written once however often (or concurrently)
+ * it is sent, and a crash never leaves half a message.
  */
 export class EmlMailer implements Mailer {
   private readonly transport;
+  /** SMTP relays in flight by name: concurrent sends of one id must not each relay it. */
+  private readonly relaying = new Map<string, Promise<void>>();
 
   constructor(private readonly options: EmlMailerOptions) {
     this.transport = options.smtpUrl ? nodemailer.createTransport(options.smtpUrl) : undefined;
   }
 
   async send(message: MailMessage): Promise<SentMail> {
-    const name = safeName(message.id);
+    const name = emlNameOf(message.id);
     const messageId = `<${name}@${MESSAGE_DOMAIN}>`;
     const path = join(this.options.mailDir, `${name}.eml`);
     await mkdir(this.options.mailDir, { recursive: true });
@@ -73,39 +85,37 @@ export class EmlMailer implements Mailer {
     } finally {
       await rm(temp, { force: true });
     }
-    await this.relay(name, message.to, sentNow ? raw : await readFile(path));
+    // A duplicate still relays: the first attempt may have crashed after writing the file.
+    if (this.transport) await this.relayOnce(name, message.to, path);
     return { messageId, sentNow };
   }
 
-  /** Newest first: the captured outbox, like a developer mailbox. */
+  /** The captured outbox, newest first, like a developer mailbox. */
   async listMessages(): Promise<MailboxEntry[]> {
     let files: string[];
     try {
       files = (await readdir(this.options.mailDir)).filter((file) => file.endsWith(".eml"));
-    } catch {
-      return [];
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
+      throw error;
     }
     const entries = await Promise.all(
       files.map(async (fileName) => {
-        const path = join(this.options.mailDir, fileName);
-        const [info, head] = await Promise.all([stat(path), readFile(path, "utf8")]);
-        const header = (name: string) =>
-          new RegExp(`^${name}: (.*)$`, "mi").exec(head.slice(0, head.indexOf("\r\n\r\n")))?.[1] ?? "";
-        return {
-          fileName,
-          to: header("To"),
-          subject: header("Subject"),
-          date: header("Date"),
-          size: info.size,
-          mtime: info.mtimeMs,
-        };
+        const { head, size, mtimeMs } = await readHead(join(this.options.mailDir, fileName));
+        const headers = parseHeaders(head);
+        const date = new Date(headers.get("date") ?? mtimeMs);
+        const at = Number.isNaN(date.getTime()) ? mtimeMs : date.getTime();
+        const entry = { fileName, to: headers.get("to") ?? "", subject: headers.get("subject") ?? "", size };
+        return { ...entry, date: new Date(at).toISOString(), at, mtimeMs };
       }),
     );
-    return entries.sort((a, b) => b.mtime - a.mtime).map(({ mtime: _m, ...entry }) => entry);
+    entries.sort((a, b) => b.at - a.at || b.mtimeMs - a.mtimeMs || b.fileName.localeCompare(a.fileName));
+    return entries.map(({ at: _at, mtimeMs: _mtime, ...entry }) => entry);
   }
 
+  /** The raw RFC 5322 bytes of a captured message, or undefined (also for names outside the mail folder). */
   async readMessage(fileName: string): Promise<Uint8Array | undefined> {
-    if (!/^[A-Za-z0-9._-]+\.eml$/.test(fileName)) return undefined;
+    if (!/^[A-Za-z0-9_-][A-Za-z0-9._-]*\.eml$/.test(fileName)) return undefined;
     try {
       return new Uint8Array(await readFile(join(this.options.mailDir, fileName)));
     } catch {
@@ -113,20 +123,27 @@ export class EmlMailer implements Mailer {
     }
   }
 
+  private relayOnce(name: string, to: string, path: string): Promise<void> {
+    const running = this.relaying.get(name);
+    if (running) return running;
+    const relay = this.relay(name, to, path).finally(() => this.relaying.delete(name));
+    this.relaying.set(name, relay);
+    return relay;
+  }
+
   /**
-   * Sends through SMTP once per message, recorded by a `.sent` marker. A crash between the SMTP
-   * answer and the marker re-sends once after restart: SMTP itself is at-least-once.
+   * Sends the written file through SMTP unless its `.sent/<name>` marker exists. A crash between the
+   * SMTP answer and the marker re-sends once after restart: SMTP itself is at-least-once.
    */
-  private async relay(name: string, to: string, raw: Buffer | Uint8Array): Promise<void> {
-    if (!this.transport) return;
+  private async relay(name: string, to: string, path: string): Promise<void> {
     const marker = join(this.options.mailDir, ".sent", name);
     try {
       await stat(marker);
       return;
     } catch {
-      // not sent yet
+      // Not relayed yet.
     }
-    await this.transport.sendMail({ envelope: { from: this.envelopeFrom(), to }, raw: Buffer.from(raw) });
+    await this.transport!.sendMail({ envelope: { from: this.envelopeFrom(), to }, raw: await readFile(path) });
     await mkdir(join(this.options.mailDir, ".sent"), { recursive: true });
     await writeFile(marker, "");
   }
@@ -134,4 +151,57 @@ export class EmlMailer implements Mailer {
   private envelopeFrom(): string {
     return /<([^>]+)>/.exec(this.options.from)?.[1] ?? this.options.from;
   }
+}
+
+async function readHead(path: string): Promise<{ head: string; size: number; mtimeMs: number }> {
+  const file = await open(path, "r");
+  try {
+    const { size, mtimeMs } = await file.stat();
+    const buffer = Buffer.alloc(Math.min(size, HEAD_BYTES));
+    const { bytesRead } = await file.read(buffer, 0, buffer.length, 0);
+    const text = buffer.subarray(0, bytesRead).toString("utf8");
+    const end = text.indexOf("\r\n\r\n");
+    return { head: end >= 0 ? text.slice(0, end) : text, size, mtimeMs };
+  } finally {
+    await file.close();
+  }
+}
+
+/** Unfolded header values by lower-case name, RFC 2047 encoded-words decoded. */
+function parseHeaders(head: string): Map<string, string> {
+  const headers = new Map<string, string>();
+  for (const line of head.replace(/\r?\n[ \t]+/g, " ").split(/\r?\n/)) {
+    const colon = line.indexOf(":");
+    const name = line.slice(0, colon).trim().toLowerCase();
+    if (colon > 0 && !headers.has(name)) headers.set(name, decodeWords(line.slice(colon + 1).trim()));
+  }
+  return headers;
+}
+
+const WORD = /=\?([^?*]+)(?:\*[^?]*)?\?([BbQq])\?([^?]*)\?=/g;
+const WORD_RUN = /=\?[^?]+\?[BbQq]\?[^?]*\?=(?:\s+=\?[^?]+\?[BbQq]\?[^?]*\?=)*/g;
+
+/** Decodes `=?charset?B|Q?...?=` words; adjacent words are joined as bytes (a character may span two). */
+function decodeWords(value: string): string {
+  return value.replace(WORD_RUN, (run) => {
+    let charset = "utf-8";
+    const bytes: Buffer[] = [];
+    for (const [, cs, encoding, text = ""] of run.matchAll(WORD)) {
+      charset = cs ?? charset;
+      bytes.push(encoding?.toUpperCase() === "B" ? Buffer.from(text, "base64") : qBytes(text));
+    }
+    try {
+      return new TextDecoder(charset).decode(Buffer.concat(bytes));
+    } catch {
+      return run; // an unknown charset: show the word as it is rather than fail the whole list
+    }
+  });
+}
+
+/** Q encoding: `_` is a space, `=XX` a byte ("latin1" maps char codes 0-255 to those bytes). */
+function qBytes(text: string): Buffer {
+  const decoded = text
+    .replace(/_/g, " ")
+    .replace(/=([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
+  return Buffer.from(decoded, "latin1");
 }

@@ -1,13 +1,30 @@
 import { randomBytes } from "node:crypto";
-import { createReadStream, type ReadStream } from "node:fs";
-import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import type { ReadStream } from "node:fs";
+import { mkdir, open, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join, resolve, sep } from "node:path";
 import { Readable } from "node:stream";
 import type { ObjectStore, StoredObject } from "../../ports/object-store.js";
 
+/** Thrown for a key that is empty, too long, or would leave the store's root folder. */
+export class InvalidObjectKeyError extends Error {
+  readonly code = "INVALID_OBJECT_KEY";
+  constructor(readonly key: string) {
+    super(`Invalid object key: ${JSON.stringify(key)} (use non-empty slash-separated segments, no "." or "..")`);
+    this.name = "InvalidObjectKeyError";
+  }
+}
+
+const META_SUFFIX = ".meta.json";
+const FALLBACK_TYPE = "application/octet-stream";
+
+/** No object there: a missing file, a file where a folder should be, or a folder (a key prefix). */
+const isAbsent = (error: unknown) =>
+  ["ENOENT", "ENOTDIR", "EISDIR"].includes((error as NodeJS.ErrnoException).code ?? "");
+
 /**
- * Objects as files under a root folder. The content type is kept in a `<file>.meta.json` sidecar;
- * both are written to a temp file and renamed, so a crash never leaves half an object.
+ * Objects as files under a root folder; each key's content type lives in a `<file>.meta.json` sidecar.
+ * Every file is written to a temp file in the same folder and renamed, so a crash never leaves half an
+ * object. The sidecar is written before the body: a crash in between leaves no visible object.
  */
 export class FileObjectStore implements ObjectStore {
   private readonly root: string;
@@ -19,67 +36,81 @@ export class FileObjectStore implements ObjectStore {
   async put(key: string, body: Uint8Array, contentType: string): Promise<void> {
     const path = this.pathOf(key);
     await mkdir(dirname(path), { recursive: true });
-    await this.atomicWrite(`${path}.meta.json`, JSON.stringify({ contentType }));
+    await this.atomicWrite(`${path}${META_SUFFIX}`, JSON.stringify({ contentType }));
     await this.atomicWrite(path, body);
   }
 
   async get(key: string): Promise<StoredObject | undefined> {
     const path = this.pathOf(key);
     try {
-      const [body, meta] = await Promise.all([readFile(path), readFile(`${path}.meta.json`, "utf8")]);
-      return { body: new Uint8Array(body), contentType: JSON.parse(meta).contentType };
+      const body = await readFile(path);
+      return {
+        body: new Uint8Array(body.buffer, body.byteOffset, body.byteLength),
+        contentType: await this.typeOf(path),
+      };
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+      if (isAbsent(error)) return undefined;
       throw error;
     }
   }
 
   async exists(key: string): Promise<boolean> {
+    const path = this.pathOf(key);
     try {
-      return (await stat(this.pathOf(key))).isFile();
-    } catch {
-      return false;
+      return (await stat(path)).isFile();
+    } catch (error) {
+      if (isAbsent(error)) return false;
+      throw error;
     }
   }
 
   async delete(key: string): Promise<void> {
     const path = this.pathOf(key);
     await rm(path, { force: true });
-    await rm(`${path}.meta.json`, { force: true });
+    await rm(`${path}${META_SUFFIX}`, { force: true });
   }
 
   async stream(key: string): Promise<{ body: ReadableStream<Uint8Array>; contentType: string } | undefined> {
+    const contentType = await this.typeOf(this.pathOf(key));
+    const file = await this.createReadStream(key);
+    return file && { body: Readable.toWeb(file) as ReadableStream<Uint8Array>, contentType };
+  }
+
+  /** A Node stream of the object's bytes, for large objects; undefined when absent. */
+  async createReadStream(key: string): Promise<ReadStream | undefined> {
     const path = this.pathOf(key);
     try {
-      const meta = JSON.parse(await readFile(`${path}.meta.json`, "utf8"));
-      await stat(path);
-      return {
-        body: Readable.toWeb(createReadStream(path)) as ReadableStream<Uint8Array>,
-        contentType: meta.contentType,
-      };
+      // Opening first pins the file: a concurrent overwrite or delete cannot break a stream already begun.
+      const handle = await open(path, "r");
+      if ((await handle.stat()).isFile()) return handle.createReadStream();
+      await handle.close();
+      return undefined;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+      if (isAbsent(error)) return undefined;
       throw error;
     }
   }
 
-  /** A stream of the object's bytes, for large objects; undefined when absent. */
-  async createReadStream(key: string): Promise<ReadStream | undefined> {
-    return (await this.exists(key)) ? createReadStream(this.pathOf(key)) : undefined;
+  private async typeOf(path: string): Promise<string> {
+    try {
+      const meta = JSON.parse(await readFile(`${path}${META_SUFFIX}`, "utf8")) as { contentType?: unknown };
+      return typeof meta.contentType === "string" ? meta.contentType : FALLBACK_TYPE;
+    } catch (error) {
+      // A body without its sidecar (e.g. a file copied in by hand) is still an object.
+      if (isAbsent(error)) return FALLBACK_TYPE;
+      throw error;
+    }
   }
 
   private pathOf(key: string): string {
     const segments = key.split("/");
-    if (
+    const invalid =
       key.length === 0 ||
       key.length > 1024 ||
-      segments.some((s) => s === "" || s === "." || s === ".." || s.includes("\\") || s.includes("\0")) ||
-      key.endsWith(".meta.json")
-    ) {
-      throw new Error(`Invalid object key: ${JSON.stringify(key)}`);
-    }
+      key.endsWith(META_SUFFIX) ||
+      segments.some((s) => s === "" || s === "." || s === ".." || s.includes("\\") || s.includes("\0"));
     const path = join(this.root, ...segments);
-    if (!path.startsWith(this.root + sep)) throw new Error(`Invalid object key: ${JSON.stringify(key)}`);
+    if (invalid || !path.startsWith(this.root + sep)) throw new InvalidObjectKeyError(key);
     return path;
   }
 

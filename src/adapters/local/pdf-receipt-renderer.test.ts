@@ -1,4 +1,5 @@
 import pdfParse from "pdf-parse/lib/pdf-parse.js";
+import QRCode from "qrcode";
 import { describe, expect, it } from "vitest";
 import type { ReceiptData } from "../../ports/receipt-renderer.js";
 import { PdfReceiptRenderer, qrModules } from "./pdf-receipt-renderer.js";
@@ -31,23 +32,34 @@ const receipt: ReceiptData = {
   trackingUrl: "http://localhost:3000/orders/ord_01JTEST?token=abc",
 };
 
+/** A copy as a plain Uint8Array: pdf-parse misreads small Node Buffers (pooled memory). */
+const textOf = async (pdf: Uint8Array) => pdfParse(new Uint8Array(pdf));
+/** Rectangles drawn (`x y w h re`) in an uncompressed PDF: only the QR code's squares are rectangles. */
+const rectangles = (pdf: Uint8Array) => Buffer.from(pdf).toString("latin1").match(/ re\n/g)?.length ?? 0;
+const darkModules = (url: string) => {
+  const { modules } = QRCode.create(url, { errorCorrectionLevel: "M" });
+  return Array.from(modules.data).filter(Boolean).length;
+};
+
 describe("PdfReceiptRenderer", () => {
-  it("prints shop, order, date, address, every line, the total and the tracking link", async () => {
-    const pdf = Buffer.from(await new PdfReceiptRenderer().render(receipt));
-    expect(pdf.subarray(0, 5).toString()).toBe("%PDF-");
-    const { text, numpages } = await pdfParse(pdf);
+  it("prints shop, order, date, address, every line, the total, the payment and the tracking link", async () => {
+    const pdf = await new PdfReceiptRenderer().render(receipt);
+    expect(Buffer.from(pdf).subarray(0, 5).toString()).toBe("%PDF-");
+    const { text, numpages } = await textOf(pdf);
     expect(numpages).toBe(1);
     for (const expected of [
       "Test Bakery",
       "ord_01JTEST",
-      "2026-03-01",
+      "2026-03-01 10:15 UTC",
+      "Ada Lovelace",
       "12 Analytical Row",
       "N1 7AA London",
       "Lemon Drizzle Cake",
       "Carrot Cake",
+      "EUR 22.00",
       "EUR 44.00",
       "EUR 73.00",
-      "card ending 4242",
+      "Paid by card ending 4242",
       receipt.trackingUrl,
     ]) {
       expect(text).toContain(expected);
@@ -55,11 +67,52 @@ describe("PdfReceiptRenderer", () => {
   });
 
   it("draws the QR code as vector squares, one per dark module, with no embedded image", async () => {
-    const pdf = Buffer.from(await new PdfReceiptRenderer({ compress: false }).render(receipt)).toString("latin1");
-    expect(pdf).not.toContain("/Subtype /Image");
-    const rectangles = pdf.match(/ re\n/g)?.length ?? 0;
-    expect(rectangles).toBe(qrModules(receipt.trackingUrl).dark.length);
-    expect(rectangles).toBeGreaterThan(100);
+    const pdf = await new PdfReceiptRenderer({ compress: false }).render(receipt);
+    expect(Buffer.from(pdf).toString("latin1")).not.toContain("/Subtype /Image");
+    expect(rectangles(pdf)).toBe(darkModules(receipt.trackingUrl));
+    expect(qrModules(receipt.trackingUrl).dark).toHaveLength(darkModules(receipt.trackingUrl));
+  });
+
+  it("gives the same bytes for the same receipt", async () => {
+    const renderer = new PdfReceiptRenderer();
+    const [first, second] = await Promise.all([renderer.render(receipt), renderer.render(receipt)]);
+    expect(Buffer.from(first).equals(Buffer.from(second))).toBe(true);
+  });
+
+  it("prints the time in UTC whatever offset the order time was written with", async () => {
+    const { text } = await textOf(
+      await new PdfReceiptRenderer().render({ ...receipt, placedAt: "2026-03-01T23:30:00+02:00" }),
+    );
+    expect(text).toContain("2026-03-01 21:30 UTC");
+  });
+
+  it("prints letters outside Latin-1 readably instead of as junk", async () => {
+    const { text } = await textOf(
+      await new PdfReceiptRenderer().render({ ...receipt, customerName: "Zoë Łódź", shopName: "Café — Crème € 蛋糕" }),
+    );
+    expect(text).toContain("Zoë Lódz");
+    expect(text).toContain("Café — Crème € ??");
+  });
+
+  it("continues a long order on further pages with every line, the total and the whole QR code", async () => {
+    const lines = Array.from({ length: 45 }, (_, i) => ({
+      ...receipt.lines[0]!,
+      productId: `p${i}`,
+      name: `Celebration cake number ${i} with a long name that has to wrap onto a second line`,
+    }));
+    const long = { ...receipt, lines, total: { amount: 45 * 4400, currency: "EUR" } };
+    const pdf = await new PdfReceiptRenderer({ compress: false }).render(long);
+    const { text, numpages } = await textOf(pdf);
+    expect(numpages).toBeGreaterThan(1);
+    expect(numpages).toBeLessThanOrEqual(3);
+    for (let i = 0; i < 45; i++) expect(text).toContain(`Celebration cake number ${i} `);
+    expect(text).toContain("EUR 1980.00");
+    expect(text).toContain("Test Bakery: receipt for order ord_01JTEST (continued)");
+    expect(rectangles(pdf)).toBe(darkModules(receipt.trackingUrl));
+  });
+
+  it("rejects a tracking URL no QR code can carry, without output", async () => {
+    await expect(new PdfReceiptRenderer().render({ ...receipt, trackingUrl: "" })).rejects.toThrow();
   });
 });
 
@@ -72,6 +125,11 @@ describe("PdfReceiptRenderer.stream", () => {
     const streamed = Buffer.concat(chunks);
     const rendered = Buffer.from(await renderer.render(receipt));
     expect(streamed.equals(rendered)).toBe(true);
-    expect((await pdfParse(rendered)).text).toContain("ord_01JTEST");
+    expect((await textOf(rendered)).text).toContain("ord_01JTEST");
+  });
+
+  it("errors the stream (and does not crash the process) when the receipt cannot be drawn", async () => {
+    const stream = new PdfReceiptRenderer().stream({ ...receipt, trackingUrl: "" });
+    await expect(new Response(stream).arrayBuffer()).rejects.toThrow();
   });
 });

@@ -28,8 +28,15 @@ export function auctionFromItem(item: Item): Auction {
   return auction as unknown as Auction;
 }
 
+export const bidderBids = (bidderId: string) => `BIDDER#${bidderId}`;
+
 export function bidToItem(bid: Bid, bidCount: number): Item {
-  return { ...bidKey(bid.auctionId, bidCount), ...bid };
+  return {
+    ...bidKey(bid.auctionId, bidCount),
+    gsi1pk: bidderBids(bid.bidderId),
+    gsi1sk: `${bid.at}#${bid.id}`,
+    ...bid,
+  };
 }
 
 export function auctionNotFound(id: string) {

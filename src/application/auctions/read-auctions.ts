@@ -2,9 +2,10 @@ import type { Auction } from "../../domain/auctions/auction.js";
 import { AUCTION_STATUSES, type AuctionStatus } from "../../domain/auctions/auction.js";
 import { minimumNextBid, phaseAt } from "../../domain/auctions/auction-rules.js";
 import type { Actor } from "../../domain/shared/actor.js";
+import { UnauthenticatedError } from "../../domain/shared/errors.js";
 import type { Clock } from "../../ports/clock.js";
 import type { ItemStore } from "../../ports/item-store.js";
-import { auctionFromItem, loadAuction, sellerAuctions } from "./auction-items.js";
+import { auctionFromItem, bidderBids, loadAuction, sellerAuctions } from "./auction-items.js";
 
 /** An auction as anyone may see it: bidders are never identified, except "yours" to the bidder. */
 export function auctionView(auction: Auction, actor: Actor, now: Date) {
@@ -58,6 +59,28 @@ export function makeListAuctions({ store, clock }: { store: ItemStore; clock: Cl
       .filter((auction) => !query.sellerId || !query.status || auction.status === query.status)
       .map((auction) => auctionView(auction, actor, now));
     return { items, ...(page.cursor ? { cursor: page.cursor } : {}) };
+  };
+}
+
+/** The caller's own bids, newest first, each with its auction as the caller may see it. */
+export function makeListMyBids({ store, clock }: { store: ItemStore; clock: Clock }) {
+  return async (actor: Actor, page: { limit?: number; cursor?: string } = {}) => {
+    if (!actor.userId) throw new UnauthenticatedError("Sign in to see your bids");
+    const bids = await store.query({
+      partition: bidderBids(actor.userId),
+      index: "gsi1",
+      descending: true,
+      limit: page.limit ?? 50,
+      ...(page.cursor ? { cursor: page.cursor } : {}),
+    });
+    const now = clock.now();
+    const items = await Promise.all(
+      bids.items.map(async (bid) => ({
+        bid: { id: String(bid.id), amount: Number(bid.amount), at: String(bid.at) },
+        auction: auctionView(await loadAuction(store, String(bid.auctionId)), actor, now),
+      })),
+    );
+    return { items, ...(bids.cursor ? { cursor: bids.cursor } : {}) };
   };
 }
 

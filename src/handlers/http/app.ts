@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Idempotency } from "../../application/idempotency/idempotency.js";
+import type { makeOrderStats } from "../../application/orders/order-stats.js";
 import type { makeSellerNotes } from "../../application/sellers/seller-notes.js";
 import type { Clock } from "../../ports/clock.js";
 import type { EventLog } from "../../ports/event-log.js";
@@ -26,7 +27,10 @@ export interface HttpAppDeps {
     OrderUseCases &
     LifecycleUseCases &
     AuthUseCases &
-    AuctionUseCases & { sellerNotes: ReturnType<typeof makeSellerNotes> };
+    AuctionUseCases & {
+      sellerNotes: ReturnType<typeof makeSellerNotes>;
+      orderStats: ReturnType<typeof makeOrderStats>;
+    };
   clock: Clock;
   events: EventLog;
   seedRoutes: SeedRouteDefaults;
@@ -78,7 +82,7 @@ export function createHttpApp(deps: HttpAppDeps) {
   registerSeedRoutes(app, deps.useCases, deps.seedRoutes, deps.publicUrl);
   registerAuctionRoutes(app, deps.useCases, deps.events, deps.clock);
   registerNoteRoutes(app, deps.useCases.sellerNotes);
-  registerAdminRoutes(app, deps.queues, deps.usage);
+  registerAdminRoutes(app, deps.queues, deps.usage, deps.useCases.orderStats);
 
   app.get("/health", (c) => c.json({ status: "ok" }));
   app.get("/", (c) =>

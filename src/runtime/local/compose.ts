@@ -41,6 +41,7 @@ import type { ObjectStore } from "../../ports/object-store.js";
 import type { PaymentGateway } from "../../ports/payment-gateway.js";
 import type { ReceiptRenderer } from "../../ports/receipt-renderer.js";
 import type { LocalConfig } from "./config.js";
+import { registerMailboxRoutes } from "./mailbox-routes.js";
 import { loadOrCreateSecret } from "./secret-file.js";
 import { registerUploadRoute } from "./upload-route.js";
 import {
@@ -193,6 +194,7 @@ export function composeLocalRuntime(config: LocalConfig, overrides: LocalOverrid
     publicUrl: config.publicUrl,
   });
   registerUploadRoute(app as never, { signer, objects, onUploaded: useCases.attachAgreement });
+  registerMailboxRoutes(app as never, emlMailer);
 
   return {
     config,

@@ -1,5 +1,6 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { z } from "zod";
+import type { makeOrderStats } from "../../../application/orders/order-stats.js";
 import type { QueueAdmin } from "../../../ports/queue-admin.js";
 import { USAGE_ITEMS, type UsageMeter } from "../../../ports/usage-meter.js";
 import type { HttpEnv } from "../http-env.js";
@@ -35,7 +36,35 @@ const RedriveBody = z
 const adminOnly = { security: [{ bearerAuth: [] }], middleware: [requireRole("admin")], tags: ["Operations"] };
 const adminErrors = { 401: errorResponses[401], 403: errorResponses[403] };
 
-export function registerAdminRoutes(app: OpenAPIHono<HttpEnv>, queues: QueueAdmin, usage: UsageMeter) {
+export function registerAdminRoutes(
+  app: OpenAPIHono<HttpEnv>,
+  queues: QueueAdmin,
+  usage: UsageMeter,
+  orderStats: ReturnType<typeof makeOrderStats>,
+) {
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/admin/stats",
+      summary: "Live figures: orders and failures per minute over the last 30 minutes, and queue depths",
+      ...adminOnly,
+      responses: {
+        200: jsonContent(
+          z.object({
+            perMinute: z.array(z.object({ minute: z.string(), orders: z.number().int(), failed: z.number().int() })),
+            ordersLastMinute: z.number().int(),
+            ordersLast30Minutes: z.number().int(),
+            failedLast30Minutes: z.number().int(),
+            queues: z.array(QueueDepth),
+          }),
+          "Figures",
+        ),
+        ...adminErrors,
+      },
+    }),
+    async (c) => c.json({ ...(await orderStats()), queues: await queues.depths() }, 200),
+  );
+
   app.openapi(
     createRoute({
       method: "get",

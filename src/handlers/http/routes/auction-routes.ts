@@ -10,6 +10,7 @@ import {
   auctionView,
   type makeGetAuction,
   type makeListAuctions,
+  type makeListMyBids,
 } from "../../../application/auctions/read-auctions.js";
 import type { makeRequestCheckout } from "../../../application/auctions/request-checkout.js";
 import { AgreementUploadBody } from "../../../domain/auctions/agreement.js";
@@ -33,6 +34,7 @@ export interface AuctionUseCases {
   placeBid: ReturnType<typeof makePlaceBid>;
   getAuction: ReturnType<typeof makeGetAuction>;
   listAuctions: ReturnType<typeof makeListAuctions>;
+  listMyBids: ReturnType<typeof makeListMyBids>;
   getAuctionQr: ReturnType<typeof makeGetAuctionQr>;
   requestAgreementUpload: ReturnType<typeof makeRequestAgreementUpload>;
   getAgreement: ReturnType<typeof makeGetAgreement>;
@@ -113,6 +115,33 @@ export function registerAuctionRoutes(
         200,
       );
     },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/me/bids",
+      tags,
+      summary: "Your bids, newest first, each with its auction",
+      security: signedIn,
+      request: { query: PageQuery },
+      responses: {
+        200: jsonContent(
+          z.object({
+            items: z.array(
+              z.object({
+                bid: z.object({ id: z.string(), amount: z.number().int(), at: z.string() }),
+                auction: AuctionSchema,
+              }),
+            ),
+            cursor: z.string().optional(),
+          }),
+          "Your bids",
+        ),
+        ...errorResponses,
+      },
+    }),
+    async (c) => c.json(await useCases.listMyBids(c.get("actor"), c.req.valid("query")), 200),
   );
 
   app.openapi(
