@@ -1522,6 +1522,109 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/me/bids": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Your bids, newest first, each with its auction */
+    get: {
+      parameters: {
+        query?: {
+          limit?: number;
+          cursor?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Your bids */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              items: {
+                bid: {
+                  id: string;
+                  amount: number;
+                  at: string;
+                };
+                auction: components["schemas"]["Auction"];
+              }[];
+              cursor?: string;
+            };
+          };
+        };
+        /** @description Invalid request: `fields` lists each offending field */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not signed in, or the token is invalid or expired */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Signed in without the role this needs */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not found (or not yours) */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Conflicts with the current state */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Understood but refused */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/auctions/{id}": {
     parameters: {
       query?: never;
@@ -1779,6 +1882,105 @@ export interface paths {
                 amount: number;
                 at: string;
               };
+            };
+          };
+        };
+        /** @description Invalid request: `fields` lists each offending field */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not signed in, or the token is invalid or expired */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Signed in without the role this needs */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not found (or not yours) */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Conflicts with the current state */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Understood but refused */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/auctions/{id}/checkout": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** The winner pays before the deadline: reserve, charge, create the order (a saga); poll the auction for the outcome */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["AuctionCheckout"];
+        };
+      };
+      responses: {
+        /** @description Checkout started (or already running or done) */
+        202: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              checkoutId: string;
+              state: string;
             };
           };
         };
@@ -2511,6 +2713,70 @@ export interface paths {
     };
     trace?: never;
   };
+  "/admin/stats": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Live figures: orders and failures per minute over the last 30 minutes, and queue depths */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Figures */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              perMinute: {
+                minute: string;
+                orders: number;
+                failed: number;
+              }[];
+              ordersLastMinute: number;
+              ordersLast30Minutes: number;
+              failedLast30Minutes: number;
+              queues: components["schemas"]["QueueDepth"][];
+            };
+          };
+        };
+        /** @description Not signed in, or the token is invalid or expired */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Signed in without the role this needs */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/admin/usage": {
     parameters: {
       query?: never;
@@ -2974,6 +3240,13 @@ export interface components {
         at: string;
         yours: boolean;
       };
+      checkoutDeadline?: string;
+      /** @description Shown to the winner and the seller only */
+      checkout?: {
+        state: string;
+        orderId?: string;
+        failureReason?: string;
+      };
       createdAt: string;
       updatedAt: string;
     };
@@ -3017,6 +3290,13 @@ export interface components {
     };
     Bid: {
       amount: number;
+    };
+    AuctionCheckout: {
+      deliveryAddress: components["schemas"]["DeliveryAddress"];
+      payment: {
+        /** @example 4242 4242 4242 4242 */
+        card: string;
+      };
     };
     AgreementUpload: {
       /** @enum {string} */
