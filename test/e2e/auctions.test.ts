@@ -227,6 +227,23 @@ describe("auctions", () => {
     expect(mails.filter((mail) => mail.subject?.includes('"Macaron tower" ended unsold'))).toHaveLength(1);
   });
 
+  it("a bid at the buy-now price wins at once and closes the auction", async () => {
+    const id = await createAuction({ title: "Buy-now brownies", buyNowPrice: 30_000 });
+    await bid(id, 10_000, bidders[0]!);
+    const bought = await bid(id, 30_000, bidders[1]!);
+    expect(bought.status).toBe(201);
+    expect(bought.body.auction).toMatchObject({ status: "sold", phase: "sold" });
+    expect((await bid(id, 40_000, bidders[2]!)).body.error.code).toBe("AUCTION_CLOSED");
+    await server.idle();
+    const mails = await readMailbox(server.config.mailDir);
+    expect(
+      mails.filter(
+        (mail) =>
+          mail.subject?.includes('you won "Buy-now brownies"') && addressesOf(mail).includes("bidder1@example.com"),
+      ),
+    ).toHaveLength(1);
+  });
+
   it("lists active auctions ending soonest first, and a seller's own", async () => {
     const soon = await createAuction({
       title: "Ending soon",

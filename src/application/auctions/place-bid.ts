@@ -5,7 +5,7 @@ import type { Actor } from "../../domain/shared/actor.js";
 import { ConflictError, UnauthenticatedError } from "../../domain/shared/errors.js";
 import type { DomainEvent } from "../../domain/shared/event.js";
 import { commitOnce } from "../shared/commit-once.js";
-import { type AuctionDeps, auctionEvent, nextVersionWrite } from "./auction-deps.js";
+import { type AuctionDeps, auctionEvent, DEFAULT_CHECKOUT_WINDOW_MS, nextVersionWrite } from "./auction-deps.js";
 import { bidToItem, loadAuction } from "./auction-items.js";
 
 const MAX_RACES = 50;
@@ -29,7 +29,22 @@ export function makePlaceBid(deps: AuctionDeps) {
         amount,
         at: now.toISOString(),
       };
-      const next: Auction = { ...auction, highestBid: bid, bidCount: auction.bidCount + 1, updatedAt: bid.at };
+      // A bid at or above the buy-now price wins at once: the auction closes sold in the same write.
+      const boughtNow = auction.buyNowPrice !== undefined && amount >= auction.buyNowPrice;
+      const next: Auction = {
+        ...auction,
+        highestBid: bid,
+        bidCount: auction.bidCount + 1,
+        updatedAt: bid.at,
+        ...(boughtNow
+          ? {
+              status: "sold" as const,
+              checkoutDeadline: new Date(
+                now.getTime() + (deps.checkoutWindowMs ?? DEFAULT_CHECKOUT_WINDOW_MS),
+              ).toISOString(),
+            }
+          : {}),
+      };
       const events: DomainEvent[] = [
         auctionEvent(deps, auctionId, AuctionEvent.bidPlaced, { amount, bidCount: next.bidCount }),
       ];
@@ -40,6 +55,18 @@ export function makePlaceBid(deps: AuctionDeps) {
             bidderId: outbid.bidderId,
             amount: outbid.amount,
             newAmount: amount,
+          }),
+        );
+      }
+      if (boughtNow) {
+        events.push(
+          auctionEvent(deps, auctionId, AuctionEvent.closed, {
+            outcome: "sold",
+            boughtNow: true,
+            sellerId: auction.sellerId,
+            winnerId: actor.userId,
+            amount,
+            checkoutDeadline: next.checkoutDeadline,
           }),
         );
       }
