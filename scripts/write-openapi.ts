@@ -2,8 +2,8 @@ import "../src/runtime/local/polyfills.js";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { loadConfig } from "../src/runtime/local/config.js";
 import { composeLocalRuntime } from "../src/runtime/local/compose.js";
+import { loadConfig } from "../src/runtime/local/config.js";
 
 /* `npm run openapi`: writes the OpenAPI document generated from the zod schemas to docs/openapi.json. */
 const dataDir = mkdtempSync(join(tmpdir(), "orderflow-openapi-"));

@@ -1,0 +1,64 @@
+import { Aws } from "aws-cdk-lib";
+
+/**
+ * Subscription names of the local runtime (`src/runtime/local/compose.ts`,
+ * `src/handlers/consumers/*.ts`). On AWS each one is an SQS queue with its own DLQ and consumer Lambda.
+ */
+export const QUEUE_NAMES = [
+  "order-pipeline",
+  "delivery-requests",
+  "delivery",
+  "customer-service",
+  "auction-schedules",
+  "auction-closer",
+  "auction-checkout",
+  "auction-checkout-deadlines",
+  "auction-qr-codes",
+  "auction-notifications",
+] as const;
+
+export type QueueName = (typeof QUEUE_NAMES)[number];
+
+/** Object-store key prefixes; functions are granted only the prefixes they use. */
+export const OBJECT_PREFIXES = {
+  receipts: "receipts/",
+  qrCodes: "qr-codes/",
+  agreements: "agreements/",
+} as const;
+
+/** Turns `auction-checkout` into `AuctionCheckout` for construct ids. */
+export function pascal(name: string): string {
+  return name
+    .split("-")
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join("");
+}
+
+/**
+ * Consumer Lambda timeout per queue, in seconds. The order pipeline and checkout consumers wait for a
+ * synchronous Express execution; the others run one use case.
+ */
+export const CONSUMER_TIMEOUT_SECONDS: Record<QueueName, number> = {
+  "order-pipeline": 120,
+  "delivery-requests": 30,
+  delivery: 30,
+  "customer-service": 30,
+  "auction-schedules": 30,
+  "auction-closer": 30,
+  "auction-checkout": 120,
+  "auction-checkout-deadlines": 30,
+  "auction-qr-codes": 30,
+  "auction-notifications": 30,
+};
+
+/** SQS visibility timeout must be >= 6x the consumer's timeout so a retrying batch is not redelivered mid-run. */
+export const VISIBILITY_TIMEOUT_FACTOR = 6;
+
+/**
+ * Objects bucket name, unique per account and region. A known name lets the stateless stack grant
+ * prefix-scoped access without a cross-stack token inside the ARN (and keeps cdk-nag finding ids readable).
+ */
+export const OBJECTS_BUCKET_NAME = `orderflow-objects-${Aws.ACCOUNT_ID}-${Aws.REGION}`;
+
+/** EventBridge Scheduler group holding one schedule per auction timer. */
+export const SCHEDULE_GROUP_NAME = "orderflow-auctions";

@@ -1,0 +1,172 @@
+import { Duration, RemovalPolicy, Stack, type StackProps, Validations } from "aws-cdk-lib";
+import * as dynamodb from "aws-cdk-lib/aws-dynamodb";
+import * as iam from "aws-cdk-lib/aws-iam";
+import * as kinesis from "aws-cdk-lib/aws-kinesis";
+import * as s3 from "aws-cdk-lib/aws-s3";
+import * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
+import * as sqs from "aws-cdk-lib/aws-sqs";
+import type { Construct } from "constructs";
+import {
+  CONSUMER_TIMEOUT_SECONDS,
+  OBJECTS_BUCKET_NAME,
+  pascal,
+  QUEUE_NAMES,
+  type QueueName,
+  VISIBILITY_TIMEOUT_FACTOR,
+} from "./names.js";
+import { QueueWithDlq } from "./queue-with-dlq.js";
+
+/** Everything that holds data: table, buckets, event stream, queues, webhook secrets. Retained on delete. */
+export class StatefulStack extends Stack {
+  readonly table: dynamodb.Table;
+  readonly objectsBucket: s3.Bucket;
+  readonly webBucket: s3.Bucket;
+  readonly accessLogsBucket: s3.Bucket;
+  readonly cdnLogsBucket: s3.Bucket;
+  readonly orderEvents: kinesis.Stream;
+  readonly queues: Record<QueueName, QueueWithDlq>;
+  /** On-failure destinations of the stream event sources (records that exhausted their retries). */
+  readonly outboxRelayFailures: sqs.Queue;
+  readonly orderEventsFailures: sqs.Queue;
+  readonly deliveryWebhookSecret: secretsmanager.Secret;
+  readonly customerServiceWebhookSecret: secretsmanager.Secret;
+
+  constructor(scope: Construct, id: string, props?: StackProps) {
+    super(scope, id, props);
+
+    this.table = new dynamodb.Table(this, "Table", {
+      partitionKey: { name: "pk", type: dynamodb.AttributeType.STRING },
+      sortKey: { name: "sk", type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      // The outbox relay reads new outbox items from the stream; old images are never needed.
+      stream: dynamodb.StreamViewType.NEW_IMAGE,
+      // Idempotency records and other short-lived items expire on their own.
+      timeToLiveAttribute: "expiresAt",
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    for (const index of ["gsi1", "gsi2"]) {
+      this.table.addGlobalSecondaryIndex({
+        indexName: index,
+        partitionKey: { name: `${index}pk`, type: dynamodb.AttributeType.STRING },
+        sortKey: { name: `${index}sk`, type: dynamodb.AttributeType.STRING },
+      });
+    }
+
+    this.accessLogsBucket = new s3.Bucket(this, "AccessLogsBucket", {
+      ...privateBucket(),
+      lifecycleRules: [{ expiration: Duration.days(365) }],
+    });
+    // The access-log bucket cannot log into itself (it would log its own log writes forever).
+    Validations.of(this.accessLogsBucket).acknowledge({
+      id: "AwsSolutions-S1",
+      reason: "This is the server-access-log bucket of the other buckets; logging it into itself would loop.",
+    });
+
+    this.objectsBucket = new s3.Bucket(this, "ObjectsBucket", {
+      ...privateBucket(),
+      bucketName: OBJECTS_BUCKET_NAME,
+      versioned: true,
+      serverAccessLogsBucket: this.accessLogsBucket,
+      serverAccessLogsPrefix: "objects/",
+      // Sellers upload listing agreements straight from the browser with a presigned PUT.
+      cors: [
+        {
+          allowedMethods: [s3.HttpMethods.PUT, s3.HttpMethods.GET],
+          allowedOrigins: ["*"],
+          allowedHeaders: ["content-type", "content-length", "x-amz-*"],
+          maxAge: 3000,
+        },
+      ],
+    });
+
+    this.webBucket = new s3.Bucket(this, "WebBucket", {
+      ...privateBucket(),
+      serverAccessLogsBucket: this.accessLogsBucket,
+      serverAccessLogsPrefix: "web/",
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    // CloudFront (OAC) reads the web app. The distribution lives in the stateless stack; naming its id here
+    // would make the two stacks depend on each other, so the grant is scoped to distributions of this account.
+    this.webBucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: "AllowCloudFrontOacRead",
+        principals: [new iam.ServicePrincipal("cloudfront.amazonaws.com")],
+        actions: ["s3:GetObject"],
+        resources: [this.webBucket.arnForObjects("*")],
+        conditions: {
+          StringEquals: { "AWS:SourceAccount": this.account },
+          ArnLike: { "AWS:SourceArn": `arn:${this.partition}:cloudfront::${this.account}:distribution/*` },
+        },
+      }),
+    );
+
+    // CloudFront standard logging writes with ACLs, so this bucket keeps object-writer ownership.
+    this.cdnLogsBucket = new s3.Bucket(this, "CdnLogsBucket", {
+      ...privateBucket(),
+      objectOwnership: s3.ObjectOwnership.OBJECT_WRITER,
+      serverAccessLogsBucket: this.accessLogsBucket,
+      serverAccessLogsPrefix: "cdn-logs/",
+      lifecycleRules: [{ expiration: Duration.days(365) }],
+    });
+
+    this.orderEvents = new kinesis.Stream(this, "OrderEvents", {
+      // AWS-managed key (aws/kinesis): encrypted at rest without per-call KMS charges (cdk-nag KDS3).
+      encryption: kinesis.StreamEncryption.MANAGED,
+      streamMode: kinesis.StreamMode.ON_DEMAND,
+      retentionPeriod: Duration.hours(24),
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    this.queues = Object.fromEntries(
+      QUEUE_NAMES.map((name) => [
+        name,
+        new QueueWithDlq(this, pascal(name), {
+          visibilityTimeout: Duration.seconds(CONSUMER_TIMEOUT_SECONDS[name] * VISIBILITY_TIMEOUT_FACTOR),
+        }),
+      ]),
+    ) as Record<QueueName, QueueWithDlq>;
+
+    this.outboxRelayFailures = failureQueue(this, "OutboxRelayFailures");
+    this.orderEventsFailures = failureQueue(this, "OrderEventsFailures");
+
+    this.deliveryWebhookSecret = webhookSecret(this, "DeliveryWebhookSecret", "delivery company");
+    this.customerServiceWebhookSecret = webhookSecret(this, "CustomerServiceWebhookSecret", "customer service");
+  }
+}
+
+function privateBucket(): s3.BucketProps {
+  return {
+    blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+    encryption: s3.BucketEncryption.S3_MANAGED,
+    enforceSSL: true,
+    removalPolicy: RemovalPolicy.RETAIN,
+  };
+}
+
+function webhookSecret(scope: Construct, id: string, party: string): secretsmanager.Secret {
+  const secret = new secretsmanager.Secret(scope, id, {
+    description: `HMAC key orderflow signs ${party} webhooks with`,
+    generateSecretString: { passwordLength: 48, excludePunctuation: true },
+    removalPolicy: RemovalPolicy.RETAIN,
+  });
+  Validations.of(secret).acknowledge({
+    id: "AwsSolutions-SMG4",
+    reason: `The ${party} webhook key is shared with a third party that must switch keys at the same moment; it is rotated by hand in a coordinated change, not by a rotation Lambda.`,
+  });
+  return secret;
+}
+
+function failureQueue(scope: Construct, id: string): sqs.Queue {
+  const queue = new sqs.Queue(scope, id, {
+    encryption: sqs.QueueEncryption.SQS_MANAGED,
+    enforceSSL: true,
+    retentionPeriod: Duration.days(14),
+  });
+  Validations.of(queue).acknowledge({
+    id: "AwsSolutions-SQS3",
+    reason:
+      "This queue is itself a dead-letter destination: a stream event source's on-failure destination. It has an alarm on depth; giving it another DLQ would only move the problem.",
+  });
+  return queue;
+}

@@ -1,0 +1,373 @@
+import { Aws, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from "aws-cdk-lib";
+import * as apigwv2 from "aws-cdk-lib/aws-apigatewayv2";
+import { HttpLambdaIntegration } from "aws-cdk-lib/aws-apigatewayv2-integrations";
+import * as cognito from "aws-cdk-lib/aws-cognito";
+import * as iam from "aws-cdk-lib/aws-iam";
+import * as lambda from "aws-cdk-lib/aws-lambda";
+import { DynamoEventSource, KinesisEventSource, SqsDlq, SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
+import * as logs from "aws-cdk-lib/aws-logs";
+import * as scheduler from "aws-cdk-lib/aws-scheduler";
+import * as ses from "aws-cdk-lib/aws-ses";
+import type { Construct } from "constructs";
+import { appFunction, type CodeMode } from "./app-function.js";
+import type { AppConfig } from "./config.js";
+import { grantObjects, grantSendEmail, grantTableRead, grantTableReadWrite } from "./grants.js";
+import { Monitoring } from "./monitoring.js";
+import {
+  CONSUMER_TIMEOUT_SECONDS,
+  OBJECT_PREFIXES,
+  pascal,
+  QUEUE_NAMES,
+  type QueueName,
+  SCHEDULE_GROUP_NAME,
+} from "./names.js";
+import type { StatefulStack } from "./stateful-stack.js";
+import { WebHosting } from "./web-hosting.js";
+import { Workflow } from "./workflow.js";
+
+export interface StatelessStackProps extends StackProps {
+  readonly stateful: StatefulStack;
+  readonly config: AppConfig;
+  /** `bundle` for deploys; `asset-free` (inline stub code) for tests. See app-function.ts. */
+  readonly code: CodeMode;
+}
+
+/** Bounded retries for stream event sources: a poison record is split out, retried a few times, then parked. */
+const STREAM_RETRY = {
+  bisectBatchOnError: true,
+  retryAttempts: 5,
+  maxRecordAge: Duration.hours(6),
+  reportBatchItemFailures: true,
+  startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+  batchSize: 100,
+} as const;
+
+/**
+ * Functions, API, workflows, scheduling, e-mail, identity, CDN and monitoring. Holds no data of its own.
+ *
+ * NOTE: the Lambda entry files under `src/runtime/aws/` (http.ts, outbox-relay.ts, order-events.ts,
+ * consumers/<queue>.ts, tasks/order-pipeline.ts, tasks/auction-checkout.ts) are still to be written; tests
+ * synthesize with `code: "asset-free"` and do not need them.
+ */
+export class StatelessStack extends Stack {
+  readonly api: apigwv2.HttpApi;
+  readonly functions: Record<string, lambda.Function> = {};
+
+  constructor(scope: Construct, id: string, props: StatelessStackProps) {
+    super(scope, id, props);
+    const { stateful, config, code } = props;
+    const { table, objectsBucket, queues } = stateful;
+
+    const sender = new ses.EmailIdentity(this, "SenderIdentity", {
+      identity: ses.Identity.email(config.senderEmail),
+    });
+
+    const scheduleGroup = new scheduler.ScheduleGroup(this, "AuctionScheduleGroup", {
+      scheduleGroupName: SCHEDULE_GROUP_NAME,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    // EventBridge Scheduler assumes this role to drop "close due" / "checkout due" messages on their queues.
+    const schedulerRole = new iam.Role(this, "SchedulerRole", {
+      assumedBy: new iam.ServicePrincipal("scheduler.amazonaws.com", {
+        conditions: { StringEquals: { "aws:SourceAccount": this.account } },
+      }),
+      description: "Role EventBridge Scheduler uses to deliver auction timers to SQS",
+    });
+    queues["auction-closer"].queue.grantSendMessages(schedulerRole);
+    queues["auction-checkout-deadlines"].queue.grantSendMessages(schedulerRole);
+
+    const baseEnv = {
+      TABLE_NAME: table.tableName,
+      OBJECTS_BUCKET: objectsBucket.bucketName,
+      SENDER_EMAIL: config.senderEmail,
+    };
+    const add = (name: string, fn: lambda.Function) => {
+      this.functions[name] = fn;
+      return fn;
+    };
+
+    // Workflows (Express, synchronous from their consumer) and their task functions.
+    const orderPipeline = new Workflow(this, "OrderPipeline", {
+      aslFile: "workflows/order-pipeline.asl.json",
+      taskEntry: "src/runtime/aws/tasks/order-pipeline.ts",
+      code,
+      environment: { ...baseEnv, MAKER_EMAIL: config.makerEmail },
+      timeouts: { IssueReceipt: 60 },
+    });
+    for (const [task, fn] of Object.entries(orderPipeline.tasks)) {
+      add(`OrderPipeline${task}`, fn);
+      grantTableReadWrite(fn, table);
+    }
+    acknowledgeObjectPrefixes(orderPipeline.tasks.IssueReceipt!, ["receipts"]);
+    grantObjects(orderPipeline.tasks.IssueReceipt!, OBJECT_PREFIXES.receipts, ["read", "write"]);
+    for (const task of ["IssueReceipt", "NotifyMaker", "NotifyFailure"]) {
+      grantSendEmail(orderPipeline.tasks[task]!, sender.emailIdentityArn);
+    }
+
+    const auctionCheckout = new Workflow(this, "AuctionCheckout", {
+      aslFile: "workflows/auction-checkout.asl.json",
+      taskEntry: "src/runtime/aws/tasks/auction-checkout.ts",
+      code,
+      environment: baseEnv,
+    });
+    for (const [task, fn] of Object.entries(auctionCheckout.tasks)) {
+      add(`AuctionCheckout${task}`, fn);
+      grantTableReadWrite(fn, table);
+    }
+
+    // HTTP API: one Hono app behind API Gateway v2.
+    const userPool = new cognito.UserPool(this, "UserPool", {
+      selfSignUpEnabled: true,
+      signInAliases: { email: true },
+      autoVerify: { email: true },
+      passwordPolicy: {
+        minLength: 12,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireDigits: true,
+        requireSymbols: true,
+      },
+      mfa: cognito.Mfa.OPTIONAL,
+      mfaSecondFactor: { otp: true, sms: false },
+      accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    for (const group of ["customer", "maker", "courier", "seller", "admin"]) {
+      userPool.addGroup(`${pascal(group)}Group`, { groupName: group });
+    }
+    const webClient = userPool.addClient("WebClient", {
+      authFlows: { userSrp: true },
+      generateSecret: false,
+      preventUserExistenceErrors: true,
+    });
+    Validations.of(userPool).acknowledge(
+      {
+        id: "AwsSolutions-COG2",
+        reason:
+          "Shoppers (and guests turning into customers) must not be forced into MFA to buy a cake; TOTP MFA is offered (optional) and staff roles can be required to enrol by policy.",
+      },
+      {
+        id: "AwsSolutions-COG8",
+        reason:
+          "The Plus feature plan is priced per monthly active user and only adds threat protection (see COG3); the Essentials plan covers sign-up, groups and MFA.",
+      },
+      {
+        id: "AwsSolutions-COG3",
+        reason:
+          "Threat protection (advanced security) needs the Cognito Plus plan, priced per active user; the shop relies on the strong password policy, optional MFA and API throttling instead.",
+      },
+    );
+
+    const http = add(
+      "Http",
+      appFunction(this, "HttpFunction", {
+        code,
+        entry: "src/runtime/aws/http.ts",
+        timeout: Duration.seconds(29),
+        memorySize: 1024,
+        environment: {
+          ...baseEnv,
+          USER_POOL_ID: userPool.userPoolId,
+          USER_POOL_CLIENT_ID: webClient.userPoolClientId,
+          DEAD_LETTER_QUEUES: this.toJsonString(
+            Object.fromEntries(
+              QUEUE_NAMES.map((name) => [
+                name,
+                { queue: queues[name].queue.queueUrl, dlq: queues[name].deadLetterQueue.queueUrl },
+              ]),
+            ),
+          ),
+        },
+      }),
+    );
+    grantTableReadWrite(http, table);
+    acknowledgeObjectPrefixes(http, ["receipts", "qrCodes", "agreements"]);
+    grantObjects(http, OBJECT_PREFIXES.receipts, ["read"]);
+    grantObjects(http, OBJECT_PREFIXES.qrCodes, ["read"]);
+    // Presigned upload of listing agreements is signed with this role, so it needs PutObject on that prefix.
+    grantObjects(http, OBJECT_PREFIXES.agreements, ["read", "write"]);
+    // Admin dead-letter view and redrive: read/delete on each DLQ, send back to its source queue.
+    for (const name of QUEUE_NAMES) {
+      queues[name].deadLetterQueue.grantConsumeMessages(http);
+      queues[name].queue.grantSendMessages(http);
+    }
+
+    const accessLogs = new logs.LogGroup(this, "ApiAccessLogs", {
+      retention: logs.RetentionDays.THREE_MONTHS,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.api = new apigwv2.HttpApi(this, "HttpApi", {
+      defaultIntegration: new HttpLambdaIntegration("HttpIntegration", http),
+      createDefaultStage: false,
+    });
+    new apigwv2.HttpStage(this, "DefaultStage", {
+      httpApi: this.api,
+      stageName: "$default",
+      autoDeploy: true,
+      throttle: { rateLimit: 200, burstLimit: 400 },
+      accessLogSettings: { destination: new apigwv2.LogGroupLogDestination(accessLogs) },
+    });
+    Validations.of(this).acknowledge({
+      id: "AwsSolutions-APIG4",
+      reason:
+        "Guests must be able to browse and order without an account, so routes cannot all require an authorizer; the Hono app verifies the Cognito JWT itself and checks every object-level access (tested in test/e2e).",
+    });
+
+    // One consumer Lambda per queue; partial batch failures keep good messages out of retries.
+    const scheduleArn = `arn:${Aws.PARTITION}:scheduler:${Aws.REGION}:${Aws.ACCOUNT_ID}:schedule/${SCHEDULE_GROUP_NAME}/*`;
+    const consumerEnv = (name: QueueName): Record<string, string> => ({ ...baseEnv, QUEUE_NAME: name });
+    const consumers = {} as Record<QueueName, lambda.Function>;
+    for (const name of QUEUE_NAMES) {
+      const fn = add(
+        `Consumer${pascal(name)}`,
+        appFunction(this, `${pascal(name)}Consumer`, {
+          code,
+          entry: `src/runtime/aws/consumers/${name}.ts`,
+          timeout: Duration.seconds(CONSUMER_TIMEOUT_SECONDS[name]),
+          environment: consumerEnv(name),
+        }),
+      );
+      fn.addEventSource(new SqsEventSource(queues[name].queue, { batchSize: 10, reportBatchItemFailures: true }));
+      consumers[name] = fn;
+    }
+    orderPipeline.grantStart(consumers["order-pipeline"]);
+    consumers["order-pipeline"].addEnvironment("STATE_MACHINE_ARN", orderPipeline.stateMachine.stateMachineArn);
+    auctionCheckout.grantStart(consumers["auction-checkout"]);
+    consumers["auction-checkout"].addEnvironment("STATE_MACHINE_ARN", auctionCheckout.stateMachine.stateMachineArn);
+    grantTableReadWrite(consumers["delivery-requests"], table);
+    grantTableReadWrite(consumers["auction-closer"], table);
+    grantTableRead(consumers["auction-notifications"], table);
+    grantSendEmail(consumers["auction-notifications"], sender.emailIdentityArn);
+    acknowledgeObjectPrefixes(consumers["auction-qr-codes"], ["qrCodes"]);
+    grantObjects(consumers["auction-qr-codes"], OBJECT_PREFIXES.qrCodes, ["write"]);
+
+    const channels = [
+      ["delivery", stateful.deliveryWebhookSecret, config.deliveryWebhookUrl, config.deliveryEmail],
+      [
+        "customer-service",
+        stateful.customerServiceWebhookSecret,
+        config.customerServiceWebhookUrl,
+        config.customerServiceEmail,
+      ],
+    ] as const;
+    for (const [name, secret, url, email] of channels) {
+      const fn = consumers[name];
+      grantTableReadWrite(fn, table);
+      secret.grantRead(fn);
+      grantSendEmail(fn, sender.emailIdentityArn);
+      fn.addEnvironment("WEBHOOK_URL", url);
+      fn.addEnvironment("WEBHOOK_SECRET_ARN", secret.secretArn);
+      fn.addEnvironment("CHANNEL_EMAIL", email);
+    }
+
+    for (const name of ["auction-schedules", "auction-checkout-deadlines"] as const) {
+      const fn = consumers[name];
+      grantTableReadWrite(fn, table);
+      fn.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: [
+            "scheduler:CreateSchedule",
+            "scheduler:UpdateSchedule",
+            "scheduler:DeleteSchedule",
+            "scheduler:GetSchedule",
+          ],
+          resources: [scheduleArn],
+        }),
+      );
+      fn.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: ["iam:PassRole"],
+          resources: [schedulerRole.roleArn],
+          conditions: { StringEquals: { "iam:PassedToService": "scheduler.amazonaws.com" } },
+        }),
+      );
+      fn.addEnvironment("SCHEDULE_GROUP", scheduleGroup.scheduleGroupName);
+      fn.addEnvironment("SCHEDULER_ROLE_ARN", schedulerRole.roleArn);
+      fn.addEnvironment("CLOSER_QUEUE_ARN", queues["auction-closer"].queue.queueArn);
+      fn.addEnvironment("CHECKOUT_DEADLINES_QUEUE_ARN", queues["auction-checkout-deadlines"].queue.queueArn);
+      Validations.of(fn.role!).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/${SCHEDULE_GROUP_NAME}/*]`,
+        reason:
+          "Schedules are created per auction at run time, so their names are not known at deploy time; access is limited to this app's schedule group.",
+      });
+    }
+
+    // Outbox relay: the table's stream -> the subscribed queues and the order-events Kinesis stream.
+    const relay = add(
+      "OutboxRelay",
+      appFunction(this, "OutboxRelayFunction", {
+        code,
+        entry: "src/runtime/aws/outbox-relay.ts",
+        timeout: Duration.seconds(60),
+        environment: {
+          QUEUE_URLS: this.toJsonString(
+            Object.fromEntries(QUEUE_NAMES.map((name) => [name, queues[name].queue.queueUrl])),
+          ),
+          ORDER_EVENTS_STREAM: stateful.orderEvents.streamName,
+        },
+      }),
+    );
+    relay.addEventSource(
+      new DynamoEventSource(table, { ...STREAM_RETRY, onFailure: new SqsDlq(stateful.outboxRelayFailures) }),
+    );
+    Validations.of(relay.role!).acknowledge({
+      id: "AwsSolutions-IAM5[Resource::*]",
+      reason:
+        "dynamodb:ListStreams, added by the DynamoDB event source, is a list action that supports no resource-level permission; every other statement of this role names its table stream, queues and Kinesis stream.",
+    });
+    for (const name of QUEUE_NAMES) queues[name].queue.grantSendMessages(relay);
+    stateful.orderEvents.grantWrite(relay);
+
+    // Order events on Kinesis: per-order ordering for the timeline / live tracking projection.
+    const orderEventsConsumer = add(
+      "OrderEvents",
+      appFunction(this, "OrderEventsFunction", {
+        code,
+        entry: "src/runtime/aws/order-events.ts",
+        timeout: Duration.seconds(60),
+        environment: baseEnv,
+      }),
+    );
+    orderEventsConsumer.addEventSource(
+      new KinesisEventSource(stateful.orderEvents, {
+        ...STREAM_RETRY,
+        onFailure: new SqsDlq(stateful.orderEventsFailures),
+      }),
+    );
+    grantTableReadWrite(orderEventsConsumer, table);
+
+    const web = new WebHosting(this, "Web", { webBucket: stateful.webBucket, logBucket: stateful.cdnLogsBucket });
+
+    new Monitoring(this, "Monitoring", {
+      api: this.api,
+      functions: this.functions,
+      deadLetterQueues: {
+        ...Object.fromEntries(QUEUE_NAMES.map((name) => [pascal(name), queues[name].deadLetterQueue])),
+        OutboxRelayFailures: stateful.outboxRelayFailures,
+        OrderEventsFailures: stateful.orderEventsFailures,
+      },
+      adminEmail: config.adminEmail,
+    });
+
+    Validations.of(this).acknowledge({
+      id: "AwsSolutions-L1",
+      reason:
+        "Functions target Node.js 22 on purpose: the bundles are built and tested for node22 (esbuild target) and 22 is a supported LTS runtime; moving to a newer runtime is a tested change of its own, not an automatic one.",
+    });
+
+    new CfnOutput(this, "ApiUrl", { value: this.api.apiEndpoint });
+    new CfnOutput(this, "WebUrl", { value: `https://${web.distribution.distributionDomainName}` });
+    new CfnOutput(this, "UserPoolId", { value: userPool.userPoolId });
+    new CfnOutput(this, "UserPoolClientId", { value: webClient.userPoolClientId });
+  }
+}
+
+/** Object-level access is granted per key prefix; the object names under it are created at run time. */
+function acknowledgeObjectPrefixes(fn: lambda.Function, prefixes: ReadonlyArray<keyof typeof OBJECT_PREFIXES>): void {
+  for (const prefix of prefixes) {
+    Validations.of(fn.role!).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::orderflow-objects-<AWS::AccountId>-<AWS::Region>/${OBJECT_PREFIXES[prefix]}*]`,
+      reason: `Objects under ${OBJECT_PREFIXES[prefix]} are named per order/auction at run time; access is limited to that one prefix of the objects bucket.`,
+    });
+  }
+}

@@ -1,0 +1,217 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { REPO_ROOT } from "../lib/app-function.js";
+import { QUEUE_NAMES } from "../lib/names.js";
+import { templates } from "./build-app.js";
+import { asArray, policyStatements, referencedLogicalId, resourcesOf } from "./template-helpers.js";
+
+const { stateful, stateless } = templates();
+const producers = [stateful, stateless];
+const functions = resourcesOf(stateless, "AWS::Lambda::Function");
+const mappings = Object.values(resourcesOf(stateless, "AWS::Lambda::EventSourceMapping"));
+const queues = resourcesOf(stateful, "AWS::SQS::Queue");
+
+/** Actions AWS offers no resource-level permissions for; `Resource: "*"` is acknowledged for these only. */
+const STAR_ONLY_ACTIONS = new Set([
+  "xray:PutTraceSegments",
+  "xray:PutTelemetryRecords",
+  "xray:GetSamplingRules",
+  "xray:GetSamplingTargets",
+  "logs:CreateLogDelivery",
+  "logs:GetLogDelivery",
+  "logs:UpdateLogDelivery",
+  "logs:DeleteLogDelivery",
+  "logs:ListLogDeliveries",
+  "logs:PutResourcePolicy",
+  "logs:DescribeResourcePolicies",
+  "logs:DescribeLogGroups",
+  "dynamodb:ListStreams",
+]);
+
+describe("queues and their consumers", () => {
+  const deadLetterIds = new Set(
+    Object.values(queues)
+      .map((q) => referencedLogicalId(q.Properties?.RedrivePolicy?.deadLetterTargetArn, producers))
+      .filter((id): id is string => id !== undefined),
+  );
+  const failureDestinationIds = new Set(
+    mappings
+      .map((m) => referencedLogicalId(m.Properties?.DestinationConfig?.OnFailure?.Destination, producers))
+      .filter((id): id is string => id !== undefined),
+  );
+  const workQueues = Object.entries(queues).filter(([id]) => !deadLetterIds.has(id) && !failureDestinationIds.has(id));
+
+  it("gives every work queue a DLQ with a bounded receive count", () => {
+    expect(workQueues).toHaveLength(QUEUE_NAMES.length);
+    for (const [id, queue] of workQueues) {
+      const redrive = queue.Properties?.RedrivePolicy;
+      expect(redrive, `${id} has a DLQ`).toBeDefined();
+      expect(redrive.maxReceiveCount, id).toBeGreaterThanOrEqual(1);
+      expect(redrive.maxReceiveCount, id).toBeLessThanOrEqual(10);
+    }
+    expect(deadLetterIds.size).toBe(QUEUE_NAMES.length);
+    expect(failureDestinationIds.size).toBe(2);
+  });
+
+  it("consumes every work queue with partial batch failures and a visibility timeout >= 6x the consumer timeout", () => {
+    for (const [id, queue] of workQueues) {
+      const consumers = mappings.filter((m) => referencedLogicalId(m.Properties?.EventSourceArn, producers) === id);
+      expect(consumers, `${id} has exactly one consumer`).toHaveLength(1);
+      const mapping = consumers[0]!;
+      expect(mapping.Properties?.FunctionResponseTypes, id).toEqual(["ReportBatchItemFailures"]);
+      const fn = functions[referencedLogicalId(mapping.Properties?.FunctionName, producers)!];
+      const timeout = fn?.Properties?.Timeout as number;
+      expect(timeout, id).toBeGreaterThan(0);
+      expect(queue.Properties?.VisibilityTimeout, id).toBeGreaterThanOrEqual(6 * timeout);
+    }
+  });
+
+  it("bounds retries on every stream mapping, bisects on error and parks failures on a queue", () => {
+    const streamMappings = mappings.filter((m) => m.Properties?.StartingPosition !== undefined);
+    expect(streamMappings).toHaveLength(2); // DynamoDB outbox relay + Kinesis order events
+    for (const m of streamMappings) {
+      const p = m.Properties!;
+      expect(p.MaximumRetryAttempts).toBeGreaterThanOrEqual(0);
+      expect(p.MaximumRetryAttempts).toBeLessThanOrEqual(10);
+      expect(p.BisectBatchOnFunctionError).toBe(true);
+      expect(p.MaximumRecordAgeInSeconds).toBeGreaterThan(0);
+      expect(p.FunctionResponseTypes).toEqual(["ReportBatchItemFailures"]);
+      const destination = referencedLogicalId(p.DestinationConfig?.OnFailure?.Destination, producers);
+      expect(queues[destination!]?.Type).toBe("AWS::SQS::Queue");
+    }
+  });
+});
+
+describe("functions and permissions", () => {
+  it("runs every function on arm64 Node.js 22", () => {
+    expect(Object.keys(functions).length).toBeGreaterThanOrEqual(30);
+    for (const [id, fn] of Object.entries(functions)) {
+      expect(fn.Properties?.Architectures, id).toEqual(["arm64"]);
+      expect(fn.Properties?.Runtime, id).toBe("nodejs22.x");
+    }
+  });
+
+  it("names a resource in every IAM statement, except actions AWS cannot scope", () => {
+    const statements = [...policyStatements(stateful), ...policyStatements(stateless)];
+    expect(statements.length).toBeGreaterThan(50);
+    for (const { where, statement } of statements) {
+      const actions = asArray<string>(statement.Action);
+      for (const action of actions) expect(action, where).not.toMatch(/^\*$|:\*$/);
+      if (asArray(statement.Resource).includes("*")) {
+        expect(
+          actions.filter((a) => !STAR_ONLY_ACTIONS.has(a)),
+          `${where} uses Resource "*" for actions that can be scoped`,
+        ).toEqual([]);
+      }
+    }
+  });
+
+  it("lets only the two workflow consumers start executions, each of its own state machine", () => {
+    const machines = resourcesOf(stateless, "AWS::StepFunctions::StateMachine");
+    const starts = policyStatements(stateless).filter(({ statement }) =>
+      asArray<string>(statement.Action).some((a) => a.startsWith("states:Start")),
+    );
+    expect(starts).toHaveLength(2);
+    const targets = starts.map(({ statement }) =>
+      asArray(statement.Resource).map((r) => referencedLogicalId(r, producers)),
+    );
+    expect(targets.flat().sort()).toEqual(Object.keys(machines).sort());
+  });
+
+  it("grants e-mail sending on the sender identity only", () => {
+    const sends = policyStatements(stateless).filter(({ statement }) =>
+      asArray<string>(statement.Action).includes("ses:SendEmail"),
+    );
+    expect(sends.length).toBeGreaterThanOrEqual(5);
+    const identity = Object.keys(resourcesOf(stateless, "AWS::SES::EmailIdentity"));
+    expect(identity).toHaveLength(1);
+    for (const { statement } of sends) {
+      const parts = statement.Resource["Fn::Join"][1] as unknown[];
+      expect(parts).toContainEqual({ Ref: identity[0] });
+      expect(String(parts[2])).toMatch(/:ses:[\w-]+:\d+:identity\/$/);
+    }
+  });
+});
+
+describe("workflows", () => {
+  const machines = Object.values(resourcesOf(stateless, "AWS::StepFunctions::StateMachine"));
+
+  it("deploys both ASL files as Express machines with ALL logging and tracing", () => {
+    expect(machines).toHaveLength(2);
+    for (const m of machines) {
+      expect(m.Properties?.StateMachineType).toBe("EXPRESS");
+      expect(m.Properties?.LoggingConfiguration?.Level).toBe("ALL");
+      expect(m.Properties?.TracingConfiguration).toEqual({ Enabled: true });
+    }
+  });
+
+  it("substitutes every XxxFunctionArn placeholder of each ASL file with a Lambda ARN", () => {
+    for (const file of ["workflows/order-pipeline.asl.json", "workflows/auction-checkout.asl.json"]) {
+      const text = readFileSync(`${REPO_ROOT}${file}`, "utf8");
+      const placeholders = [...new Set([...text.matchAll(/\$\{(\w+)\}/g)].map((m) => m[1]))].sort();
+      const machine = machines.find((m) =>
+        Object.keys(m.Properties?.DefinitionSubstitutions ?? {}).includes(placeholders[0]!),
+      );
+      const substitutions = machine?.Properties?.DefinitionSubstitutions as Record<string, unknown>;
+      expect(Object.keys(substitutions).sort(), file).toEqual(placeholders);
+      for (const value of Object.values(substitutions)) {
+        expect(functions[referencedLogicalId(value, producers)!]?.Type).toBe("AWS::Lambda::Function");
+      }
+    }
+  });
+});
+
+describe("identity, alarms and delivery", () => {
+  it("creates the five role groups and an SRP app client without a secret", () => {
+    const groups = Object.values(resourcesOf(stateless, "AWS::Cognito::UserPoolGroup")).map(
+      (g) => g.Properties?.GroupName,
+    );
+    expect(groups.sort()).toEqual(["admin", "courier", "customer", "maker", "seller"]);
+    const clients = Object.values(resourcesOf(stateless, "AWS::Cognito::UserPoolClient"));
+    expect(clients).toHaveLength(1);
+    expect(clients[0]!.Properties?.GenerateSecret).toBe(false);
+  });
+
+  /** Metric name and dimensions of an alarm, whether CDK wrote the simple or the `Metrics` form. */
+  const metricOf = (alarm: { Properties?: Record<string, any> }) => {
+    const p = alarm.Properties ?? {};
+    const m = p.Metrics?.[0]?.MetricStat?.Metric ?? p;
+    return {
+      name: m.MetricName as string,
+      dimensions: (m.Dimensions ?? []) as Array<{ Name: string; Value: unknown }>,
+    };
+  };
+
+  it("alarms to the admin topic on every dead-letter queue, every function's errors and API latency", () => {
+    const alarms = Object.values(resourcesOf(stateless, "AWS::CloudWatch::Alarm"));
+    const topicIds = Object.keys(resourcesOf(stateless, "AWS::SNS::Topic"));
+    expect(topicIds).toHaveLength(1);
+    for (const alarm of alarms) expect(alarm.Properties?.AlarmActions).toEqual([{ Ref: topicIds[0] }]);
+    const dlqAlarmed = alarms
+      .filter((a) => metricOf(a).name === "ApproximateNumberOfMessagesVisible")
+      .map((a) => {
+        expect(a.Properties?.Threshold).toBe(0);
+        expect(a.Properties?.ComparisonOperator).toBe("GreaterThanThreshold");
+        const dim = metricOf(a).dimensions.find((d) => d.Name === "QueueName");
+        return referencedLogicalId(dim?.Value, producers);
+      });
+    const allDlqs = Object.entries(queues)
+      .filter(([, q]) => q.Properties?.RedrivePolicy === undefined)
+      .map(([id]) => id);
+    expect(dlqAlarmed.sort()).toEqual(allDlqs.sort());
+    const errorAlarmed = alarms
+      .filter((a) => metricOf(a).name === "Errors")
+      .map((a) => referencedLogicalId(metricOf(a).dimensions.find((d) => d.Name === "FunctionName")?.Value, producers));
+    expect(errorAlarmed.sort()).toEqual(Object.keys(functions).sort());
+    expect(alarms.some((a) => metricOf(a).name === "Latency")).toBe(true);
+  });
+
+  it("serves the web bucket through CloudFront with Origin Access Control and access logs", () => {
+    const distributions = Object.values(resourcesOf(stateless, "AWS::CloudFront::Distribution"));
+    expect(distributions).toHaveLength(1);
+    const config = distributions[0]!.Properties?.DistributionConfig;
+    expect(config.Origins[0].OriginAccessControlId).toBeDefined();
+    expect(config.Logging?.Bucket).toBeDefined();
+    expect(config.DefaultCacheBehavior.ViewerProtocolPolicy).toBe("redirect-to-https");
+  });
+});
