@@ -16,7 +16,7 @@ export default defineConfig({
   server: {
     port: 5173,
     proxy: {
-      "^/(auth|products|orders|order|admin|auctions|seller|openapi\\.json)(/|$|\\?)": {
+      "^/(auth|products|orders|order|admin|auctions|seller|me|openapi\\.json)(/|$|\\?)": {
         target: api,
         changeOrigin: true,
         bypass: (req) => (isPageNavigation(req.headers.accept, req.url) ? "/index.html" : undefined),

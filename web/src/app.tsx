@@ -3,13 +3,18 @@ import type { Role } from "./api/client";
 import { useAuth } from "./auth";
 import { useCart } from "./cart";
 import { Empty, Loading } from "./components/status";
+import { AdminMail } from "./pages/admin-mail";
 import { AdminOperations } from "./pages/admin-operations";
 import { AdminOrders } from "./pages/admin-orders";
 import { AdminProducts } from "./pages/admin-products";
+import { AuctionDetail } from "./pages/auction-detail";
+import { AuctionCreate, AuctionEdit } from "./pages/auction-form";
+import { AuctionList } from "./pages/auctions";
 import { CartPage } from "./pages/cart-page";
 import { CheckoutPage } from "./pages/checkout-page";
 import { ConfirmationPage } from "./pages/confirmation-page";
 import { CourierConsole, MakerConsole } from "./pages/consoles";
+import { MyAuctions, MyBids } from "./pages/my-auctions";
 import { MyOrders } from "./pages/my-orders";
 import { ProductPage } from "./pages/product-page";
 import { SignInPage } from "./pages/sign-in-page";
@@ -22,6 +27,8 @@ interface Route {
   roles?: Role[];
   render: (params: Record<string, string>) => ReactNode;
 }
+
+const SIGNED_IN: Role[] = ["customer", "maker", "courier", "seller", "admin"];
 
 const ROUTES: Route[] = [
   { pattern: "/", render: () => <Storefront /> },
@@ -37,16 +44,28 @@ const ROUTES: Route[] = [
   { pattern: "/backoffice/products", roles: ["admin"], render: () => <AdminProducts /> },
   { pattern: "/backoffice/orders", roles: ["admin"], render: () => <AdminOrders /> },
   { pattern: "/backoffice/operations", roles: ["admin"], render: () => <AdminOperations /> },
+  { pattern: "/backoffice/mail", roles: ["admin"], render: () => <AdminMail /> },
+  { pattern: "/auctions", render: () => <AuctionList /> },
+  { pattern: "/auctions/new", roles: ["seller"], render: () => <AuctionCreate /> },
+  { pattern: "/auctions/mine", roles: ["seller"], render: () => <MyAuctions /> },
+  { pattern: "/auctions/:id", render: (p) => <AuctionDetail id={p.id ?? ""} /> },
+  { pattern: "/auctions/:id/edit", roles: ["seller"], render: (p) => <AuctionEdit id={p.id ?? ""} /> },
+  { pattern: "/my-bids", roles: SIGNED_IN, render: () => <MyBids /> },
 ];
 
 const NAV: Array<{ href: string; label: string; roles?: Role[] }> = [
   { href: "/", label: "Cakes" },
+  { href: "/auctions", label: "Auctions" },
+  { href: "/auctions/new", label: "Sell", roles: ["seller"] },
+  { href: "/auctions/mine", label: "My auctions", roles: ["seller"] },
+  { href: "/my-bids", label: "My bids", roles: SIGNED_IN },
   { href: "/my-orders", label: "My orders", roles: ["customer"] },
   { href: "/maker", label: "Bake list", roles: ["maker", "admin"] },
   { href: "/courier", label: "Deliveries", roles: ["courier", "admin"] },
   { href: "/backoffice/products", label: "Products", roles: ["admin"] },
   { href: "/backoffice/orders", label: "Orders", roles: ["admin"] },
   { href: "/backoffice/operations", label: "Operations", roles: ["admin"] },
+  { href: "/backoffice/mail", label: "Mailbox", roles: ["admin"] },
 ];
 
 function Header() {

@@ -12,6 +12,8 @@ export type Role = User["roles"][number];
 export type DeadLetter = Schemas["DeadLetter"];
 export type QueueDepth = Schemas["QueueDepth"];
 export type PlaceOrder = Schemas["PlaceOrder"];
+export type Auction = Schemas["Auction"];
+export type AuctionStatus = Auction["status"];
 export type FieldError = { path: string; message: string };
 
 type Method = "get" | "post" | "put" | "patch";
@@ -48,6 +50,7 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly fields: FieldError[] = [],
+    readonly details: Record<string, unknown> = {},
   ) {
     super(message);
   }
@@ -93,12 +96,17 @@ export async function call<P extends keyof paths, M extends Method>(
   const type = response.headers.get("content-type") ?? "";
   const data: unknown = type.includes("json") ? await response.json().catch(() => undefined) : undefined;
   if (!response.ok) {
-    const error = (data as { error?: { code?: string; message?: string; fields?: FieldError[] } } | undefined)?.error;
+    const error = (
+      data as
+        | { error?: { code?: string; message?: string; fields?: FieldError[]; details?: Record<string, unknown> } }
+        | undefined
+    )?.error;
     throw new ApiError(
       response.status,
       error?.code ?? `HTTP_${response.status}`,
       error?.message ?? `The request failed (${response.status})`,
       error?.fields ?? [],
+      error?.details ?? {},
     );
   }
   return data as Success<P, M>;
@@ -106,6 +114,11 @@ export async function call<P extends keyof paths, M extends Method>(
 
 export function formatMoney(money: Money) {
   return new Intl.NumberFormat("en-GB", { style: "currency", currency: money.currency }).format(money.amount / 100);
+}
+
+/** Formats whole cents of a currency, e.g. 1250 EUR → €12.50. */
+export function formatCents(amount: number, currency = "EUR") {
+  return formatMoney({ amount, currency });
 }
 
 export function errorMessage(error: unknown) {

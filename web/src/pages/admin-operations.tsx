@@ -1,5 +1,6 @@
 import { useEffect, useState } from "react";
 import { call, type DeadLetter, errorMessage } from "../api/client";
+import { PerMinuteChart } from "../components/stats-chart";
 import { Empty, ErrorBox, Loading, PageTitle, useLoad } from "../components/status";
 import { Link } from "../router";
 
@@ -8,11 +9,16 @@ export function AdminOperations() {
   const dead = useLoad(async () => (await call("get", "/admin/dead-letters")).items, []);
   const [message, setMessage] = useState<string>();
   const [busy, setBusy] = useState<string>();
+  const stats = useLoad(() => call("get", "/admin/stats"), []);
   const { reload: reloadQueues } = queues;
+  const { reload: reloadStats } = stats;
   useEffect(() => {
-    const timer = setInterval(reloadQueues, 5000);
+    const timer = setInterval(() => {
+      reloadQueues();
+      reloadStats();
+    }, 5000);
     return () => clearInterval(timer);
-  }, [reloadQueues]);
+  }, [reloadQueues, reloadStats]);
 
   async function redrive(letter: DeadLetter) {
     const key = `${letter.subscription}-${letter.event.seq}`;
@@ -34,6 +40,32 @@ export function AdminOperations() {
   return (
     <>
       <PageTitle>Operations</PageTitle>
+      <section aria-labelledby="figures-title">
+        <h2 id="figures-title">Live figures</h2>
+        {stats.loading && !stats.data && <Loading />}
+        {stats.error !== undefined && !stats.data && <ErrorBox error={stats.error} retry={stats.reload} />}
+        {stats.data && (
+          <div className="card figures">
+            <dl className="figures__list">
+              <div>
+                <dt>Orders in the last minute</dt>
+                <dd data-figure="orders-last-minute">{stats.data.ordersLastMinute}</dd>
+              </div>
+              <div>
+                <dt>Orders in the last 30 minutes</dt>
+                <dd data-figure="orders-last-30">{stats.data.ordersLast30Minutes}</dd>
+              </div>
+              <div>
+                <dt>Failed in the last 30 minutes</dt>
+                <dd data-figure="failed-last-30" className={stats.data.failedLast30Minutes ? "warn" : undefined}>
+                  {stats.data.failedLast30Minutes}
+                </dd>
+              </div>
+            </dl>
+            <PerMinuteChart data={stats.data.perMinute} />
+          </div>
+        )}
+      </section>
       <section aria-labelledby="queues-title">
         <h2 id="queues-title">Queues</h2>
         {queues.loading && !queues.data && <Loading />}

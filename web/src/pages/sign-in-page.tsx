@@ -4,7 +4,7 @@ import { useAuth } from "../auth";
 import { PageTitle } from "../components/status";
 import { useRouter } from "../router";
 
-const DEMO = ["customer", "maker", "courier", "admin"];
+const DEMO = ["customer", "seller", "maker", "courier", "admin"];
 
 export function SignInPage() {
   const { signIn } = useAuth();
@@ -26,7 +26,9 @@ export function SignInPage() {
           ? "/maker"
           : user.roles.includes("courier")
             ? "/courier"
-            : "/my-orders";
+            : user.roles.includes("seller")
+              ? "/auctions/mine"
+              : "/my-orders";
       navigate(home);
     } catch (e) {
       setError(errorMessage(e));

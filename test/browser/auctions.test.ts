@@ -1,0 +1,114 @@
+import { mkdirSync } from "node:fs";
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEMO_PASSWORD, startTestServer, type TestServer } from "../support/test-server.js";
+import { assertWebAppBuilt, launchBrowser, SCREENSHOTS, screenshot, signIn } from "./web-harness.js";
+
+let server: TestServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  server = await startTestServer();
+  assertWebAppBuilt();
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe("auctions in a browser", () => {
+  it("a seller lists an auction, a customer's too-low bid is refused, and a valid bid shows live elsewhere", async () => {
+    // the seller lists an auction through the form
+    const sellerContext = await browser.newContext();
+    const seller = await sellerContext.newPage();
+    await signIn(seller, server.url, "seller", DEMO_PASSWORD);
+    await seller.getByRole("heading", { name: "My auctions" }).waitFor();
+    await seller.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Sell" }).click();
+    await seller.getByRole("heading", { name: "Sell a cake at auction" }).waitFor();
+    // an empty form is refused beside the fields, before anything is sent
+    await seller.getByRole("button", { name: "List the auction" }).click();
+    await expect.poll(() => seller.locator("#auction-title-error").textContent()).toBe("Please fill this in");
+    await seller.getByLabel("Title").fill("Midsummer Pavlova");
+    await seller.getByLabel("Description (optional)").fill("Meringue, cream and the first strawberries.");
+    await seller.getByLabel("Starting price (€)").fill("15");
+    // a rule only the API checks (the end must come after the start) is shown beside its field
+    const startsAt = await seller.getByLabel("Starts").inputValue();
+    const endsAt = await seller.getByLabel("Ends").inputValue();
+    await seller.getByLabel("Ends").fill(startsAt);
+    await seller.getByRole("button", { name: "List the auction" }).click();
+    await expect.poll(() => seller.locator("#auction-endsAt-error").textContent()).toMatch(/after it starts/);
+    expect(await seller.getByLabel("Ends").getAttribute("aria-invalid")).toBe("true");
+    await seller.getByLabel("Ends").fill(endsAt);
+    await screenshot(seller, "auction-create");
+    await seller.getByRole("button", { name: "List the auction" }).click();
+    await seller.getByRole("heading", { name: "Midsummer Pavlova" }).waitFor();
+    const auctionId = new URL(seller.url()).pathname.split("/").pop() ?? "";
+    expect(auctionId).not.toBe("");
+    await seller.getByRole("button", { name: "Cancel auction" }).waitFor();
+
+    // before any bid the seller may still change it: euros in the form, cents in the API
+    await seller.getByRole("link", { name: "Edit" }).click();
+    await seller.getByRole("heading", { name: "Edit “Midsummer Pavlova”" }).waitFor();
+    expect(await seller.getByLabel("Starting price (€)").inputValue()).toBe("15.00");
+    await seller.getByLabel("Starting price (€)").fill("20");
+    await screenshot(seller, "auction-edit");
+    await seller.getByRole("button", { name: "Save changes" }).click();
+    await seller.getByRole("heading", { name: "Midsummer Pavlova" }).waitFor();
+    await expect.poll(() => seller.getByTestId("current-price").textContent()).toBe("€20.00");
+    expect((await server.api(`/auctions/${auctionId}`)).body.startingPrice).toBe(2000);
+    await seller.getByRole("link", { name: "My auctions" }).click();
+    await seller.getByRole("link", { name: "Midsummer Pavlova" }).waitFor();
+    await screenshot(seller, "auction-my-auctions");
+
+    // someone else watches the auction page in a second browser context
+    const watcherContext = await browser.newContext();
+    const watcher = await watcherContext.newPage();
+    await watcher.goto(`${server.url}/auctions/${auctionId}`);
+    await watcher.getByText("● Live bids").waitFor();
+    await expect.poll(() => watcher.getByTestId("current-price").textContent()).toBe("€20.00");
+    const watcherUrl = watcher.url();
+
+    // a customer finds it and bids
+    const customerContext = await browser.newContext();
+    const customer = await customerContext.newPage();
+    await signIn(customer, server.url, "customer", DEMO_PASSWORD);
+    await customer.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Auctions" }).click();
+    await customer.getByRole("heading", { name: "Auctions" }).waitFor();
+    await customer.getByRole("link", { name: "Midsummer Pavlova" }).waitFor();
+    await screenshot(customer, "auction-list");
+    await customer.getByRole("link", { name: "Midsummer Pavlova" }).click();
+    await customer.getByRole("heading", { name: "Midsummer Pavlova" }).waitFor();
+    await customer.getByTestId("minimum-bid").waitFor();
+    expect(await customer.getByTestId("minimum-bid").textContent()).toBe("€20.00");
+
+    await customer.getByLabel("Your bid (€)").fill("5");
+    await customer.getByRole("button", { name: "Place bid" }).click();
+    const bidError = customer.locator("#bid-amount-error");
+    await expect.poll(() => bidError.textContent()).toContain("bid at least €20.00");
+    expect(await customer.getByLabel("Your bid (€)").getAttribute("aria-invalid")).toBe("true");
+    await screenshot(customer, "auction-bid-too-low");
+
+    await customer.getByLabel("Your bid (€)").fill("25");
+    await customer.getByRole("button", { name: "Place bid" }).click();
+    await customer.getByText("Your bid of €25.00 is the highest.").waitFor();
+    await customer.getByText("You are the highest bidder.").waitFor();
+    await screenshot(customer, "auction-detail");
+
+    // the watcher's page updated by itself
+    await expect.poll(() => watcher.getByTestId("current-price").textContent()).toBe("€25.00");
+    await watcher.locator(".bid-history").getByText("€25.00").waitFor();
+    expect(watcher.url()).toBe(watcherUrl);
+    await screenshot(watcher, "auction-detail-live");
+
+    await customer.getByRole("link", { name: "My bids" }).click();
+    await customer.getByRole("heading", { name: "My bids" }).waitFor();
+    await customer.getByText("you are the highest bidder").waitFor();
+    await screenshot(customer, "auction-my-bids");
+
+    const stored = await server.api(`/auctions/${auctionId}`);
+    expect(stored.body).toMatchObject({ bidCount: 1, highestBid: { amount: 2500 } });
+    await Promise.all([sellerContext.close(), watcherContext.close(), customerContext.close()]);
+  });
+});

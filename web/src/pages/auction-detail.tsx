@@ -1,0 +1,397 @@
+import { type FormEvent, useEffect, useRef, useState } from "react";
+import { followAuction } from "../api/auction-stream";
+import { ApiError, type Auction, call, errorMessage, formatCents } from "../api/client";
+import { useAuth } from "../auth";
+import { currentPrice, PhaseBadge } from "../components/auction-cards";
+import { Empty, ErrorBox, Loading, PageTitle, useLoad } from "../components/status";
+import { Link } from "../router";
+import { TEST_CARDS } from "./checkout-page";
+
+/** Parses "12.50" or "12,50" euros into whole cents; undefined when it is not an amount. */
+export function toCents(value: string): number | undefined {
+  const v = value.trim().replace(",", ".");
+  if (!/^\d+(\.\d{1,2})?$/.test(v)) return undefined;
+  return Math.round(Number(v) * 100);
+}
+export const toEuros = (cents: number | undefined) => (cents === undefined ? "" : (cents / 100).toFixed(2));
+
+interface LiveBid {
+  seq: number;
+  amount: number;
+  at: string;
+}
+
+export function AuctionDetail({ id }: { id: string }) {
+  const { user } = useAuth();
+  const auction = useLoad(() => call("get", "/auctions/{id}", { params: { id } }), [id, user?.id]);
+  const [live, setLive] = useState<"connecting" | "live" | "reconnecting">("connecting");
+  const [bids, setBids] = useState<LiveBid[]>([]);
+  const { reload } = auction;
+  useEffect(() => {
+    setBids([]);
+    setLive("connecting");
+    return followAuction(
+      id,
+      (event) => {
+        if (event.type === "bid_placed") {
+          const amount = Number(event.data.amount);
+          setBids((old) =>
+            old.some((b) => b.seq === event.seq) ? old : [{ seq: event.seq, amount, at: event.at }, ...old],
+          );
+        }
+        if (["bid_placed", "auction_closed", "auction_cancelled", "auction_updated"].includes(event.type)) reload();
+      },
+      setLive,
+    );
+  }, [id, reload]);
+
+  if (auction.loading && !auction.data) return <Loading />;
+  if (auction.error !== undefined && !auction.data)
+    return (
+      <>
+        <PageTitle>Auction</PageTitle>
+        <ErrorBox error={auction.error} retry={auction.reload} />
+      </>
+    );
+  const a = auction.data;
+  if (!a) return null;
+  const latest = bids[0];
+  // the stream can be ahead of the last fetch: show whichever is newer
+  const price = latest && latest.amount > currentPrice(a) ? latest.amount : currentPrice(a);
+  const bidCount = Math.max(a.bidCount, bids.length);
+  const isSeller = user?.id === a.sellerId;
+
+  return (
+    <>
+      <p className="crumbs">
+        <Link href="/auctions">← All auctions</Link>
+      </p>
+      <PageTitle>{a.title}</PageTitle>
+      <div className="auction">
+        <div className="auction__main">
+          <section className="card" aria-labelledby="price-title">
+            <h2 id="price-title" className="visually-hidden">
+              Price and bids
+            </h2>
+            <p>
+              <PhaseBadge phase={a.phase} />
+              <span className={`live live--${live}`} role="status">
+                {live === "live" ? "● Live bids" : live === "reconnecting" ? "Reconnecting…" : "Connecting…"}
+              </span>
+            </p>
+            <p className="auction__price" aria-live="polite">
+              <span className="muted">{bidCount === 0 ? "Starting price" : "Highest bid"}</span>{" "}
+              <strong className="price price--large" data-testid="current-price">
+                {formatCents(price, a.currency)}
+              </strong>{" "}
+              <span className="muted" data-testid="bid-count">
+                {bidCount} bid{bidCount === 1 ? "" : "s"}
+              </span>
+            </p>
+            {a.highestBid?.yours && a.phase === "open" && <p className="note">You are the highest bidder.</p>}
+            {a.phase === "open" && (
+              <p>
+                Minimum next bid:{" "}
+                <strong data-testid="minimum-bid">{formatCents(Math.max(a.minimumBid, 0), a.currency)}</strong>
+              </p>
+            )}
+            <p className="muted">
+              {a.phase === "scheduled" ? "Starts" : "Started"} {new Date(a.startsAt).toLocaleString()} ·{" "}
+              {a.phase === "open" || a.phase === "scheduled" ? "Ends" : "Ended"} {new Date(a.endsAt).toLocaleString()}
+              {a.buyNowPrice ? ` · Buy now at ${formatCents(a.buyNowPrice, a.currency)}` : ""}
+            </p>
+            {a.description && <p className="auction__desc">{a.description}</p>}
+          </section>
+
+          {a.phase === "open" && !isSeller && <BidForm auction={a} signedIn={!!user} onPlaced={auction.reload} />}
+          {isSeller && <SellerActions auction={a} onChange={auction.reload} />}
+          {a.status === "sold" && (a.highestBid?.yours || a.checkout) && !isSeller && (
+            <WinnerCheckout auction={a} reload={auction.reload} />
+          )}
+          {isSeller && a.checkout && <CheckoutState auction={a} />}
+
+          <section aria-labelledby="history-title">
+            <h2 id="history-title">Bids</h2>
+            {bids.length === 0 ? (
+              <Empty>No bids yet — be the first.</Empty>
+            ) : (
+              <ol className="bid-history" aria-live="polite">
+                {bids.map((b) => (
+                  <li key={b.seq}>
+                    <strong>{formatCents(b.amount, a.currency)}</strong>{" "}
+                    <span className="muted">{new Date(b.at).toLocaleTimeString()}</span>
+                  </li>
+                ))}
+              </ol>
+            )}
+          </section>
+        </div>
+        <aside className="card auction__qr" aria-label="Share">
+          <QrCode id={a.id} title={a.title} />
+        </aside>
+      </div>
+    </>
+  );
+}
+
+function QrCode({ id, title }: { id: string; title: string }) {
+  const [failed, setFailed] = useState(false);
+  if (failed) return <p className="muted">The QR code is not ready yet.</p>;
+  return (
+    <figure>
+      <img
+        src={`/auctions/${encodeURIComponent(id)}/qr?format=svg`}
+        alt={`QR code linking to the auction “${title}”`}
+        width={180}
+        height={180}
+        onError={() => setFailed(true)}
+      />
+      <figcaption className="muted">Scan to open this auction on a phone.</figcaption>
+    </figure>
+  );
+}
+
+function BidForm({ auction, signedIn, onPlaced }: { auction: Auction; signedIn: boolean; onPlaced: () => void }) {
+  const [amount, setAmount] = useState("");
+  const [error, setError] = useState<string>();
+  const [message, setMessage] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const input = useRef<HTMLInputElement>(null);
+  if (!signedIn)
+    return (
+      <section className="card">
+        <h2>Place a bid</h2>
+        <p>
+          <Link href="/sign-in">Sign in</Link> to bid.
+        </p>
+      </section>
+    );
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setMessage(undefined);
+    const cents = toCents(amount);
+    if (cents === undefined || cents <= 0) {
+      setError("Enter an amount in euros, like 12.50");
+      input.current?.focus();
+      return;
+    }
+    setBusy(true);
+    setError(undefined);
+    try {
+      const placed = await call("post", "/auctions/{id}/bids", { params: { id: auction.id }, body: { amount: cents } });
+      setMessage(`Your bid of ${formatCents(placed.bid.amount, auction.currency)} is the highest.`);
+      setAmount("");
+      onPlaced();
+    } catch (e) {
+      if (e instanceof ApiError && e.code === "BID_TOO_LOW") {
+        const highest = e.details.currentHighest as number | null | undefined;
+        const minimum = e.details.minimumBid as number | undefined;
+        setError(
+          `Too low: ${highest ? `the highest bid is ${formatCents(highest, auction.currency)}, so ` : ""}bid at least ${
+            minimum !== undefined ? formatCents(minimum, auction.currency) : "more"
+          }.`,
+        );
+        onPlaced();
+      } else setError(errorMessage(e));
+      input.current?.focus();
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <section className="card" aria-labelledby="bid-title">
+      <h2 id="bid-title">Place a bid</h2>
+      <form className="form inline-form" onSubmit={submit} noValidate>
+        <div className={`field${error ? " field--invalid" : ""}`}>
+          <label htmlFor="bid-amount">Your bid (€)</label>
+          <input
+            ref={input}
+            id="bid-amount"
+            name="amount"
+            inputMode="decimal"
+            className="narrow-input"
+            placeholder={toEuros(auction.minimumBid)}
+            value={amount}
+            aria-invalid={!!error}
+            aria-describedby="bid-amount-hint bid-amount-error"
+            onChange={(e) => setAmount(e.target.value)}
+          />
+          <p id="bid-amount-hint" className="muted">
+            At least {formatCents(auction.minimumBid, auction.currency)}
+          </p>
+          <p id="bid-amount-error" className="field-error">
+            {error}
+          </p>
+        </div>
+        <button type="submit" className="button" disabled={busy}>
+          {busy ? "Bidding…" : "Place bid"}
+        </button>
+      </form>
+      <p role="status" className="console-message">
+        {message}
+      </p>
+    </section>
+  );
+}
+
+function SellerActions({ auction, onChange }: { auction: Auction; onChange: () => void }) {
+  const [message, setMessage] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  async function cancel() {
+    if (!window.confirm(`Cancel the auction “${auction.title}”? Bidders are told.`)) return;
+    setBusy(true);
+    try {
+      await call("post", "/auctions/{id}/cancel", { params: { id: auction.id } });
+      setMessage("The auction is cancelled.");
+      onChange();
+    } catch (e) {
+      setMessage(errorMessage(e));
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <section className="card" aria-labelledby="seller-title">
+      <h2 id="seller-title">Your auction</h2>
+      <div className="actions">
+        {auction.status === "active" && auction.bidCount === 0 && (
+          <Link href={`/auctions/${auction.id}/edit`} className="button button--ghost">
+            Edit
+          </Link>
+        )}
+        {auction.status === "active" && (
+          <button type="button" className="button button--ghost" disabled={busy} onClick={cancel}>
+            Cancel auction
+          </button>
+        )}
+      </div>
+      {auction.status === "active" && auction.bidCount > 0 && (
+        <p className="muted">An auction with bids can no longer be edited.</p>
+      )}
+      <p role="status" className="console-message">
+        {message}
+      </p>
+    </section>
+  );
+}
+
+function CheckoutState({ auction }: { auction: Auction }) {
+  const c = auction.checkout;
+  if (!c) return null;
+  if (c.state === "paid")
+    return (
+      <p className="state state--empty" role="status">
+        Paid. {c.orderId && <Link href={`/orders/${c.orderId}`}>Track order {c.orderId}</Link>}
+      </p>
+    );
+  if (c.state === "failed")
+    return (
+      <div className="state state--error" role="alert">
+        The payment failed{c.failureReason ? `: ${c.failureReason}` : "."}
+      </div>
+    );
+  return <Loading label="Taking the payment…" />;
+}
+
+const CHECKOUT_FIELDS = [
+  { path: "deliveryAddress.line1", label: "Street and number", autoComplete: "address-line1" },
+  { path: "deliveryAddress.city", label: "City", autoComplete: "address-level2" },
+  { path: "deliveryAddress.postalCode", label: "Postal code", autoComplete: "postal-code" },
+  { path: "deliveryAddress.country", label: "Country (2 letters)", autoComplete: "country" },
+  { path: "payment.card", label: "Card number", autoComplete: "cc-number" },
+] as const;
+type CheckoutPath = (typeof CHECKOUT_FIELDS)[number]["path"];
+
+function WinnerCheckout({ auction, reload }: { auction: Auction; reload: () => void }) {
+  const [values, setValues] = useState<Record<CheckoutPath, string>>({
+    "deliveryAddress.line1": "",
+    "deliveryAddress.city": "",
+    "deliveryAddress.postalCode": "",
+    "deliveryAddress.country": "NL",
+    "payment.card": "",
+  });
+  const [errors, setErrors] = useState<Partial<Record<string, string>>>({});
+  const [formError, setFormError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const state = auction.checkout?.state;
+  const pending = state === "requested" || state === "reserved";
+  useEffect(() => {
+    if (!pending) return;
+    const timer = setInterval(reload, 1500);
+    return () => clearInterval(timer);
+  }, [pending, reload]);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    const found: Partial<Record<string, string>> = {};
+    for (const f of CHECKOUT_FIELDS) if (!values[f.path].trim()) found[f.path] = "Please fill this in";
+    setErrors(found);
+    setFormError(undefined);
+    if (Object.keys(found).length) return;
+    setBusy(true);
+    try {
+      await call("post", "/auctions/{id}/checkout", {
+        params: { id: auction.id },
+        body: {
+          deliveryAddress: {
+            line1: values["deliveryAddress.line1"].trim(),
+            city: values["deliveryAddress.city"].trim(),
+            postalCode: values["deliveryAddress.postalCode"].trim(),
+            country: values["deliveryAddress.country"].trim().toUpperCase(),
+          },
+          payment: { card: values["payment.card"].trim() },
+        },
+      });
+      reload();
+    } catch (e) {
+      if (e instanceof ApiError && e.fields.length) {
+        const fromApi: Partial<Record<string, string>> = {};
+        for (const f of e.fields) fromApi[f.path] = f.message;
+        setErrors(fromApi);
+      }
+      setFormError(errorMessage(e));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <section className="card" aria-labelledby="win-title">
+      <h2 id="win-title">You won — pay for your cake</h2>
+      {auction.checkoutDeadline && (
+        <p className="muted">Pay before {new Date(auction.checkoutDeadline).toLocaleString()}.</p>
+      )}
+      {auction.checkout && <CheckoutState auction={auction} />}
+      {state !== "paid" && !pending && (
+        <form className="form" onSubmit={submit} noValidate>
+          {formError && (
+            <div className="state state--error" role="alert">
+              {formError}
+            </div>
+          )}
+          {CHECKOUT_FIELDS.map((f) => (
+            <div key={f.path} className={`field${errors[f.path] ? " field--invalid" : ""}`}>
+              <label htmlFor={`win-${f.path}`}>{f.label}</label>
+              <input
+                id={`win-${f.path}`}
+                name={f.path}
+                autoComplete={f.autoComplete}
+                value={values[f.path]}
+                aria-invalid={!!errors[f.path]}
+                aria-describedby={`win-${f.path}-error`}
+                onChange={(e) => setValues((old) => ({ ...old, [f.path]: e.target.value }))}
+              />
+              <p id={`win-${f.path}-error`} className="field-error">
+                {errors[f.path]}
+              </p>
+            </div>
+          ))}
+          <p className="muted">Test card: {TEST_CARDS[0][0]}</p>
+          <button type="submit" className="button" disabled={busy}>
+            {busy ? "Sending…" : `Pay ${formatCents(currentPrice(auction), auction.currency)}`}
+          </button>
+        </form>
+      )}
+    </section>
+  );
+}
