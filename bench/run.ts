@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { cpus, freemem, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
@@ -340,6 +341,10 @@ function updateReadme(table: string) {
   if (!readme.includes(start) || !readme.includes(end)) return;
   const updated = `${readme.slice(0, readme.indexOf(start) + start.length)}\n${table}\n${readme.slice(readme.indexOf(end))}`;
   writeFileSync(path, updated);
+  // Biome formats Markdown too (aligned tables); keep the README as `npm test` checks it.
+  execFileSync(process.execPath, [join(ROOT, "node_modules/@biomejs/biome/bin/biome"), "format", "--write", path], {
+    stdio: "ignore",
+  });
 }
 
 main().catch((error) => {
