@@ -111,4 +111,45 @@ describe("auctions in a browser", () => {
     expect(stored.body).toMatchObject({ bidCount: 1, highestBid: { amount: 2500 } });
     await Promise.all([sellerContext.close(), watcherContext.close(), customerContext.close()]);
   });
+
+  it("the winner of a buy-now auction pays through the checkout form and is linked to the order", async () => {
+    const seller = (
+      await server.api("/auth/sign-in", { body: { email: "seller@orderflow.local", password: DEMO_PASSWORD } })
+    ).body.token;
+    const now = Date.now();
+    const created = await server.api("/auctions", {
+      token: seller,
+      body: {
+        title: "Buy-now Baklava",
+        startingPrice: 1000,
+        buyNowPrice: 3000,
+        startsAt: new Date(now - 1000).toISOString(),
+        endsAt: new Date(now + 3_600_000).toISOString(),
+      },
+    });
+    const id = created.body.id;
+    const won = await server.api(`/auctions/${id}/bids`, {
+      body: { amount: 3000 },
+      token: await server.tokenFor("customer"),
+    });
+    expect(won.body.auction.status).toBe("sold");
+
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await signIn(page, server.url, "customer", DEMO_PASSWORD);
+    await page.goto(`${server.url}/auctions/${id}`);
+    await page.getByRole("heading", { name: "You won — pay for your cake" }).waitFor();
+    await page.getByLabel("Street and number").fill("3 Filo Street");
+    await page.getByLabel("City").fill("Leiden");
+    await page.getByLabel("Postal code").fill("2311 AA");
+    await page.getByLabel("Card number").fill("4242 4242 4242 4242");
+    await page.getByRole("button", { name: /^Pay / }).click();
+    await page.getByRole("link", { name: /Track order/ }).waitFor({ timeout: 15_000 });
+    await screenshot(page, "auction-checkout-paid");
+    const paid = (await server.api(`/auctions/${id}`, { token: await server.tokenFor("customer") })).body;
+    expect(paid.checkout.state).toBe("paid");
+    const order = await server.api(`/orders/${paid.checkout.orderId}`, { token: await server.tokenFor("customer") });
+    expect(order.body.order).toMatchObject({ status: "confirmed", total: { amount: 3000 } });
+    await context.close();
+  });
 });
