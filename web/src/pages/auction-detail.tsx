@@ -1,6 +1,6 @@
 import { type FormEvent, useEffect, useRef, useState } from "react";
-import { followAuction } from "../api/auction-stream";
 import { ApiError, type Auction, call, errorMessage, formatCents } from "../api/client";
+import { followAuction } from "../api/event-stream";
 import { useAuth } from "../auth";
 import { currentPrice, PhaseBadge } from "../components/auction-cards";
 import { Empty, ErrorBox, Loading, PageTitle, useLoad } from "../components/status";

@@ -1,6 +1,6 @@
 import { type FormEvent, useEffect, useState } from "react";
 import { buildUrl, call, errorMessage, formatMoney, type Order, type TimelineEvent } from "../api/client";
-import { followOrder } from "../api/order-stream";
+import { followOrder } from "../api/event-stream";
 import { useAuth } from "../auth";
 import { trackingTokens } from "../cart";
 import { ErrorBox, Loading, PageTitle, StatusBadge } from "../components/status";

@@ -1,17 +1,13 @@
-import type { TimelineEvent } from "./client";
-import { buildUrl, tokenStore } from "./client";
+import { buildUrl, type TimelineEvent, tokenStore } from "./client";
+
+type StreamState = "live" | "reconnecting";
 
 /**
- * Follows `GET /orders/{id}/events` (Server-Sent Events). It reads the stream with fetch rather than
- * EventSource so a signed-in customer can authenticate with a header, and it reconnects after the last
- * sequence number it saw. Returns a function that stops following.
+ * Follows a Server-Sent Events timeline with fetch streaming rather than EventSource, so a signed-in
+ * user can authenticate with a header; it reconnects with `Last-Event-ID` after the last sequence
+ * number it saw. Returns a function that stops following.
  */
-export function followOrder(
-  id: string,
-  trackingToken: string | undefined,
-  onEvent: (event: TimelineEvent) => void,
-  onState: (state: "live" | "reconnecting") => void,
-) {
+function followEvents(url: string, onEvent: (event: TimelineEvent) => void, onState: (state: StreamState) => void) {
   const controller = new AbortController();
   let lastSeq = 0;
 
@@ -19,7 +15,7 @@ export function followOrder(
     const headers: Record<string, string> = { accept: "text/event-stream" };
     const token = tokenStore.get();
     if (token) headers.authorization = `Bearer ${token}`;
-    const url = buildUrl("/orders/{id}/events", { id }, { token: trackingToken, lastEventId: lastSeq || undefined });
+    if (lastSeq) headers["last-event-id"] = String(lastSeq);
     const response = await fetch(url, { headers, signal: controller.signal });
     if (!response.ok || !response.body) throw new Error(`stream answered ${response.status}`);
     onState("live");
@@ -53,7 +49,7 @@ export function followOrder(
       try {
         await connect();
       } catch {
-        // fall through to a reconnect unless we were stopped
+        // reconnect below unless stopped
       }
       if (controller.signal.aborted) return;
       onState("reconnecting");
@@ -61,4 +57,23 @@ export function followOrder(
     }
   })();
   return () => controller.abort();
+}
+
+/** An order's live timeline (`GET /orders/{id}/events`); guests pass their tracking token. */
+export function followOrder(
+  id: string,
+  trackingToken: string | undefined,
+  onEvent: (event: TimelineEvent) => void,
+  onState: (state: StreamState) => void,
+) {
+  return followEvents(buildUrl("/orders/{id}/events", { id }, { token: trackingToken }), onEvent, onState);
+}
+
+/** An auction's live bids and outcome (`GET /auctions/{id}/events`). */
+export function followAuction(
+  id: string,
+  onEvent: (event: TimelineEvent) => void,
+  onState: (state: StreamState) => void,
+) {
+  return followEvents(buildUrl("/auctions/{id}/events", { id }), onEvent, onState);
 }
