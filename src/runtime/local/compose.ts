@@ -20,19 +20,6 @@ import { SqliteScheduler } from "../../adapters/local/sqlite-scheduler.js";
 import type { Subscription } from "../../adapters/local/subscription.js";
 import { createUlidGenerator, systemClock } from "../../adapters/local/system-clock.js";
 import { TestPaymentGateway } from "../../adapters/local/test-payment-gateway.js";
-import { makeNotifyAuctionParties } from "../../application/auctions/auction-notifications.js";
-import { makePublishAuctionQr } from "../../application/auctions/auction-qr.js";
-import { makeKeepCloseSchedule, makeSweepAuctions } from "../../application/auctions/auction-schedule.js";
-import { makeLapseUnpaidAuction, makeScheduleCheckoutDeadline } from "../../application/auctions/checkout-deadline.js";
-import { AUCTION_CHECKOUT, checkoutSagaTasks } from "../../application/auctions/checkout-saga.js";
-import { makeDispatchDelivery } from "../../application/lifecycle/dispatch-delivery.js";
-import { makeForwardFeedback } from "../../application/lifecycle/forward-feedback.js";
-import { makeRequestDelivery } from "../../application/lifecycle/request-delivery.js";
-import { ORDER_PIPELINE, orderPipelineTasks } from "../../application/orders/pipeline/order-pipeline-tasks.js";
-import { makeUseCases } from "../../application/use-cases.js";
-import { auctionConsumers } from "../../handlers/consumers/auction-consumers.js";
-import { lifecycleConsumers } from "../../handlers/consumers/lifecycle-consumers.js";
-import { makeStartOrderPipeline } from "../../handlers/consumers/start-order-pipeline.js";
 import { createHttpApp } from "../../handlers/http/app.js";
 import type { Clock } from "../../ports/clock.js";
 import type { Logger } from "../../ports/logger.js";
@@ -40,6 +27,7 @@ import type { Mailer } from "../../ports/mailer.js";
 import type { ObjectStore } from "../../ports/object-store.js";
 import type { PaymentGateway } from "../../ports/payment-gateway.js";
 import type { ReceiptRenderer } from "../../ports/receipt-renderer.js";
+import { composeApplication } from "../shared/compose-application.js";
 import type { LocalConfig } from "./config.js";
 import { registerMailboxRoutes } from "./mailbox-routes.js";
 import { loadOrCreateSecret } from "./secret-file.js";
@@ -100,7 +88,12 @@ export function composeLocalRuntime(config: LocalConfig, overrides: LocalOverrid
 
   const signer = new HmacUploadSigner({ secret: jwtSecret, publicUrl: config.publicUrl, clock });
   const shop = { shopName: config.shopName, makerEmail: config.makerEmail, publicUrl: config.publicUrl };
-  const useCases = makeUseCases({
+  const channel = (settings: LocalConfig["deliveryChannel"]) =>
+    settings.url && settings.secret
+      ? new SignedWebhookChannel({ url: settings.url, secret: settings.secret, clock })
+      : new EmailChannel({ mailer, to: settings.email });
+  const scheduler = new SqliteScheduler({ db, clock, ids, logger, onFired: () => dispatcher.wake() });
+  const application = composeApplication({
     store,
     events: store,
     ids,
@@ -112,69 +105,41 @@ export function composeLocalRuntime(config: LocalConfig, overrides: LocalOverrid
     receipts,
     shop,
     checkoutWindowMs: config.checkoutWindowMs,
+    logger,
+    mailer,
+    payments,
+    scheduler,
+    qr: qrCodeRenderer,
+    delivery: channel(config.deliveryChannel),
+    customerService: channel(config.customerServiceChannel),
   });
-  const auctionDeps = { store, ids, clock, checkoutWindowMs: config.checkoutWindowMs };
+  const { useCases, sweepAuctions } = application;
   const localWorkflows = new LocalWorkflowRunner({
     directory: WORKFLOWS_DIR,
-    handlers: {
-      [ORDER_PIPELINE]: meterTasks(
-        orderPipelineTasks({ store, ids, clock, payments, objects, mailer, receipts, shop, logger }),
-        usage,
-      ),
-      [AUCTION_CHECKOUT]: meterTasks(checkoutSagaTasks({ ...auctionDeps, payments }), usage),
-    },
+    handlers: Object.fromEntries(
+      Object.entries(application.workflowTasks).map(([workflow, tasks]) => [workflow, meterTasks(tasks, usage)]),
+    ),
     logger,
     ...(config.workflowRetryIntervalMs !== undefined ? { retryIntervalMs: config.workflowRetryIntervalMs } : {}),
   });
-  const channel = (settings: LocalConfig["deliveryChannel"]) =>
-    settings.url && settings.secret
-      ? new SignedWebhookChannel({ url: settings.url, secret: settings.secret, clock })
-      : new EmailChannel({ mailer, to: settings.email });
-  const delivery = channel(config.deliveryChannel);
-  const customerService = channel(config.customerServiceChannel);
-  const scheduler = new SqliteScheduler({ db, clock, ids, logger, onFired: () => dispatcher.wake() });
-  const auctions = auctionConsumers({
-    keepCloseSchedule: makeKeepCloseSchedule({ store, scheduler }),
-    closeAuction: useCases.closeAuction,
-    scheduleCheckoutDeadline: makeScheduleCheckoutDeadline({ scheduler }),
-    lapseUnpaidAuction: makeLapseUnpaidAuction(auctionDeps),
-    workflows: meterWorkflows(localWorkflows, usage),
-    publishAuctionQr: makePublishAuctionQr({ objects, qr: qrCodeRenderer, publicUrl: config.publicUrl }),
-    notifyAuctionParties: makeNotifyAuctionParties({
-      store,
-      mailer,
-      shopName: config.shopName,
-      publicUrl: config.publicUrl,
-    }),
-  });
-  const sweepAuctions = makeSweepAuctions({ store, closeAuction: useCases.closeAuction });
   let sweepTimer: NodeJS.Timeout | undefined;
-  const lifecycle = lifecycleConsumers({
-    requestDelivery: makeRequestDelivery({ store, ids, clock }),
-    dispatchDelivery: makeDispatchDelivery({ store, ids, clock, delivery }),
-    forwardFeedback: makeForwardFeedback({ store, customerService }),
-  });
   const workflows = meterWorkflows(localWorkflows, usage);
   const dispatcher = new OutboxDispatcher({
     db,
     clock,
     logger,
     concurrency: config.dispatchConcurrency,
-    subscriptions: (
-      [
+    subscriptions: application.consumers(workflows).map((consumer) =>
+      meterSubscription(
         {
-          name: "order-pipeline",
-          ...makeStartOrderPipeline({ workflows }),
-          visibilityTimeoutMs: 120_000,
-          ...config.retries,
-        },
-        ...[...lifecycle, ...auctions].map((consumer) => ({
           ...consumer,
-          visibilityTimeoutMs: 30_000,
+          // The pipeline consumer runs a whole workflow; the others one use case.
+          visibilityTimeoutMs: consumer.name === "order-pipeline" ? 120_000 : 30_000,
           ...config.retries,
-        })),
-      ] satisfies Subscription[]
-    ).map((subscription) => meterSubscription(subscription, usage)),
+        } satisfies Subscription,
+        usage,
+      ),
+    ),
   });
   sqliteStore.watch(() => dispatcher.wake());
 
