@@ -49,6 +49,8 @@ describe("admin views", () => {
     expect(stats.perMinute).toHaveLength(30);
     expect(stats.ordersLast30Minutes).toBe(2);
     expect(stats.failedLast30Minutes).toBe(1);
+    const confirmed = stats.perMinute.reduce((sum: number, m: { confirmed: number }) => sum + m.confirmed, 0);
+    expect(confirmed).toBe(1);
     expect(stats.queues.map((q: { subscription: string }) => q.subscription)).toContain("order-pipeline");
   });
 });

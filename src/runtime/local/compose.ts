@@ -28,12 +28,12 @@ import type { ObjectStore } from "../../ports/object-store.js";
 import type { PaymentGateway } from "../../ports/payment-gateway.js";
 import type { ReceiptRenderer } from "../../ports/receipt-renderer.js";
 import { composeApplication } from "../shared/compose-application.js";
+import { createUsageMeter } from "../shared/usage-meter.js";
 import type { LocalConfig } from "./config.js";
 import { registerMailboxRoutes } from "./mailbox-routes.js";
 import { loadOrCreateSecret } from "./secret-file.js";
 import { registerUploadRoute } from "./upload-route.js";
 import {
-  createUsageMeter,
   meterHttp,
   meterItemStore,
   meterMailer,
@@ -129,7 +129,7 @@ export function composeLocalRuntime(config: LocalConfig, overrides: LocalOverrid
     clock,
     logger,
     concurrency: config.dispatchConcurrency,
-    subscriptions: application.consumers(workflows).map((consumer) =>
+    subscriptions: [...application.consumers(workflows), application.orderEvents].map((consumer) =>
       meterSubscription(
         {
           ...consumer,

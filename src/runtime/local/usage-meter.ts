@@ -4,7 +4,7 @@ import type { EventLog } from "../../ports/event-log.js";
 import type { Item, ItemStore, TransactOp } from "../../ports/item-store.js";
 import type { Mailer } from "../../ports/mailer.js";
 import type { ObjectStore } from "../../ports/object-store.js";
-import { USAGE_ITEMS, type UsageItem, type UsageMeter } from "../../ports/usage-meter.js";
+import type { UsageMeter } from "../../ports/usage-meter.js";
 import type { TaskHandler, WorkflowRunner } from "../../ports/workflow-runner.js";
 
 /** Memory the Lambda functions are configured with (the CDK app uses the same figure). */
@@ -13,16 +13,6 @@ export const LAMBDA_MEMORY_MB = 256;
 const EXPRESS_MEMORY_MB = 64;
 /** The outbox relay reads the table's stream in batches of this many records. */
 const RELAY_BATCH = 100;
-
-export function createUsageMeter(): UsageMeter {
-  const counters = Object.fromEntries(USAGE_ITEMS.map((item) => [item, 0])) as Record<UsageItem, number>;
-  return {
-    count: (item, amount = 1) => {
-      counters[item] += amount;
-    },
-    snapshot: () => ({ ...counters }),
-  };
-}
 
 const size = (value: unknown) => Buffer.byteLength(JSON.stringify(value ?? {}));
 const readUnits = (bytes: number) => Math.max(1, Math.ceil(bytes / 4096));

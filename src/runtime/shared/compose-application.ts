@@ -6,6 +6,7 @@ import { AUCTION_CHECKOUT, checkoutSagaTasks } from "../../application/auctions/
 import { makeDispatchDelivery } from "../../application/lifecycle/dispatch-delivery.js";
 import { makeForwardFeedback } from "../../application/lifecycle/forward-feedback.js";
 import { makeRequestDelivery } from "../../application/lifecycle/request-delivery.js";
+import { makeRecordOrderActivity, ORDER_ACTIVITY_EVENTS } from "../../application/orders/order-activity.js";
 import { ORDER_PIPELINE, orderPipelineTasks } from "../../application/orders/pipeline/order-pipeline-tasks.js";
 import { makeUseCases, type UseCasePorts } from "../../application/use-cases.js";
 import type { StoredEvent } from "../../domain/shared/event.js";
@@ -82,10 +83,18 @@ export function composeApplication(adapters: ApplicationAdapters) {
     }),
   ];
 
+  /** Consumer of the order event stream (Kinesis on AWS, a dispatcher subscription locally). */
+  const orderEvents: EventConsumer = {
+    name: "order-events",
+    eventTypes: ORDER_ACTIVITY_EVENTS,
+    handle: makeRecordOrderActivity({ store }),
+  };
+
   return {
     useCases,
     workflowTasks,
     consumers,
+    orderEvents,
     sweepAuctions: makeSweepAuctions({ store, closeAuction: useCases.closeAuction }),
   };
 }

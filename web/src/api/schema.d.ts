@@ -2740,6 +2740,7 @@ export interface paths {
               perMinute: {
                 minute: string;
                 orders: number;
+                confirmed: number;
                 failed: number;
               }[];
               ordersLastMinute: number;

@@ -51,7 +51,14 @@ export function registerAdminRoutes(
       responses: {
         200: jsonContent(
           z.object({
-            perMinute: z.array(z.object({ minute: z.string(), orders: z.number().int(), failed: z.number().int() })),
+            perMinute: z.array(
+              z.object({
+                minute: z.string(),
+                orders: z.number().int(),
+                confirmed: z.number().int(),
+                failed: z.number().int(),
+              }),
+            ),
             ordersLastMinute: z.number().int(),
             ordersLast30Minutes: z.number().int(),
             failedLast30Minutes: z.number().int(),
