@@ -30,6 +30,8 @@ export class StatefulStack extends Stack {
   readonly orderEventsFailures: sqs.Queue;
   readonly deliveryWebhookSecret: secretsmanager.Secret;
   readonly customerServiceWebhookSecret: secretsmanager.Secret;
+  /** HS256 key of the app's own sign-in tokens (POST /auth/sign-in). */
+  readonly jwtSigningSecret: secretsmanager.Secret;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
@@ -132,6 +134,16 @@ export class StatefulStack extends Stack {
 
     this.deliveryWebhookSecret = webhookSecret(this, "DeliveryWebhookSecret", "delivery company");
     this.customerServiceWebhookSecret = webhookSecret(this, "CustomerServiceWebhookSecret", "customer service");
+    this.jwtSigningSecret = new secretsmanager.Secret(this, "JwtSigningSecret", {
+      description: "HS256 key orderflow signs its sign-in tokens with",
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.jwtSigningSecret).acknowledge({
+      id: "AwsSolutions-SMG4",
+      reason:
+        "Rotating the token key signs every user out at once; it is rotated by hand in a planned change (tokens live one hour), not by a rotation Lambda.",
+    });
   }
 }
 

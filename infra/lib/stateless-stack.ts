@@ -45,9 +45,8 @@ const STREAM_RETRY = {
 /**
  * Functions, API, workflows, scheduling, e-mail, identity, CDN and monitoring. Holds no data of its own.
  *
- * NOTE: the Lambda entry files under `src/runtime/aws/` (http.ts, outbox-relay.ts, order-events.ts,
- * consumers/<queue>.ts, tasks/order-pipeline.ts, tasks/auction-checkout.ts) are still to be written; tests
- * synthesize with `code: "asset-free"` and do not need them.
+ * Lambda entry points are under `src/runtime/aws/` (http.ts, consumer.ts, workflow-task.ts,
+ * outbox-relay.ts, order-events.ts); tests synthesize with `code: "asset-free"` and do not bundle them.
  */
 export class StatelessStack extends Stack {
   readonly api: apigwv2.HttpApi;
@@ -76,10 +75,14 @@ export class StatelessStack extends Stack {
     queues["auction-closer"].queue.grantSendMessages(schedulerRole);
     queues["auction-checkout-deadlines"].queue.grantSendMessages(schedulerRole);
 
+    const web = new WebHosting(this, "Web", { webBucket: stateful.webBucket, logBucket: stateful.cdnLogsBucket });
     const baseEnv = {
       TABLE_NAME: table.tableName,
       OBJECTS_BUCKET: objectsBucket.bucketName,
       SENDER_EMAIL: config.senderEmail,
+      MAKER_EMAIL: config.makerEmail,
+      // Links in e-mails and QR codes point at the web app.
+      PUBLIC_URL: `https://${web.distribution.distributionDomainName}`,
     };
     const add = (name: string, fn: lambda.Function) => {
       this.functions[name] = fn;
@@ -89,9 +92,10 @@ export class StatelessStack extends Stack {
     // Workflows (Express, synchronous from their consumer) and their task functions.
     const orderPipeline = new Workflow(this, "OrderPipeline", {
       aslFile: "workflows/order-pipeline.asl.json",
-      taskEntry: "src/runtime/aws/tasks/order-pipeline.ts",
+      taskEntry: "src/runtime/aws/workflow-task.ts",
+      workflowName: "order-pipeline",
       code,
-      environment: { ...baseEnv, MAKER_EMAIL: config.makerEmail },
+      environment: baseEnv,
       timeouts: { IssueReceipt: 60 },
     });
     for (const [task, fn] of Object.entries(orderPipeline.tasks)) {
@@ -106,7 +110,8 @@ export class StatelessStack extends Stack {
 
     const auctionCheckout = new Workflow(this, "AuctionCheckout", {
       aslFile: "workflows/auction-checkout.asl.json",
-      taskEntry: "src/runtime/aws/tasks/auction-checkout.ts",
+      taskEntry: "src/runtime/aws/workflow-task.ts",
+      workflowName: "auction-checkout",
       code,
       environment: baseEnv,
     });
@@ -169,6 +174,7 @@ export class StatelessStack extends Stack {
           ...baseEnv,
           USER_POOL_ID: userPool.userPoolId,
           USER_POOL_CLIENT_ID: webClient.userPoolClientId,
+          JWT_SECRET_ARN: stateful.jwtSigningSecret.secretArn,
           DEAD_LETTER_QUEUES: this.toJsonString(
             Object.fromEntries(
               QUEUE_NAMES.map((name) => [
@@ -181,6 +187,7 @@ export class StatelessStack extends Stack {
       }),
     );
     grantTableReadWrite(http, table);
+    stateful.jwtSigningSecret.grantRead(http);
     acknowledgeObjectPrefixes(http, ["receipts", "qrCodes", "agreements"]);
     grantObjects(http, OBJECT_PREFIXES.receipts, ["read"]);
     grantObjects(http, OBJECT_PREFIXES.qrCodes, ["read"]);
@@ -222,7 +229,7 @@ export class StatelessStack extends Stack {
         `Consumer${pascal(name)}`,
         appFunction(this, `${pascal(name)}Consumer`, {
           code,
-          entry: `src/runtime/aws/consumers/${name}.ts`,
+          entry: "src/runtime/aws/consumer.ts",
           timeout: Duration.seconds(CONSUMER_TIMEOUT_SECONDS[name]),
           environment: consumerEnv(name),
         }),
@@ -231,9 +238,15 @@ export class StatelessStack extends Stack {
       consumers[name] = fn;
     }
     orderPipeline.grantStart(consumers["order-pipeline"]);
-    consumers["order-pipeline"].addEnvironment("STATE_MACHINE_ARN", orderPipeline.stateMachine.stateMachineArn);
+    consumers["order-pipeline"].addEnvironment(
+      "STATE_MACHINE_ARNS",
+      this.toJsonString({ "order-pipeline": orderPipeline.stateMachine.stateMachineArn }),
+    );
     auctionCheckout.grantStart(consumers["auction-checkout"]);
-    consumers["auction-checkout"].addEnvironment("STATE_MACHINE_ARN", auctionCheckout.stateMachine.stateMachineArn);
+    consumers["auction-checkout"].addEnvironment(
+      "STATE_MACHINE_ARNS",
+      this.toJsonString({ "auction-checkout": auctionCheckout.stateMachine.stateMachineArn }),
+    );
     grantTableReadWrite(consumers["delivery-requests"], table);
     grantTableReadWrite(consumers["auction-closer"], table);
     grantTableRead(consumers["auction-notifications"], table);
@@ -300,6 +313,8 @@ export class StatelessStack extends Stack {
         entry: "src/runtime/aws/outbox-relay.ts",
         timeout: Duration.seconds(60),
         environment: {
+          // The relay composes the application to learn which consumer takes which events; it reads no items.
+          TABLE_NAME: table.tableName,
           QUEUE_URLS: this.toJsonString(
             Object.fromEntries(QUEUE_NAMES.map((name) => [name, queues[name].queue.queueUrl])),
           ),
@@ -336,8 +351,6 @@ export class StatelessStack extends Stack {
     );
     grantTableReadWrite(orderEventsConsumer, table);
 
-    const web = new WebHosting(this, "Web", { webBucket: stateful.webBucket, logBucket: stateful.cdnLogsBucket });
-
     new Monitoring(this, "Monitoring", {
       api: this.api,
       functions: this.functions,
@@ -354,6 +367,8 @@ export class StatelessStack extends Stack {
       reason:
         "Functions target Node.js 22 on purpose: the bundles are built and tested for node22 (esbuild target) and 22 is a supported LTS runtime; moving to a newer runtime is a tested change of its own, not an automatic one.",
     });
+
+    if (code === "bundle") web.deployApp(stateful.webBucket, this.api.apiEndpoint);
 
     new CfnOutput(this, "ApiUrl", { value: this.api.apiEndpoint });
     new CfnOutput(this, "WebUrl", { value: `https://${web.distribution.distributionDomainName}` });

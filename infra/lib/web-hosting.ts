@@ -1,13 +1,18 @@
-import { Annotations, Duration, Validations } from "aws-cdk-lib";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { Annotations, Duration, Stack, Validations } from "aws-cdk-lib";
 import * as cloudfront from "aws-cdk-lib/aws-cloudfront";
 import * as origins from "aws-cdk-lib/aws-cloudfront-origins";
 import * as s3 from "aws-cdk-lib/aws-s3";
+import * as s3deploy from "aws-cdk-lib/aws-s3-deployment";
 import { Construct } from "constructs";
 
 export interface WebHostingProps {
   readonly webBucket: s3.IBucket;
   readonly logBucket: s3.IBucket;
 }
+
+const WEB_DIST = join(import.meta.dirname, "..", "..", "web", "dist");
 
 /** The React app from the private web bucket through CloudFront with Origin Access Control. */
 export class WebHosting extends Construct {
@@ -61,6 +66,43 @@ export class WebHosting extends Construct {
         id: "AwsSolutions-CFR4",
         reason:
           "Without the optional custom domain the default *.cloudfront.net certificate is used, whose minimum protocol CloudFront fixes at TLSv1; TLS_V1_2_2021 is already set and applies as soon as a certificate is configured.",
+      },
+    );
+  }
+
+  /**
+   * Uploads the built web app (`npm run build:web`) and a `config.json` telling it where the API is
+   * (the HTTP API's own URL; the app calls it cross-origin, allowed by the API's CORS policy).
+   */
+  deployApp(webBucket: s3.IBucket, apiUrl: string): void {
+    if (!existsSync(join(WEB_DIST, "index.html"))) {
+      throw new Error("web/dist is missing: run `npm run build:web` before synthesizing for a deploy");
+    }
+    new s3deploy.BucketDeployment(this, "App", {
+      destinationBucket: webBucket,
+      sources: [s3deploy.Source.asset(WEB_DIST), s3deploy.Source.jsonData("config.json", { apiUrl })],
+      distribution: this.distribution,
+      distributionPaths: ["/index.html", "/config.json"],
+      memoryLimit: 512,
+    });
+    // The custom resource's handler is a singleton at stack level, not a child of `deployment`.
+    const handler = Stack.of(this).node.children.find((child) =>
+      child.node.id.startsWith("Custom::CDKBucketDeployment"),
+    );
+    if (!handler) throw new Error("BucketDeployment created no handler function");
+    Validations.of(handler).acknowledge(
+      {
+        id: "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]",
+        reason: "The CDK BucketDeployment custom resource's own handler; it runs at deploy time only.",
+      },
+      {
+        id: "AwsSolutions-IAM5",
+        reason:
+          "The CDK BucketDeployment handler copies every file of the web app (object names are content hashes) into the web bucket and invalidates the distribution.",
+      },
+      {
+        id: "AwsSolutions-L1",
+        reason: "The runtime of the CDK BucketDeployment handler is chosen by aws-cdk-lib, not by this app.",
       },
     );
   }

@@ -17,8 +17,10 @@ export function taskPlaceholders(aslFile: string): string[] {
 export interface WorkflowProps {
   /** ASL file relative to the repository root, shared with the local runtime. */
   readonly aslFile: string;
-  /** Entry of the task Lambdas; the `TASK` environment variable selects the task. */
+  /** Entry of the task Lambdas; the `WORKFLOW` and `TASK` environment variables select the task. */
   readonly taskEntry: string;
+  /** The workflow's name in the application (`order-pipeline`), given to its tasks as `WORKFLOW`. */
+  readonly workflowName: string;
   readonly code: AppFunctionProps["code"];
   /** Environment given to every task function. */
   readonly environment: Record<string, string>;
@@ -46,7 +48,7 @@ export class Workflow extends Construct {
           code: props.code,
           entry: props.taskEntry,
           timeout: Duration.seconds(props.timeouts?.[task] ?? 30),
-          environment: { ...props.environment, TASK: task },
+          environment: { ...props.environment, WORKFLOW: props.workflowName, TASK: task },
           description: `${id} task ${task}`,
         }),
       ]),

@@ -6,6 +6,7 @@ export const USAGE_ITEMS = [
   "dynamodb.readUnits",
   "dynamodb.writeUnits",
   "sqs.requests",
+  "kinesis.putUnits",
   "stepfunctions.expressRequests",
   "stepfunctions.expressGbSeconds",
   "stepfunctions.transitions",

@@ -1,5 +1,6 @@
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
+import { loadApiBase } from "./api/client";
 import { App } from "./app";
 import { AuthProvider } from "./auth";
 import { CartProvider } from "./cart";
@@ -8,14 +9,16 @@ import "./styles.css";
 
 const root = document.getElementById("root");
 if (!root) throw new Error("index.html has no #root");
-createRoot(root).render(
-  <StrictMode>
-    <Router>
-      <AuthProvider>
-        <CartProvider>
-          <App />
-        </CartProvider>
-      </AuthProvider>
-    </Router>
-  </StrictMode>,
+void loadApiBase().then(() =>
+  createRoot(root).render(
+    <StrictMode>
+      <Router>
+        <AuthProvider>
+          <CartProvider>
+            <App />
+          </CartProvider>
+        </AuthProvider>
+      </Router>
+    </StrictMode>,
+  ),
 );

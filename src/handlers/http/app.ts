@@ -33,6 +33,8 @@ export interface HttpAppDeps {
     };
   clock: Clock;
   events: EventLog;
+  /** How long an SSE response stays open (see TimelineFeed); unset streams until the client leaves. */
+  streamWindowMs?: number;
   seedRoutes: SeedRouteDefaults;
   idempotency: Idempotency;
   queues: QueueAdmin;
@@ -77,10 +79,11 @@ export function createHttpApp(deps: HttpAppDeps) {
   registerAuthRoutes(app, deps.useCases);
   registerCatalogRoutes(app, deps.useCases);
   registerOrderRoutes(app, deps.useCases, deps.publicUrl);
-  registerOrderStreamRoute(app, deps.useCases, deps.events);
+  const feed = { events: deps.events, ...(deps.streamWindowMs === undefined ? {} : { windowMs: deps.streamWindowMs }) };
+  registerOrderStreamRoute(app, deps.useCases, feed);
   registerLifecycleRoutes(app, deps.useCases);
   registerSeedRoutes(app, deps.useCases, deps.seedRoutes, deps.publicUrl);
-  registerAuctionRoutes(app, deps.useCases, deps.events, deps.clock);
+  registerAuctionRoutes(app, deps.useCases, feed, deps.clock);
   registerNoteRoutes(app, deps.useCases.sellerNotes);
   registerAdminRoutes(app, deps.queues, deps.usage, deps.useCases.orderStats);
 

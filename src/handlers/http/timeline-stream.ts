@@ -5,6 +5,19 @@ import type { EventLog } from "../../ports/event-log.js";
 import { publicEvent } from "./present.js";
 
 const HEARTBEAT_MS = 15_000;
+/** How long a client waits before reconnecting (with Last-Event-ID) after a windowed response ends. */
+const RECONNECT_MS = 2_000;
+
+/** Where timelines come from, and how long one response may stay open. */
+export interface TimelineFeed {
+  events: EventLog;
+  /**
+   * Unset: a response streams until the client leaves (the local server). A number: the response
+   * ends after that many ms and the client's EventSource reconnects with Last-Event-ID. On Lambda
+   * behind API Gateway (buffered responses) it is 0: each request answers with what is new.
+   */
+  windowMs?: number;
+}
 
 /**
  * Streams the events of one key as Server-Sent Events: those after `afterSeq`, then each new one as
@@ -13,11 +26,12 @@ const HEARTBEAT_MS = 15_000;
 export function timelineStream(
   c: Context,
   key: string,
-  events: EventLog,
+  { events, windowMs }: TimelineFeed,
   afterSeq: number,
   visible: (event: StoredEvent) => boolean = () => true,
 ) {
   let last = afterSeq;
+  const deadline = windowMs === undefined ? Number.POSITIVE_INFINITY : Date.now() + windowMs;
   return streamSSE(c, async (stream) => {
     let wake: (() => void) | undefined;
     const unwatch = events.watch(() => wake?.());
@@ -30,16 +44,26 @@ export function timelineStream(
         for (const event of await events.listByKey(key, last)) {
           last = event.seq;
           if (!visible(event)) continue;
-          await stream.writeSSE({ id: String(event.seq), event: event.type, data: JSON.stringify(publicEvent(event)) });
+          await stream.writeSSE({
+            id: String(event.seq),
+            event: event.type,
+            data: JSON.stringify(publicEvent(event)),
+            ...(windowMs === undefined ? {} : { retry: RECONNECT_MS }),
+          });
+        }
+        const left = deadline - Date.now();
+        if (left <= 0) {
+          if (windowMs !== undefined) await stream.write(`retry: ${RECONNECT_MS}\n\n`);
+          break;
         }
         const timedOut = await new Promise<boolean>((resolve) => {
-          const timer = setTimeout(() => resolve(true), HEARTBEAT_MS);
+          const timer = setTimeout(() => resolve(true), Math.min(HEARTBEAT_MS, left));
           wake = () => {
             clearTimeout(timer);
             resolve(false);
           };
         });
-        if (timedOut && !stream.aborted) await stream.write(": keep-alive\n\n");
+        if (timedOut && !stream.aborted && Date.now() < deadline) await stream.write(": keep-alive\n\n");
       }
     } finally {
       unwatch();

@@ -38,6 +38,7 @@ import {
   meterItemStore,
   meterMailer,
   meterObjectStore,
+  meterStreamSubscription,
   meterSubscription,
   meterTasks,
   meterWorkflows,
@@ -129,17 +130,20 @@ export function composeLocalRuntime(config: LocalConfig, overrides: LocalOverrid
     clock,
     logger,
     concurrency: config.dispatchConcurrency,
-    subscriptions: [...application.consumers(workflows), application.orderEvents].map((consumer) =>
-      meterSubscription(
-        {
-          ...consumer,
-          // The pipeline consumer runs a whole workflow; the others one use case.
-          visibilityTimeoutMs: consumer.name === "order-pipeline" ? 120_000 : 30_000,
-          ...config.retries,
-        } satisfies Subscription,
-        usage,
+    subscriptions: [
+      ...application.consumers(workflows).map((consumer) =>
+        meterSubscription(
+          {
+            ...consumer,
+            // The pipeline consumer runs a whole workflow; the others one use case.
+            visibilityTimeoutMs: consumer.name === "order-pipeline" ? 120_000 : 30_000,
+            ...config.retries,
+          } satisfies Subscription,
+          usage,
+        ),
       ),
-    ),
+      meterStreamSubscription({ ...application.orderEvents, ...config.retries }, usage),
+    ],
   });
   sqliteStore.watch(() => dispatcher.wake());
 
@@ -170,6 +174,8 @@ export function composeLocalRuntime(config: LocalConfig, overrides: LocalOverrid
     db,
     store,
     dispatcher,
+    application,
+    tokens,
     useCases,
     mailer: emlMailer,
     objects: fileObjects,

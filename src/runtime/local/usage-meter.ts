@@ -142,6 +142,27 @@ export function meterWorkflows(runner: WorkflowRunner, meter: UsageMeter): Workf
 }
 
 /** Each delivery is an SQS message (send, receive, delete) handled by one Lambda invocation. */
+/**
+ * A subscription fed by the order event stream (Kinesis on AWS): one PUT payload unit per record, and
+ * its Lambda reads records in batches of RELAY_BATCH.
+ */
+export function meterStreamSubscription(subscription: Subscription, meter: UsageMeter): Subscription {
+  return {
+    ...subscription,
+    handle: async (event) => {
+      meter.count("kinesis.putUnits");
+      const started = performance.now();
+      try {
+        await subscription.handle(event);
+      } finally {
+        const ms = Math.max(1, performance.now() - started);
+        meter.count("lambda.invocations", 1 / RELAY_BATCH);
+        meter.count("lambda.gbSeconds", (ms / 1000) * (LAMBDA_MEMORY_MB / 1024));
+      }
+    },
+  };
+}
+
 export function meterSubscription(subscription: Subscription, meter: UsageMeter): Subscription {
   return {
     ...subscription,

@@ -62,7 +62,23 @@ export const tokenStore = {
   set: (token: string | null) => (token ? localStorage.setItem(TOKEN_KEY, token) : localStorage.removeItem(TOKEN_KEY)),
 };
 
-/** Builds `/orders/abc?token=…` from a path template, its parameters and a query. */
+let apiBase = "";
+
+/**
+ * Where the API is. Served by the local runtime, the app and the API share an origin; deployed on AWS,
+ * the web bucket holds a `config.json` with the HTTP API's URL. Call once before the first render.
+ */
+export async function loadApiBase(): Promise<void> {
+  try {
+    const response = await fetch("/config.json", { headers: { accept: "application/json" } });
+    const config = response.ok ? ((await response.json()) as { apiUrl?: unknown }) : {};
+    if (typeof config.apiUrl === "string") apiBase = config.apiUrl.replace(/\/$/, "");
+  } catch {
+    // No config: the API is on this origin.
+  }
+}
+
+/** Builds `/orders/abc?token=…` (prefixed with the API's URL when it is elsewhere) from a path template, its parameters and a query. */
 export function buildUrl(template: string, params: Record<string, string> = {}, query: object = {}) {
   const path = template.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(params[name] ?? ""));
   const search = new URLSearchParams();
@@ -70,7 +86,7 @@ export function buildUrl(template: string, params: Record<string, string> = {}, 
     if (value !== undefined && value !== "") search.set(key, String(value));
   }
   const qs = search.toString();
-  return qs ? `${path}?${qs}` : path;
+  return `${apiBase}${qs ? `${path}?${qs}` : path}`;
 }
 
 /** Calls one API operation; the path, body and answer are typed from the OpenAPI document. */

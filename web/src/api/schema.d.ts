@@ -2809,6 +2809,7 @@ export interface paths {
                 "dynamodb.readUnits"?: number;
                 "dynamodb.writeUnits"?: number;
                 "sqs.requests"?: number;
+                "kinesis.putUnits"?: number;
                 "stepfunctions.expressRequests"?: number;
                 "stepfunctions.expressGbSeconds"?: number;
                 "stepfunctions.transitions"?: number;

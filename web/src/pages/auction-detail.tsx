@@ -1,5 +1,5 @@
 import { type FormEvent, useEffect, useRef, useState } from "react";
-import { ApiError, type Auction, call, errorMessage, formatCents } from "../api/client";
+import { ApiError, type Auction, buildUrl, call, errorMessage, formatCents } from "../api/client";
 import { followAuction } from "../api/event-stream";
 import { useAuth } from "../auth";
 import { currentPrice, PhaseBadge } from "../components/auction-cards";
@@ -140,7 +140,7 @@ function QrCode({ id, title }: { id: string; title: string }) {
   return (
     <figure>
       <img
-        src={`/auctions/${encodeURIComponent(id)}/qr?format=svg`}
+        src={buildUrl("/auctions/{id}/qr", { id }, { format: "svg" })}
         alt={`QR code linking to the auction “${title}”`}
         width={180}
         height={180}

@@ -22,10 +22,9 @@ import {
   UpdateAuctionBody,
 } from "../../../domain/auctions/auction-schemas.js";
 import type { Clock } from "../../../ports/clock.js";
-import type { EventLog } from "../../../ports/event-log.js";
 import type { HttpEnv } from "../http-env.js";
 import { errorResponses, jsonContent, PageQuery } from "../schemas.js";
-import { timelineStream } from "../timeline-stream.js";
+import { type TimelineFeed, timelineStream } from "../timeline-stream.js";
 
 export interface AuctionUseCases {
   createAuction: ReturnType<typeof makeCreateAuction>;
@@ -86,7 +85,7 @@ const PUBLIC_AUCTION_EVENTS = new Set<string>([
 export function registerAuctionRoutes(
   app: OpenAPIHono<HttpEnv>,
   useCases: AuctionUseCases,
-  events: EventLog,
+  feed: TimelineFeed,
   clock: Clock,
 ) {
   const view = (
@@ -333,7 +332,7 @@ export function registerAuctionRoutes(
       const { id } = c.req.valid("param");
       await useCases.getAuction(id, c.get("actor"));
       const after = c.req.valid("header")["last-event-id"] ?? 0;
-      return timelineStream(c, id, events, after, (event) => PUBLIC_AUCTION_EVENTS.has(event.type)) as never;
+      return timelineStream(c, id, feed, after, (event) => PUBLIC_AUCTION_EVENTS.has(event.type)) as never;
     },
   );
 }

@@ -1,9 +1,8 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { z } from "zod";
-import type { EventLog } from "../../../ports/event-log.js";
 import type { HttpEnv } from "../http-env.js";
 import { errorResponses } from "../schemas.js";
-import { timelineStream } from "../timeline-stream.js";
+import { type TimelineFeed, timelineStream } from "../timeline-stream.js";
 import type { OrderUseCases } from "./order-routes.js";
 
 /**
@@ -11,7 +10,7 @@ import type { OrderUseCases } from "./order-routes.js";
  * event as it commits. Every event's SSE id is its sequence number, so a client reconnecting with
  * `Last-Event-ID` resumes exactly after the last event it saw.
  */
-export function registerOrderStreamRoute(app: OpenAPIHono<HttpEnv>, useCases: OrderUseCases, events: EventLog) {
+export function registerOrderStreamRoute(app: OpenAPIHono<HttpEnv>, useCases: OrderUseCases, feed: TimelineFeed) {
   app.openapi(
     createRoute({
       method: "get",
@@ -43,7 +42,7 @@ export function registerOrderStreamRoute(app: OpenAPIHono<HttpEnv>, useCases: Or
       const { id } = c.req.valid("param");
       await useCases.getOrder(id, c.get("actor")); // the same authorization as GET /orders/{id}
       const after = c.req.valid("header")["last-event-id"] ?? c.req.valid("query").lastEventId ?? 0;
-      return timelineStream(c, id, events, after) as never;
+      return timelineStream(c, id, feed, after) as never;
     },
   );
 }
