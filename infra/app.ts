@@ -7,8 +7,8 @@ import { StatelessStack } from "./lib/stateless-stack.js";
 
 /**
  * The orderflow CDK app. `npm run synth` writes the templates to infra/cdk.out; `npm run deploy` deploys.
- * Functions are bundled from `src/runtime/aws/*.ts` with the local esbuild. Those entry files are still to be
- * written: until they exist, synthesize with `-c code=asset-free` (inline stub handlers) to check the rest.
+ * Functions are bundled from `src/runtime/aws/*.ts` with the local esbuild (`npm run synth`; the web app must be
+ * built first). `-c code=asset-free` (inline stub handlers, no web upload) checks the rest quickly.
  */
 const app = new App();
 const code: CodeMode = app.node.tryGetContext("code") === "asset-free" ? "asset-free" : "bundle";

@@ -7,6 +7,7 @@ import * as lambda from "aws-cdk-lib/aws-lambda";
 import { NodejsFunction, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";
 import * as logs from "aws-cdk-lib/aws-logs";
 import type { Construct } from "constructs";
+import { LAMBDA_BUNDLING } from "./bundling.js";
 
 /** The repository root (this file is infra/lib/app-function.ts). */
 export const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -21,9 +22,7 @@ export type CodeMode = "bundle" | "asset-free";
 export interface AppFunctionProps {
   readonly code: CodeMode;
   /**
-   * Entry file relative to the repository root, e.g. `src/runtime/aws/http.ts`.
-   * NOTE: the AWS runtime under `src/runtime/aws/` is still to be written; with `code: "bundle"` every
-   * entry must exist or synthesis stops with the list of what is missing.
+   * Entry file relative to the repository root, e.g. `src/runtime/aws/http.ts` (see LAMBDA_ENTRIES).
    */
   readonly entry: string;
   readonly timeout: Duration;
@@ -64,10 +63,7 @@ export function appFunction(scope: Construct, id: string, props: AppFunctionProp
   }
   const entry = join(REPO_ROOT, props.entry);
   if (!existsSync(entry)) {
-    throw new Error(
-      `Lambda entry ${props.entry} does not exist yet (the AWS runtime under src/runtime/aws/ is still to be written). ` +
-        "Synthesize with `-c code=asset-free` to check the infrastructure without it.",
-    );
+    throw new Error(`Lambda entry ${props.entry} does not exist.`);
   }
   return new NodejsFunction(scope, id, {
     ...common,
@@ -77,13 +73,11 @@ export function appFunction(scope: Construct, id: string, props: AppFunctionProp
     depsLockFilePath: join(REPO_ROOT, "package-lock.json"),
     bundling: {
       forceDockerBundling: false,
-      minify: true,
+      minify: LAMBDA_BUNDLING.minify,
       format: OutputFormat.ESM,
-      target: "node22",
-      // Bundle everything, AWS SDK v3 included: tree-shaken clients are smaller and pinned to what we tested.
-      externalModules: [],
-      // ESM bundles of CommonJS dependencies need a real `require`.
-      banner: "import{createRequire}from'module';const require=createRequire(import.meta.url);",
+      target: LAMBDA_BUNDLING.target,
+      externalModules: [...LAMBDA_BUNDLING.externalModules],
+      banner: LAMBDA_BUNDLING.banner,
     },
   });
 }

@@ -2,6 +2,8 @@ import { Aws, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Valida
 import * as apigwv2 from "aws-cdk-lib/aws-apigatewayv2";
 import { HttpLambdaIntegration } from "aws-cdk-lib/aws-apigatewayv2-integrations";
 import * as cognito from "aws-cdk-lib/aws-cognito";
+import * as events from "aws-cdk-lib/aws-events";
+import * as eventTargets from "aws-cdk-lib/aws-events-targets";
 import * as iam from "aws-cdk-lib/aws-iam";
 import * as lambda from "aws-cdk-lib/aws-lambda";
 import { DynamoEventSource, KinesisEventSource, SqsDlq, SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
@@ -10,6 +12,7 @@ import * as scheduler from "aws-cdk-lib/aws-scheduler";
 import * as ses from "aws-cdk-lib/aws-ses";
 import type { Construct } from "constructs";
 import { appFunction, type CodeMode } from "./app-function.js";
+import { LAMBDA_ENTRIES } from "./bundling.js";
 import type { AppConfig } from "./config.js";
 import { grantObjects, grantSendEmail, grantTableRead, grantTableReadWrite } from "./grants.js";
 import { Monitoring } from "./monitoring.js";
@@ -92,7 +95,7 @@ export class StatelessStack extends Stack {
     // Workflows (Express, synchronous from their consumer) and their task functions.
     const orderPipeline = new Workflow(this, "OrderPipeline", {
       aslFile: "workflows/order-pipeline.asl.json",
-      taskEntry: "src/runtime/aws/workflow-task.ts",
+      taskEntry: LAMBDA_ENTRIES.workflowTask,
       workflowName: "order-pipeline",
       code,
       environment: baseEnv,
@@ -110,7 +113,7 @@ export class StatelessStack extends Stack {
 
     const auctionCheckout = new Workflow(this, "AuctionCheckout", {
       aslFile: "workflows/auction-checkout.asl.json",
-      taskEntry: "src/runtime/aws/workflow-task.ts",
+      taskEntry: LAMBDA_ENTRIES.workflowTask,
       workflowName: "auction-checkout",
       code,
       environment: baseEnv,
@@ -167,7 +170,7 @@ export class StatelessStack extends Stack {
       "Http",
       appFunction(this, "HttpFunction", {
         code,
-        entry: "src/runtime/aws/http.ts",
+        entry: LAMBDA_ENTRIES.http,
         timeout: Duration.seconds(29),
         memorySize: 1024,
         environment: {
@@ -229,7 +232,7 @@ export class StatelessStack extends Stack {
         `Consumer${pascal(name)}`,
         appFunction(this, `${pascal(name)}Consumer`, {
           code,
-          entry: "src/runtime/aws/consumer.ts",
+          entry: LAMBDA_ENTRIES.consumer,
           timeout: Duration.seconds(CONSUMER_TIMEOUT_SECONDS[name]),
           environment: consumerEnv(name),
         }),
@@ -310,7 +313,7 @@ export class StatelessStack extends Stack {
       "OutboxRelay",
       appFunction(this, "OutboxRelayFunction", {
         code,
-        entry: "src/runtime/aws/outbox-relay.ts",
+        entry: LAMBDA_ENTRIES.outboxRelay,
         timeout: Duration.seconds(60),
         environment: {
           // The relay composes the application to learn which consumer takes which events; it reads no items.
@@ -338,7 +341,7 @@ export class StatelessStack extends Stack {
       "OrderEvents",
       appFunction(this, "OrderEventsFunction", {
         code,
-        entry: "src/runtime/aws/order-events.ts",
+        entry: LAMBDA_ENTRIES.orderEvents,
         timeout: Duration.seconds(60),
         environment: baseEnv,
       }),
@@ -350,6 +353,30 @@ export class StatelessStack extends Stack {
       }),
     );
     grantTableReadWrite(orderEventsConsumer, table);
+
+    // Listing agreements uploaded straight to S3 (presigned PUT) are attached to their auction.
+    const objectCreated = add(
+      "ObjectCreated",
+      appFunction(this, "ObjectCreatedFunction", {
+        code,
+        entry: LAMBDA_ENTRIES.objectCreated,
+        timeout: Duration.seconds(30),
+        environment: baseEnv,
+      }),
+    );
+    grantTableReadWrite(objectCreated, table);
+    new events.Rule(this, "AgreementUploadedRule", {
+      description: "A listing agreement was uploaded to the objects bucket",
+      eventPattern: {
+        source: ["aws.s3"],
+        detailType: ["Object Created"],
+        detail: {
+          bucket: { name: [objectsBucket.bucketName] },
+          object: { key: [{ prefix: OBJECT_PREFIXES.agreements }] },
+        },
+      },
+      targets: [new eventTargets.LambdaFunction(objectCreated, { retryAttempts: 10, maxEventAge: Duration.hours(2) })],
+    });
 
     new Monitoring(this, "Monitoring", {
       api: this.api,

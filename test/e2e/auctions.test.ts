@@ -337,6 +337,24 @@ describe("listing agreement uploads", () => {
     expect((await server.api(`/auctions/${id}/agreement`, { token: otherSeller })).status).toBe(404);
   });
 
+  it("deletes an upload that does not match its grant instead of attaching it (S3 cannot cap a presigned PUT)", async () => {
+    const id = await createAuction({ title: "Checked cake" });
+    const signed = await uploadUrl(id);
+    const { objects, useCases } = server.runtime;
+    // As the S3 event reports it: the object is stored, larger than the seller declared.
+    await objects.put(signed.body.key, new Uint8Array(pdf.length + 1), "application/pdf");
+    expect(
+      await useCases.attachAgreement(signed.body.key, { contentType: "application/pdf", size: pdf.length + 1 }),
+    ).toBe(false);
+    expect(await objects.exists(signed.body.key)).toBe(false);
+    expect((await server.api(`/auctions/${id}/agreement`, { token: seller })).status).toBe(404);
+    // An object no URL was issued for is not attached either.
+    const stray = `agreements/someone/${id}/stray.pdf`;
+    await objects.put(stray, new Uint8Array(pdf), "application/pdf");
+    expect(await useCases.attachAgreement(stray, { contentType: "application/pdf", size: pdf.length })).toBe(false);
+    expect(await objects.exists(stray)).toBe(false);
+  });
+
   it("refuses other sellers, wrong types, oversized and tampered or expired uploads", async () => {
     const id = await createAuction({ title: "Strict cake" });
     expect((await uploadUrl(id, pdf.length, "application/pdf", otherSeller)).status).toBe(403);

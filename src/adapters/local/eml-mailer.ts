@@ -2,9 +2,9 @@ import { createHash, randomBytes } from "node:crypto";
 import { link, mkdir, open, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import nodemailer from "nodemailer";
-import MailComposer from "nodemailer/lib/mail-composer/index.js";
 import type { Clock } from "../../ports/clock.js";
 import type { Mailer, MailMessage, SentMail } from "../../ports/mailer.js";
+import { composeMimeMessage } from "../mail/mime-message.js";
 
 export interface EmlMailerOptions {
   /** Folder the `.eml` files are written to (the captured outbox). */
@@ -58,22 +58,11 @@ export class EmlMailer implements Mailer {
     const messageId = `<${name}@${MESSAGE_DOMAIN}>`;
     const path = join(this.options.mailDir, `${name}.eml`);
     await mkdir(this.options.mailDir, { recursive: true });
-    const raw = await new MailComposer({
+    const raw = await composeMimeMessage(message, {
       from: this.options.from,
-      to: message.to,
-      subject: message.subject,
-      text: message.text,
-      ...(message.html ? { html: message.html } : {}),
       messageId,
       date: this.options.clock?.now() ?? new Date(),
-      attachments: (message.attachments ?? []).map((a) => ({
-        filename: a.filename,
-        contentType: a.contentType,
-        content: Buffer.from(a.content),
-      })),
-    })
-      .compile()
-      .build();
+    });
     const temp = `${path}.${randomBytes(6).toString("hex")}.tmp`;
     await writeFile(temp, raw);
     let sentNow = true;

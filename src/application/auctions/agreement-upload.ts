@@ -9,6 +9,8 @@ import { assertSeller } from "./create-auction.js";
 
 const EXTENSIONS: Record<string, string> = { "application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg" };
 const agreementKey = (auctionId: string) => ({ pk: `AUCTION#${auctionId}`, sk: "AGREEMENT" });
+/** What an upload URL was issued for, kept until its object is checked (S3 cannot cap a presigned PUT's size). */
+const grantKey = (objectKey: string) => ({ pk: `UPLOAD#${objectKey}`, sk: "GRANT" });
 
 /**
  * The seller asks for an upload URL for their auction's listing agreement: it admits one object under
@@ -25,22 +27,41 @@ export function makeRequestAgreementUpload(deps: AuctionDeps & { signer: UploadS
     if (auction.sellerId !== sellerId)
       throw new ForbiddenError("Only the auction's seller may attach its agreement", "NOT_YOUR_AUCTION");
     const key = `agreements/${sellerId}/${auctionId}/${deps.ids.next()}.${EXTENSIONS[input.contentType]}`;
-    const signed = await deps.signer.presign({
-      key,
+    const expiresAt = new Date(deps.clock.now().getTime() + UPLOAD_URL_SECONDS * 1000);
+    await deps.store.put({
+      ...grantKey(key),
       contentType: input.contentType,
       maxBytes: input.size,
-      expiresAt: new Date(deps.clock.now().getTime() + UPLOAD_URL_SECONDS * 1000),
+      // Kept a day past the URL's expiry: an upload may be reported late (event retries).
+      expiresAt: Math.floor(expiresAt.getTime() / 1000) + 24 * 3600,
     });
+    const signed = await deps.signer.presign({ key, contentType: input.contentType, maxBytes: input.size, expiresAt });
     return { ...signed, key };
   };
 }
 
-/** After an upload lands (S3 event on AWS, the upload route locally): attach it to its auction. */
-export function makeAttachAgreement(deps: AuctionDeps) {
-  return async (key: string, meta: { contentType: string; size: number }): Promise<void> => {
+/** The content type an agreement was signed for, from its key's extension (S3 events carry no type). */
+export function agreementContentType(key: string): string | undefined {
+  const extension = key.slice(key.lastIndexOf(".") + 1);
+  return Object.entries(EXTENSIONS).find(([, ext]) => ext === extension)?.[0];
+}
+
+/**
+ * After an upload lands (S3 event on AWS, the upload route locally): checks it against its grant and
+ * attaches it to its auction. An object without a grant, of another type or larger than granted is
+ * deleted and not attached (returns false).
+ */
+export function makeAttachAgreement(deps: AuctionDeps & { objects: ObjectStore }) {
+  return async (key: string, meta: { contentType: string; size: number }): Promise<boolean> => {
     const [, , auctionId] = key.split("/");
-    if (!auctionId) return;
+    const grant = await deps.store.get(grantKey(key));
+    const fits = grant && grant.contentType === meta.contentType && meta.size <= Number(grant.maxBytes);
+    if (!auctionId || !fits) {
+      await deps.objects.delete(key);
+      return false;
+    }
     await deps.store.put({ ...agreementKey(auctionId), key, ...meta, uploadedAt: deps.clock.now().toISOString() });
+    return true;
   };
 }
 

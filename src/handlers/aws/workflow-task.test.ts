@@ -2,12 +2,15 @@ import { describe, expect, it } from "vitest";
 import { makeWorkflowTaskHandler } from "./workflow-task.js";
 
 describe("Step Functions task handler", () => {
-  const tasks = {
-    ReserveStock: async (input: { orderId: string; attempt?: number }) => ({ orderId: input.orderId, reserved: true }),
-    ChargePayment: async () => {
-      throw Object.assign(new Error("card declined"), { name: "PaymentDeclinedError" });
-    },
+  const reserveStock = async (input: { orderId: string }) => ({ orderId: input.orderId, reserved: true });
+  const chargePayment = async () => {
+    throw Object.assign(new Error("card declined"), { name: "PaymentDeclinedError" });
   };
+  // Keyed by Task state name, as in the ASL file.
+  const tasks = Object.fromEntries([
+    ["ReserveStock", reserveStock],
+    ["ChargePayment", chargePayment],
+  ]);
 
   it("runs the task named by TASK with the state's input and returns its result", async () => {
     const handler = makeWorkflowTaskHandler(tasks as never, "ReserveStock");

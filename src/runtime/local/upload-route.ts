@@ -12,7 +12,7 @@ export function registerUploadRoute(
   deps: {
     signer: HmacUploadSigner;
     objects: ObjectStore;
-    onUploaded: (key: string, meta: { contentType: string; size: number }) => Promise<void>;
+    onUploaded: (key: string, meta: { contentType: string; size: number }) => Promise<boolean>;
   },
 ) {
   app.put("/uploads/:token", async (c) => {
