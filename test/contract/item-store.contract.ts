@@ -7,9 +7,22 @@ function event(id: string, key: string, type = "thing_happened"): DomainEvent {
   return { id, type, key, at: "2026-01-01T00:00:00.000Z", data: { id } };
 }
 
-/** The behaviour every ItemStore adapter must have; run against each adapter. */
+/**
+ * The whole contract of an ItemStore that is also the EventLog of its outbox: every adapter that can
+ * run both halves against a real store runs this.
+ */
 export function itemStoreContract(name: string, make: () => Promise<ItemStore & EventLog>) {
-  describe(`ItemStore contract: ${name}`, () => {
+  itemOperationsContract(name, make);
+  transactionalItemStoreContract(name, make);
+}
+
+/**
+ * Single-item reads and writes, conditions, queries and pagination: no transactions, no outbox.
+ * Split out because the DynamoDB emulator used in tests (dynalite) has no TransactWriteItems; the
+ * DynamoDB adapter runs this half against dynalite and checks its transaction requests separately.
+ */
+export function itemOperationsContract(name: string, make: () => Promise<ItemStore>) {
+  describe(`ItemStore contract (operations): ${name}`, () => {
     it("puts and gets an item with nested attributes", async () => {
       const store = await make();
       await store.put({ pk: "A#1", sk: "META", name: "cake", price: { amount: 1200, currency: "EUR" } });
@@ -60,48 +73,6 @@ export function itemStoreContract(name: string, make: () => Promise<ItemStore & 
       expect((await store.get({ pk: "P#2", sk: "P" }))?.stock).toBe(0);
     });
 
-    it("writes all operations and events of a transaction, or none when a condition fails", async () => {
-      const store = await make();
-      await store.put({ pk: "O#1", sk: "O", status: "pending" });
-      await expect(
-        store.transact(
-          [
-            { op: "put", item: { pk: "O#2", sk: "O", status: "pending" } },
-            { op: "update", key: { pk: "O#1", sk: "O" }, update: { set: { status: "confirmed" } } },
-          ],
-          [event("e0", "O#1")],
-        ),
-      ).resolves.toBeUndefined();
-      const failing = store.transact(
-        [
-          { op: "put", item: { pk: "O#3", sk: "O" } },
-          { op: "check", key: { pk: "O#1", sk: "O" }, condition: when.eq("status", "failed") },
-        ],
-        [event("e1", "O#3")],
-      );
-      await expect(failing).rejects.toMatchObject({ name: "ConditionFailedError", failedIndexes: [1] });
-      expect(await store.get({ pk: "O#3", sk: "O" })).toBeUndefined();
-      expect(await store.listByKey("O#3")).toEqual([]);
-      expect((await store.get({ pk: "O#1", sk: "O" }))?.status).toBe("confirmed");
-      expect((await store.listByKey("O#1")).map((e) => e.id)).toEqual(["e0"]);
-    });
-
-    it("lists events of one key in commit order with increasing sequence numbers", async () => {
-      const store = await make();
-      for (let i = 0; i < 5; i++) {
-        await store.transact([{ op: "put", item: { pk: "K#1", sk: `S${i}` } }], [event(`k1-${i}`, "K#1")]);
-        await store.transact([{ op: "put", item: { pk: "K#2", sk: `S${i}` } }], [event(`k2-${i}`, "K#2")]);
-      }
-      const events = await store.listByKey("K#1");
-      expect(events.map((e) => e.id)).toEqual(["k1-0", "k1-1", "k1-2", "k1-3", "k1-4"]);
-      const seqs = events.map((e) => e.seq);
-      expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
-      expect(new Set(seqs).size).toBe(5);
-      const third = events[2]!;
-      expect((await store.listByKey("K#1", third.seq)).map((e) => e.id)).toEqual(["k1-3", "k1-4"]);
-      expect(third.data).toEqual({ id: "k1-2" });
-    });
-
     it("queries a partition by sort-key prefix, in both directions, with cursor pages", async () => {
       const store = await make();
       for (let i = 0; i < 7; i++) await store.put({ pk: "Q#1", sk: `ITEM#${i}`, i });
@@ -145,12 +116,153 @@ export function itemStoreContract(name: string, make: () => Promise<ItemStore & 
       expect((await store.get({ pk: "H#1", sk: "H" }))?.refundId).toBe("re_1");
     });
 
+    it("creates an absent item on update and returns it", async () => {
+      const store = await make();
+      expect(await store.update({ pk: "C#1", sk: "C" }, { add: { value: 1 }, set: { label: "n" } })).toEqual({
+        pk: "C#1",
+        sk: "C",
+        value: 1,
+        label: "n",
+      });
+      expect(await store.update({ pk: "C#1", sk: "C" }, { add: { value: 1 } })).toMatchObject({ value: 2 });
+    });
+
+    it("evaluates conditions on nested paths, and `<>` holds for a missing attribute", async () => {
+      const store = await make();
+      await store.put({ pk: "N#1", sk: "N", price: { amount: 1200, currency: "EUR" } });
+      await expect(
+        store.update({ pk: "N#1", sk: "N" }, { set: { ok: true } }, when.eq("price.currency", "USD")),
+      ).rejects.toThrow(ConditionFailedError);
+      await store.update({ pk: "N#1", sk: "N" }, { set: { ok: true } }, when.eq("price.currency", "EUR"));
+      await store.update({ pk: "N#1", sk: "N" }, { set: { flagged: false } }, when.ne("flag", "on"));
+      await expect(store.put({ pk: "N#2", sk: "N" }, when.lt("price.amount", 5000))).rejects.toThrow(
+        ConditionFailedError,
+      );
+      expect(await store.get({ pk: "N#1", sk: "N" })).toMatchObject({ ok: true, flagged: false });
+      expect(await store.get({ pk: "N#2", sk: "N" })).toBeUndefined();
+    });
+
+    it("counts `limit` in matching items, reading past items the filter drops", async () => {
+      const store = await make();
+      const hits = new Set([5, 150, 220, 225]);
+      for (let start = 0; start < 230; start += 23) {
+        await Promise.all(
+          Array.from({ length: 23 }, (_, offset) => start + offset).map((i) =>
+            store.put({ pk: "F#1", sk: `ITEM#${String(i).padStart(3, "0")}`, i, hit: hits.has(i) }),
+          ),
+        );
+      }
+      const first = await store.query({ partition: "F#1", filter: when.eq("hit", true), limit: 3 });
+      expect(first.items.map((x) => x.i)).toEqual([5, 150, 220]);
+      expect(first.cursor).toEqual(expect.any(String));
+      const rest = await store.query({
+        partition: "F#1",
+        filter: when.eq("hit", true),
+        limit: 3,
+        cursor: first.cursor,
+      });
+      expect(rest.items.map((x) => x.i)).toEqual([225]);
+      expect(rest.cursor).toBeUndefined();
+    });
+
+    it("pages through a secondary index with cursors, newest first", async () => {
+      const store = await make();
+      for (let i = 0; i < 5; i++) {
+        await store.put({ pk: `U#${i}`, sk: "U", gsi1pk: "USERS", gsi1sk: `2026-02-0${i + 1}`, i });
+      }
+      await store.put({ pk: "U#other", sk: "U", gsi1pk: "OTHERS", gsi1sk: "2026-02-09" });
+      const seen: number[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await store.query({ partition: "USERS", index: "gsi1", descending: true, limit: 2, cursor });
+        expect(page.items.length).toBeLessThanOrEqual(2);
+        seen.push(...page.items.map((x) => Number(x.i)));
+        cursor = page.cursor;
+      } while (cursor);
+      expect(seen).toEqual([4, 3, 2, 1, 0]);
+    });
+
     it("deletes only when the condition holds", async () => {
       const store = await make();
       await store.put({ pk: "D#1", sk: "D", owner: "a" });
       await expect(store.delete({ pk: "D#1", sk: "D" }, when.eq("owner", "b"))).rejects.toThrow(ConditionFailedError);
       await store.delete({ pk: "D#1", sk: "D" }, when.eq("owner", "a"));
       expect(await store.get({ pk: "D#1", sk: "D" })).toBeUndefined();
+    });
+  });
+}
+
+/** `transact` (all or nothing, failed indexes) and the outbox it appends to, read back through the EventLog. */
+export function transactionalItemStoreContract(name: string, make: () => Promise<ItemStore & EventLog>) {
+  describe(`ItemStore contract (transactions and outbox): ${name}`, () => {
+    it("writes all operations and events of a transaction, or none when a condition fails", async () => {
+      const store = await make();
+      await store.put({ pk: "O#1", sk: "O", status: "pending" });
+      await expect(
+        store.transact(
+          [
+            { op: "put", item: { pk: "O#2", sk: "O", status: "pending" } },
+            { op: "update", key: { pk: "O#1", sk: "O" }, update: { set: { status: "confirmed" } } },
+          ],
+          [event("e0", "O#1")],
+        ),
+      ).resolves.toBeUndefined();
+      const failing = store.transact(
+        [
+          { op: "put", item: { pk: "O#3", sk: "O" } },
+          { op: "check", key: { pk: "O#1", sk: "O" }, condition: when.eq("status", "failed") },
+        ],
+        [event("e1", "O#3")],
+      );
+      await expect(failing).rejects.toMatchObject({ name: "ConditionFailedError", failedIndexes: [1] });
+      expect(await store.get({ pk: "O#3", sk: "O" })).toBeUndefined();
+      expect(await store.listByKey("O#3")).toEqual([]);
+      expect((await store.get({ pk: "O#1", sk: "O" }))?.status).toBe("confirmed");
+      expect((await store.listByKey("O#1")).map((e) => e.id)).toEqual(["e0"]);
+    });
+
+    it("lists events of one key in commit order with increasing sequence numbers", async () => {
+      const store = await make();
+      for (let i = 0; i < 5; i++) {
+        await store.transact([{ op: "put", item: { pk: "K#1", sk: `S${i}` } }], [event(`k1-${i}`, "K#1")]);
+        await store.transact([{ op: "put", item: { pk: "K#2", sk: `S${i}` } }], [event(`k2-${i}`, "K#2")]);
+      }
+      const events = await store.listByKey("K#1");
+      expect(events.map((e) => e.id)).toEqual(["k1-0", "k1-1", "k1-2", "k1-3", "k1-4"]);
+      const seqs = events.map((e) => e.seq);
+      expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
+      expect(new Set(seqs).size).toBe(5);
+      const third = events[2]!;
+      expect((await store.listByKey("K#1", third.seq)).map((e) => e.id)).toEqual(["k1-3", "k1-4"]);
+      expect(third.data).toEqual({ id: "k1-2" });
+    });
+
+    it("numbers several events of one transaction in order, per key, with their correlation id", async () => {
+      const store = await make();
+      await store.transact(
+        [{ op: "put", item: { pk: "M#1", sk: "M" } }],
+        [event("m-1", "M#1"), { ...event("m-2", "M#1"), correlationId: "corr-1" }, event("m-3", "M#2")],
+      );
+      await store.transact([], [event("m-4", "M#1")]);
+      const events = await store.listByKey("M#1");
+      expect(events.map((e) => e.id)).toEqual(["m-1", "m-2", "m-4"]);
+      expect(events[1]).toMatchObject({ type: "thing_happened", key: "M#1", correlationId: "corr-1" });
+      expect(events[0]).not.toHaveProperty("correlationId");
+      const seqs = events.map((e) => e.seq);
+      expect(seqs[0]! < seqs[1]! && seqs[1]! < seqs[2]!).toBe(true);
+      expect((await store.listByKey("M#2")).map((e) => e.id)).toEqual(["m-3"]);
+    });
+
+    it("wakes watchers after a commit that carries events, until they unsubscribe", async () => {
+      const store = await make();
+      let calls = 0;
+      const unsubscribe = store.watch(() => calls++);
+      await store.transact([{ op: "put", item: { pk: "W#1", sk: "W" } }], [event("w-1", "W#1")]);
+      expect(calls).toBeGreaterThanOrEqual(1);
+      unsubscribe();
+      const before = calls;
+      await store.transact([{ op: "put", item: { pk: "W#2", sk: "W" } }], [event("w-2", "W#2")]);
+      expect(calls).toBe(before);
     });
   });
 }

@@ -12,5 +12,5 @@ export interface DomainEvent<T = Record<string, unknown>> {
   correlationId?: string;
 }
 
-/** A stored event with its position in the log (monotonic, gap-free per store). */
+/** A stored event with its position in its key's log (monotonic per key: gap-free per store on SQLite, per key on DynamoDB). */
 export type StoredEvent<T = Record<string, unknown>> = DomainEvent<T> & { seq: number };
