@@ -1,0 +1,30 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+
+type State = { Type: string; Retry?: Array<{ ErrorEquals: string[] }>; Branches?: Array<{ States: States }> };
+type States = Record<string, State>;
+
+function tasksOf(states: States): Array<[string, State]> {
+  return Object.entries(states).flatMap(([name, state]) => [
+    ...(state.Type === "Task" ? [[name, state] as [string, State]] : []),
+    ...(state.Branches ?? []).flatMap((branch) => tasksOf(branch.States)),
+  ]);
+}
+
+// On Step Functions a Task is a Lambda invoke; AWS asks every caller to retry its transient service errors.
+const LAMBDA_TRANSIENT = ["Lambda.ServiceException", "Lambda.SdkClientException", "Lambda.TooManyRequestsException"];
+
+describe.each(["order-pipeline", "auction-checkout"])("%s.asl.json", (workflow) => {
+  const definition = JSON.parse(readFileSync(join("workflows", `${workflow}.asl.json`), "utf8")) as { States: States };
+
+  it("retries Lambda's transient errors in every Task state", () => {
+    const tasks = tasksOf(definition.States);
+    expect(tasks.length).toBeGreaterThan(3);
+    for (const [name, task] of tasks) {
+      const retried = (task.Retry ?? []).flatMap((retry) => retry.ErrorEquals);
+      const missing = retried.includes("States.ALL") ? [] : LAMBDA_TRANSIENT.filter((e) => !retried.includes(e));
+      expect({ task: name, missing }).toEqual({ task: name, missing: [] });
+    }
+  });
+});
