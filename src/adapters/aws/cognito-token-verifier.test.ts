@@ -7,7 +7,8 @@ const CLIENT_ID = "4tcs0example0client0id0abc";
 const ISSUER = `https://cognito-idp.eu-west-1.amazonaws.com/${USER_POOL_ID}`;
 
 const { publicKey, privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
-const jwks = { keys: [{ ...publicKey.export({ format: "jwk" }), kid: "key-1", alg: "RS256", use: "sig" }] };
+const { n, e } = publicKey.export({ format: "jwk" });
+const jwks = { keys: [{ kty: "RSA", n: String(n), e: String(e), kid: "key-1", alg: "RS256", use: "sig" }] };
 
 const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");
 

@@ -6,6 +6,7 @@ import { systemClock } from "../../adapters/local/system-clock.js";
 import { signInTokens } from "./sign-in-tokens.js";
 
 const { publicKey, privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+const jwk = publicKey.export({ format: "jwk" });
 const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");
 
 describe("sign-in tokens on AWS", () => {
@@ -13,7 +14,7 @@ describe("sign-in tokens on AWS", () => {
   const cognito = new CognitoTokenVerifier({
     userPoolId: "eu-west-1_AbCdEf123",
     clientId: "web-client",
-    jwks: { keys: [{ ...publicKey.export({ format: "jwk" }), kid: "k1", alg: "RS256", use: "sig" }] },
+    jwks: { keys: [{ kty: "RSA", n: String(jwk.n), e: String(jwk.e), kid: "k1", alg: "RS256", use: "sig" }] },
   });
   const tokens = signInTokens(own, cognito);
 
