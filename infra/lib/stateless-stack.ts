@@ -201,6 +201,13 @@ export class StatelessStack extends Stack {
       queues[name].deadLetterQueue.grantConsumeMessages(http);
       queues[name].queue.grantSendMessages(http);
     }
+    // Redriving a whole DLQ is an SQS message move task.
+    http.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ["sqs:StartMessageMoveTask", "sqs:ListMessageMoveTasks"],
+        resources: QUEUE_NAMES.map((name) => queues[name].deadLetterQueue.queueArn),
+      }),
+    );
 
     const accessLogs = new logs.LogGroup(this, "ApiAccessLogs", {
       retention: logs.RetentionDays.THREE_MONTHS,

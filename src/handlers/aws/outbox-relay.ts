@@ -1,13 +1,7 @@
 import { unmarshall } from "@aws-sdk/util-dynamodb";
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from "aws-lambda";
 import type { StoredEvent } from "../../domain/shared/event.js";
-
-/** Where the relay sends events: one SQS queue (or Kinesis stream) per subscription. */
-export interface RelayTarget {
-  name: string;
-  eventTypes: readonly string[];
-  send(event: StoredEvent): Promise<void>;
-}
+import type { RelayTarget } from "../../ports/event-relay.js";
 
 /** Outbox items are written by the item store's transactions: pk `EVT#<key>`, one item per event. */
 export function isOutboxItem(item: Record<string, unknown>): boolean {

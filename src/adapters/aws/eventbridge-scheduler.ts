@@ -1,0 +1,95 @@
+import { createHash } from "node:crypto";
+import {
+  ConflictException,
+  CreateScheduleCommand,
+  type CreateScheduleCommandInput,
+  DeleteScheduleCommand,
+  ResourceNotFoundException,
+  type SchedulerClient,
+  UpdateScheduleCommand,
+} from "@aws-sdk/client-scheduler";
+import type { StoredEvent } from "../../domain/shared/event.js";
+import type { Clock } from "../../ports/clock.js";
+import type { Scheduler } from "../../ports/scheduler.js";
+
+/** A timer due this close (or past) is scheduled this far ahead: one-time schedules need a future time. */
+const MIN_LEAD_MS = 5_000;
+
+/**
+ * Schedule names allow 1-64 of [0-9a-zA-Z-_.]; timer ids that do not fit are shortened with a hash of
+ * the whole id, so two ids never share a schedule.
+ */
+export function scheduleName(id: string): string {
+  if (/^[0-9a-zA-Z_.-]{1,64}$/.test(id)) return id;
+  const hash = createHash("sha256").update(id).digest("hex").slice(0, 16);
+  return `${id.replace(/[^0-9a-zA-Z_.-]/g, "_").slice(0, 47)}-${hash}`;
+}
+
+/** `at(2026-11-22T10:15:31)`: UTC, whole seconds, rounded up so a timer never fires early. */
+export function atExpression(at: Date): string {
+  const seconds = Math.ceil(at.getTime() / 1000) * 1000;
+  return `at(${new Date(seconds).toISOString().slice(0, 19)})`;
+}
+
+/**
+ * Timers as one-time EventBridge Scheduler schedules (deleted after they run). When due, the schedule
+ * puts the timer's event, as a stored event, on the queue of the consumer that takes its type; the
+ * event id is derived from the timer and its time, so a repeated delivery is de-duplicated downstream.
+ */
+export class EventBridgeScheduler implements Scheduler {
+  constructor(
+    private readonly options: {
+      client: SchedulerClient;
+      groupName: string;
+      /** The role Scheduler assumes to send to the queues. */
+      roleArn: string;
+      /** The ARN of the queue that takes events of this type. */
+      queueArnFor: (eventType: string) => string;
+      clock: Clock;
+    },
+  ) {}
+
+  async schedule(id: string, at: Date, event: { type: string; key: string; data?: Record<string, unknown> }) {
+    const due = new Date(Math.max(at.getTime(), this.options.clock.now().getTime() + MIN_LEAD_MS));
+    const name = scheduleName(id);
+    const message: StoredEvent = {
+      seq: 0,
+      id: `timer:${name}:${at.toISOString()}`,
+      type: event.type,
+      key: event.key,
+      at: at.toISOString(),
+      data: event.data ?? {},
+    };
+    const input: CreateScheduleCommandInput = {
+      Name: name,
+      GroupName: this.options.groupName,
+      ScheduleExpression: atExpression(due),
+      ScheduleExpressionTimezone: "UTC",
+      FlexibleTimeWindow: { Mode: "OFF" },
+      ActionAfterCompletion: "DELETE",
+      Target: {
+        Arn: this.options.queueArnFor(event.type),
+        RoleArn: this.options.roleArn,
+        Input: JSON.stringify(message),
+        RetryPolicy: { MaximumEventAgeInSeconds: 86_400, MaximumRetryAttempts: 185 },
+      },
+    };
+    try {
+      await this.options.client.send(new CreateScheduleCommand(input));
+    } catch (error) {
+      if (!(error instanceof ConflictException)) throw error;
+      // The timer exists: move it (UpdateSchedule replaces the whole definition).
+      await this.options.client.send(new UpdateScheduleCommand(input));
+    }
+  }
+
+  async cancel(id: string) {
+    try {
+      await this.options.client.send(
+        new DeleteScheduleCommand({ Name: scheduleName(id), GroupName: this.options.groupName }),
+      );
+    } catch (error) {
+      if (!(error instanceof ResourceNotFoundException)) throw error;
+    }
+  }
+}
