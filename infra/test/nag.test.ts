@@ -1,3 +1,6 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { App, Stack, Validations } from "aws-cdk-lib";
 import * as s3 from "aws-cdk-lib/aws-s3";
 import { AwsSolutionsChecks } from "cdk-nag";
@@ -9,6 +12,21 @@ describe("cdk-nag AwsSolutions", () => {
     const { app } = buildApp({ nag: true });
     expect(() => app.synth()).not.toThrow();
   });
+
+  it("synthesizes for a deploy (every Lambda bundled, the web app uploaded) with no unacknowledged finding", () => {
+    const { app, stateless } = buildApp({
+      nag: true,
+      code: "bundle",
+      outdir: mkdtempSync(join(tmpdir(), "orderflow-cdk-")),
+    });
+    const assembly = app.synth();
+    const template = assembly.getStackByName(stateless.stackName).template as {
+      Resources: Record<string, { Type: string }>;
+    };
+    const types = Object.values(template.Resources).map((resource) => resource.Type);
+    expect(types).toContain("Custom::CDKBucketDeployment");
+    expect(types.filter((type) => type === "AWS::Lambda::Function").length).toBeGreaterThan(20);
+  }, 180_000);
 
   it("fails synthesis on a finding nobody acknowledged (the check is live)", () => {
     const app = new App();
