@@ -14,6 +14,10 @@ export interface AppConfig {
   readonly customerServiceEmail: string;
   /** Subscribed to the admin alarm topic when set. */
   readonly adminEmail: string;
+  /** Optional own domain of the web app (e.g. `shop.example.com`); needs `certificateArn`. */
+  readonly domainName: string;
+  /** ACM certificate for `domainName`, in us-east-1 (CloudFront's region). */
+  readonly certificateArn: string;
 }
 
 const DEFAULTS: AppConfig = {
@@ -24,10 +28,20 @@ const DEFAULTS: AppConfig = {
   customerServiceWebhookUrl: "",
   customerServiceEmail: "support@example.com",
   adminEmail: "",
+  domainName: "",
+  certificateArn: "",
 };
 
 /** Reads every setting from context once, falling back to defaults that synthesize but are not meant to deploy. */
 export function readConfig(node: Node): AppConfig {
+  const config = readContext(node);
+  if (Boolean(config.domainName) !== Boolean(config.certificateArn)) {
+    throw new Error("Set both domainName and certificateArn (an ACM certificate in us-east-1), or neither");
+  }
+  return config;
+}
+
+function readContext(node: Node): AppConfig {
   const read = (key: keyof AppConfig): string => {
     const value: unknown = node.tryGetContext(key);
     if (value === undefined) return DEFAULTS[key];
@@ -42,5 +56,7 @@ export function readConfig(node: Node): AppConfig {
     customerServiceWebhookUrl: read("customerServiceWebhookUrl"),
     customerServiceEmail: read("customerServiceEmail"),
     adminEmail: read("adminEmail"),
+    domainName: read("domainName"),
+    certificateArn: read("certificateArn"),
   };
 }

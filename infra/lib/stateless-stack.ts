@@ -78,14 +78,18 @@ export class StatelessStack extends Stack {
     queues["auction-closer"].queue.grantSendMessages(schedulerRole);
     queues["auction-checkout-deadlines"].queue.grantSendMessages(schedulerRole);
 
-    const web = new WebHosting(this, "Web", { webBucket: stateful.webBucket, logBucket: stateful.cdnLogsBucket });
+    const web = new WebHosting(this, "Web", {
+      webBucket: stateful.webBucket,
+      logBucket: stateful.cdnLogsBucket,
+      ...(config.domainName ? { domain: { name: config.domainName, certificateArn: config.certificateArn } } : {}),
+    });
     const baseEnv = {
       TABLE_NAME: table.tableName,
       OBJECTS_BUCKET: objectsBucket.bucketName,
       SENDER_EMAIL: config.senderEmail,
       MAKER_EMAIL: config.makerEmail,
       // Links in e-mails and QR codes point at the web app.
-      PUBLIC_URL: `https://${web.distribution.distributionDomainName}`,
+      PUBLIC_URL: web.url,
     };
     const add = (name: string, fn: lambda.Function) => {
       this.functions[name] = fn;
@@ -405,7 +409,7 @@ export class StatelessStack extends Stack {
     if (code === "bundle") web.deployApp(stateful.webBucket, this.api.apiEndpoint);
 
     new CfnOutput(this, "ApiUrl", { value: this.api.apiEndpoint });
-    new CfnOutput(this, "WebUrl", { value: `https://${web.distribution.distributionDomainName}` });
+    new CfnOutput(this, "WebUrl", { value: web.url });
     new CfnOutput(this, "UserPoolId", { value: userPool.userPoolId });
     new CfnOutput(this, "UserPoolClientId", { value: webClient.userPoolClientId });
   }

@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { Annotations, Duration, Stack, Token, Validations } from "aws-cdk-lib";
+import * as acm from "aws-cdk-lib/aws-certificatemanager";
 import * as cloudfront from "aws-cdk-lib/aws-cloudfront";
 import * as origins from "aws-cdk-lib/aws-cloudfront-origins";
 import * as s3 from "aws-cdk-lib/aws-s3";
@@ -10,6 +11,8 @@ import { Construct } from "constructs";
 export interface WebHostingProps {
   readonly webBucket: s3.IBucket;
   readonly logBucket: s3.IBucket;
+  /** Optional own domain, served with this ACM certificate (us-east-1); point a CNAME/alias at the distribution. */
+  readonly domain?: { name: string; certificateArn: string };
 }
 
 const WEB_DIST = join(import.meta.dirname, "..", "..", "web", "dist");
@@ -17,6 +20,8 @@ const WEB_DIST = join(import.meta.dirname, "..", "..", "web", "dist");
 /** The React app from the private web bucket through CloudFront with Origin Access Control. */
 export class WebHosting extends Construct {
   readonly distribution: cloudfront.Distribution;
+  /** Where shoppers open the shop: the own domain, or the distribution's cloudfront.net name. */
+  readonly url: string;
 
   constructor(scope: Construct, id: string, props: WebHostingProps) {
     super(scope, id);
@@ -33,6 +38,12 @@ export class WebHosting extends Construct {
         cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
       },
       defaultRootObject: "index.html",
+      ...(props.domain
+        ? {
+            domainNames: [props.domain.name],
+            certificate: acm.Certificate.fromCertificateArn(this, "Certificate", props.domain.certificateArn),
+          }
+        : {}),
       // Client-side routes: unknown paths load the single-page app.
       errorResponses: [403, 404].map((httpStatus) => ({
         httpStatus,
@@ -47,6 +58,7 @@ export class WebHosting extends Construct {
       logBucket: props.logBucket,
       logFilePrefix: "cdn/",
     });
+    this.url = `https://${props.domain?.name ?? this.distribution.distributionDomainName}`;
     Annotations.of(this).acknowledgeWarning(
       "@aws-cdk/aws-cloudfront-origins:updateImportedBucketPolicyOac",
       "The stateful stack's web bucket policy already grants cloudfront.amazonaws.com s3:GetObject for this account's distributions.",

@@ -1,8 +1,9 @@
 import { readFileSync } from "node:fs";
+import { Template } from "aws-cdk-lib/assertions";
 import { describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../lib/app-function.js";
 import { QUEUE_NAMES } from "../lib/names.js";
-import { templates } from "./build-app.js";
+import { buildApp, templates } from "./build-app.js";
 import { asArray, policyStatements, referencedLogicalId, resourcesOf } from "./template-helpers.js";
 
 const { stateful, stateless } = templates();
@@ -213,5 +214,39 @@ describe("identity, alarms and delivery", () => {
     expect(config.Origins[0].OriginAccessControlId).toBeDefined();
     expect(config.Logging?.Bucket).toBeDefined();
     expect(config.DefaultCacheBehavior.ViewerProtocolPolicy).toBe("redirect-to-https");
+  });
+
+  it("serves an optional own domain with its certificate, and links e-mails to it", () => {
+    const { stateless: withDomain } = buildApp({
+      context: {
+        domainName: "shop.example.com",
+        certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/0b1c2d3e-aaaa-bbbb-cccc-1234567890ab",
+      },
+    });
+    const template = Template.fromStack(withDomain);
+    const config = Object.values(resourcesOf(template, "AWS::CloudFront::Distribution"))[0]!.Properties
+      ?.DistributionConfig;
+    expect(config.Aliases).toEqual(["shop.example.com"]);
+    expect(config.ViewerCertificate.AcmCertificateArn).toContain(":certificate/");
+    const envs = Object.values(resourcesOf(template, "AWS::Lambda::Function")).map(
+      (fn) => fn.Properties?.Environment?.Variables?.PUBLIC_URL,
+    );
+    expect(envs.filter((url) => url === "https://shop.example.com").length).toBeGreaterThan(20);
+    expect(() => buildApp({ context: { domainName: "shop.example.com" } })).toThrow(/certificateArn/);
+  });
+
+  it("attaches uploaded listing agreements: S3 Object Created events under agreements/ invoke a function", () => {
+    const rules = Object.values(resourcesOf(stateless, "AWS::Events::Rule"));
+    const rule = rules.find((r) => r.Properties?.EventPattern?.source?.includes("aws.s3"));
+    expect(rule?.Properties?.EventPattern).toMatchObject({
+      "detail-type": ["Object Created"],
+      detail: { object: { key: [{ prefix: "agreements/" }] } },
+    });
+    const target = rule?.Properties?.Targets?.[0]?.Arn?.["Fn::GetAtt"]?.[0];
+    expect(functions[target]?.Properties?.Environment?.Variables?.TABLE_NAME).toBeDefined();
+    const notifications = Object.values(resourcesOf(stateful, "Custom::S3BucketNotifications"));
+    expect(notifications.map((n) => n.Properties?.NotificationConfiguration)).toEqual([
+      { EventBridgeConfiguration: {} },
+    ]);
   });
 });
