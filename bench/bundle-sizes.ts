@@ -35,7 +35,7 @@ function breakdown(metafile: Metafile): Map<string, number> {
 export async function measureBundleSizes(): Promise<BundleSize[]> {
   const sizes: BundleSize[] = [];
   for (const [name, entry] of Object.entries(LAMBDA_ENTRIES)) {
-    process.stdout.write(`  bundling ${name} (${entry})...\n`);
+    process.stderr.write(`[bench]   bundling ${name} (${entry})\n`);
     const result = await build({
       entryPoints: [join(ROOT, entry)],
       bundle: true,

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node
 import { cpus, freemem, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
+import { measureBundleSizes } from "./bundle-sizes.js";
 import { costPerThousandOrders, PRICES } from "./cost.js";
 import { orderBody, postLoad } from "./load.js";
 import { prefillOrders } from "./prefill.js";
@@ -244,9 +245,13 @@ async function main() {
   log("cost: orders through the whole lifecycle, priced with bench/aws-prices.json");
   const cost = await costRun();
 
+  log("Lambda bundles: each entry built with the deploy's esbuild settings");
+  const bundles = await measureBundleSizes();
+
   const results = {
     ...summarise(machine, base, empty, bytesPerAcceptedOrder, scaleBytes, scaled, e2e, restart.readyMs),
     cost: { ...cost, prices: { source: PRICES.source, date: PRICES.date } },
+    bundles,
   };
   writeFileSync(join(ROOT, "bench/results.json"), `${JSON.stringify(results, null, 2)}\n`);
   const table = renderTable(results);
@@ -290,7 +295,12 @@ function summarise(
   };
 }
 
-type BenchResults = ReturnType<typeof summarise> & { cost: Awaited<ReturnType<typeof costRun>> };
+type BenchResults = ReturnType<typeof summarise> & {
+  cost: Awaited<ReturnType<typeof costRun>>;
+  bundles: Awaited<ReturnType<typeof measureBundleSizes>>;
+};
+
+const kb = (bytes: number) => `${Math.round(bytes / 1024)} KB`;
 
 function renderTable(r: BenchResults): string {
   const rows: Array<[string, string, string]> = [
@@ -322,6 +332,11 @@ function renderTable(r: BenchResults): string {
       `AWS cost per 1,000 orders through the whole lifecycle (${r.cost.reviewed}/${r.cost.orders} reviewed; e-mail excluded)`,
       `$${r.cost.usdPerThousand} (+ $${r.cost.emailsUsdPerThousand} e-mail; Step Functions Standard would add $${r.cost.standardTransitionsUsdPerThousand})`,
       "≤ $0.03",
+    ],
+    [
+      "Lambda bundles, minified (AWS SDK v3 share)",
+      r.bundles.map((b) => `${b.entry} ${kb(b.bytes)} (${kb(b.awsSdkBytes)})`).join(", "),
+      "≤ 250 KB each",
     ],
   ];
   return [
