@@ -29,7 +29,7 @@ export interface Started {
   stop(): Promise<void>;
 }
 
-/** Starts a TypeScript entry point with tsx on core 0 and waits until `ready` answers. */
+/** Starts an entry point (TypeScript with tsx, or a built .mjs) on core 0 and waits until `ready` answers. */
 export async function startProcess(
   entry: string,
   env: Record<string, string>,
@@ -37,7 +37,7 @@ export async function startProcess(
   options: { timeoutMs?: number } = {},
 ): Promise<Started & { readyMs: number }> {
   const started = Date.now();
-  const args = ["--import", "tsx", entry];
+  const args = entry.endsWith(".mjs") ? ["--enable-source-maps", entry] : ["--import", "tsx", entry];
   const child = pinning
     ? spawn("taskset", ["-c", "0", process.execPath, ...args], {
         cwd: ROOT,

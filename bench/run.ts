@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node
 import { cpus, freemem, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
+import { ensureServerBuild, SERVER_BUNDLE } from "../scripts/build-server.mjs";
 import { measureBundleSizes } from "./bundle-sizes.js";
 import { costPerThousandOrders, PRICES } from "./cost.js";
 import { orderBody, postLoad } from "./load.js";
@@ -63,11 +64,7 @@ async function baseline() {
 
 /** Accept rate and p99 at 80% of it, on a data folder (fresh or prefilled); the dispatcher is off. */
 async function acceptPath(dataDir: string) {
-  const server = await startProcess(
-    "src/runtime/local/main.ts",
-    serverEnv(dataDir, { DISPATCH_ENABLED: "false" }),
-    "/health",
-  );
+  const server = await startProcess(SERVER_BUNDLE, serverEnv(dataDir, { DISPATCH_ENABLED: "false" }), "/health");
   try {
     await postLoad(server.url, "/orders", { seconds: 2, idempotent: true });
     const max = await postLoad(server.url, "/orders", { seconds: SECONDS, connections: 64, idempotent: true });
@@ -84,7 +81,7 @@ async function acceptPath(dataDir: string) {
 
 async function endToEnd() {
   const dataDir = mkdtempSync(join(tmpdir(), "orderflow-bench-e2e-"));
-  const server = await startProcess("src/runtime/local/main.ts", serverEnv(dataDir), "/health");
+  const server = await startProcess(SERVER_BUNDLE, serverEnv(dataDir), "/health");
   try {
     const signIn = await fetch(`${server.url}/auth/sign-in`, {
       method: "POST",
@@ -146,7 +143,7 @@ async function endToEnd() {
 /** Orders driven through the whole lifecycle; the runtime's usage meter prices what AWS would bill. */
 async function costRun(orders = Number(process.env.BENCH_COST_ORDERS ?? 200)) {
   const dataDir = mkdtempSync(join(tmpdir(), "orderflow-bench-cost-"));
-  const server = await startProcess("src/runtime/local/main.ts", serverEnv(dataDir), "/health");
+  const server = await startProcess(SERVER_BUNDLE, serverEnv(dataDir), "/health");
   const post = (path: string, body: unknown, token?: string) =>
     fetch(`${server.url}${path}`, {
       method: "POST",
@@ -202,6 +199,8 @@ async function costRun(orders = Number(process.env.BENCH_COST_ORDERS ?? 200)) {
 
 async function main() {
   pinSelf(1);
+  // The server runs as `npm start` runs it: the esbuild bundle of the local runtime.
+  await ensureServerBuild({ force: true });
   const machine = {
     date: new Date().toISOString().slice(0, 10),
     cpu: cpus()[0]?.model ?? "unknown",
@@ -222,11 +221,7 @@ async function main() {
   const acceptedOrders = countOrders(emptyDir);
   const bytesPerAcceptedOrder = Math.round(databaseBytes(emptyDir) / Math.max(1, acceptedOrders));
   log("start time on the existing database");
-  const restart = await startProcess(
-    "src/runtime/local/main.ts",
-    serverEnv(emptyDir, { DISPATCH_ENABLED: "false" }),
-    "/health",
-  );
+  const restart = await startProcess(SERVER_BUNDLE, serverEnv(emptyDir, { DISPATCH_ENABLED: "false" }), "/health");
   await restart.stop();
   rmSync(emptyDir, { recursive: true, force: true });
 

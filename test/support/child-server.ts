@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
+import { ensureServerBuild, SERVER_BUNDLE } from "../../scripts/build-server.mjs";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -15,9 +16,13 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Runs `npm start`'s entry point as a real child process (so it can be killed with SIGKILL). */
+/**
+ * Runs what `npm start` runs (the server bundle, built first when stale) as a real child process, so it
+ * can be killed with SIGKILL.
+ */
 export async function startChildServer(env: Record<string, string>) {
-  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "src/runtime/local/main.ts"], {
+  await ensureServerBuild();
+  const child: ChildProcess = spawn(process.execPath, ["--enable-source-maps", SERVER_BUNDLE], {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: "error", ...env },
     stdio: ["ignore", "pipe", "pipe"],

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { StateMachine } from "aws-local-stepfunctions";
 import { describe, expect, it } from "vitest";
 
 type State = { Type: string; Retry?: Array<{ ErrorEquals: string[] }>; Branches?: Array<{ States: States }> };
@@ -17,6 +18,20 @@ const LAMBDA_TRANSIENT = ["Lambda.ServiceException", "Lambda.SdkClientException"
 
 describe.each(["order-pipeline", "auction-checkout"])("%s.asl.json", (workflow) => {
   const definition = JSON.parse(readFileSync(join("workflows", `${workflow}.asl.json`), "utf8")) as { States: States };
+
+  // The local runner skips validation at start (it costs ~0.7 s); the definitions are validated here,
+  // with the CDK's `${XxxFunctionArn}` substitutions filled in as the CDK does.
+  it("is valid Amazon States Language", () => {
+    const text = readFileSync(join("workflows", `${workflow}.asl.json`), "utf8").replace(
+      /\$\{(\w+?)FunctionArn\}/g,
+      (_match, fn: string) => `arn:aws:lambda:eu-west-1:123456789012:function:orderflow-${fn}`,
+    );
+    const validate = (asl: unknown) => () => new StateMachine(asl as never);
+    expect(validate(JSON.parse(text))).not.toThrow();
+    const broken = JSON.parse(text);
+    broken.States.Oops = { Type: "Task" };
+    expect(validate(broken)).toThrow(/invalid/);
+  });
 
   it("retries Lambda's transient errors in every Task state", () => {
     const tasks = tasksOf(definition.States);

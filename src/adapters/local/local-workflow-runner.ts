@@ -44,7 +44,7 @@ export class LocalWorkflowRunner implements WorkflowRunner {
         (_match, fn: string) => `arn:aws:lambda:local:000000000000:function:orderflow-${fn}`,
       );
       const definition = JSON.parse(text);
-      const machine = new StateMachine(definition, { validationOptions: { checkArn: false } });
+      const machine = new StateMachine(definition, { validationOptions: { noValidate: true } });
       const retryOverrides =
         options.retryIntervalMs === undefined
           ? {}

@@ -1,7 +1,8 @@
-// `npm start` runs this first: build the web app when it is missing or older than its sources.
+// `npm start` runs this first: build the web app and the server bundle when missing or older than their sources.
 import { execSync } from "node:child_process";
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { ensureServerBuild } from "./build-server.mjs";
 
 const newest = (dir) =>
   readdirSync(dir, { withFileTypes: true }).reduce((latest, entry) => {
@@ -19,3 +20,4 @@ if (built < Math.max(newest("web/src"), statSync("web/index.html").mtimeMs)) {
   process.stdout.write("Building the web app (web/dist)…\n");
   execSync("npm run build:web", { stdio: "inherit" });
 }
+if (await ensureServerBuild()) process.stdout.write("Built the server (dist/runtime/local/main.mjs).\n");

@@ -1,0 +1,4 @@
+/** Path of the server bundle `npm start` runs. */
+export declare const SERVER_BUNDLE: string;
+/** Builds the server bundle when it is missing or older than any source file (or always, with force); true when it built. */
+export declare function ensureServerBuild(options?: { force?: boolean }): Promise<boolean>;
