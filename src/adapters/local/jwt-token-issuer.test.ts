@@ -49,6 +49,10 @@ describe("JwtTokenIssuer", () => {
       await sign({ ...decode(token), iss: "someone-else" }, secret, "HS256"),
       await sign({ ...decode(token), roles: "admin" }, secret, "HS256"),
       "not a token",
+      // alg "none" and an algorithm switch are refused, whatever the header says.
+      `${Buffer.from('{"alg":"none","typ":"JWT"}').toString("base64url")}.${escalated}.`,
+      await sign({ ...decode(token) }, secret, "HS512"),
+      `${token}.extra`,
     ];
     for (const candidate of forged) {
       await expect(tokens.verify(candidate)).rejects.toMatchObject({ code: "INVALID_TOKEN" });
