@@ -48,6 +48,10 @@ CREATE TABLE IF NOT EXISTS deliveries (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS deliveries_by_key ON deliveries (subscription, key, seq);
 CREATE INDEX IF NOT EXISTS deliveries_visible ON deliveries (visible_at);
+-- Partial indexes keep the dispatcher's two hot queries independent of the backlog's size:
+-- the ready deliveries in order, and the claims whose visibility timeout has passed.
+CREATE INDEX IF NOT EXISTS deliveries_ready ON deliveries (visible_at, seq) WHERE in_flight = 0;
+CREATE INDEX IF NOT EXISTS deliveries_claimed ON deliveries (visible_at) WHERE in_flight = 1;
 
 CREATE TABLE IF NOT EXISTS timers (
   id TEXT PRIMARY KEY,
