@@ -74,10 +74,9 @@ export function meterItemStore<S extends ItemStore & EventLog>(store: S, meter: 
     async transact(ops: TransactOp[], events: DomainEvent[] = []) {
       await store.transact(ops, events);
       const bytes = [...ops.map((op) => (op.op === "put" ? size(op.item) : 1024)), ...events.map(size)];
-      meter.count(
-        "dynamodb.writeUnits",
-        bytes.reduce((sum, b) => sum + 2 * writeUnits(b), 0),
-      );
+      // On DynamoDB each event key's sequence counter is updated in the same transaction (dynamodb-outbox.ts).
+      const counters = new Set(events.map((event) => event.key)).size;
+      meter.count("dynamodb.writeUnits", bytes.reduce((sum, b) => sum + 2 * writeUnits(b), 0) + 2 * counters);
       if (events.length > 0) meter.count("lambda.invocations", events.length / RELAY_BATCH);
     },
     listByKey: (key, afterSeq) => store.listByKey(key, afterSeq),

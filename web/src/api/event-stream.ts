@@ -11,7 +11,11 @@ function followEvents(url: string, onEvent: (event: TimelineEvent) => void, onSt
   const controller = new AbortController();
   let lastSeq = 0;
 
-  async function connect() {
+  /** Set by the server's `retry:` field: it ends each response on purpose (API Gateway buffers responses). */
+  let retryMs: number | undefined;
+
+  /** Follows one response; true when the server ended it on purpose (a polling answer, not an outage). */
+  async function connect(): Promise<boolean> {
     const headers: Record<string, string> = { accept: "text/event-stream" };
     const token = tokenStore.get();
     if (token) headers.authorization = `Bearer ${token}`;
@@ -23,12 +27,14 @@ function followEvents(url: string, onEvent: (event: TimelineEvent) => void, onSt
     let buffer = "";
     for (;;) {
       const { value, done } = await reader.read();
-      if (done) return;
+      if (done) return retryMs !== undefined;
       buffer += value;
       let end = buffer.indexOf("\n\n");
       while (end >= 0) {
         const block = buffer.slice(0, end);
         buffer = buffer.slice(end + 2);
+        const retry = block.split("\n").find((line) => line.startsWith("retry:"));
+        if (retry) retryMs = Number(retry.slice(6).trim()) || undefined;
         const data = block
           .split("\n")
           .filter((line) => line.startsWith("data:"))
@@ -46,14 +52,15 @@ function followEvents(url: string, onEvent: (event: TimelineEvent) => void, onSt
 
   void (async () => {
     while (!controller.signal.aborted) {
+      let endedOnPurpose = false;
       try {
-        await connect();
+        endedOnPurpose = await connect();
       } catch {
         // reconnect below unless stopped
       }
       if (controller.signal.aborted) return;
-      onState("reconnecting");
-      await new Promise((resolve) => setTimeout(resolve, 1500));
+      if (!endedOnPurpose) onState("reconnecting");
+      await new Promise((resolve) => setTimeout(resolve, endedOnPurpose ? (retryMs ?? 1500) : 1500));
     }
   })();
   return () => controller.abort();
