@@ -11,28 +11,39 @@ function tableResources(table: dynamodb.ITable): string[] {
   return [table.tableArn, `${table.tableArn}/index/gsi1`, `${table.tableArn}/index/gsi2`];
 }
 
-/** Item-level read access (TransactWriteItems is authorised by the per-item actions). */
-export function grantTableRead(grantee: iam.IGrantable, table: dynamodb.ITable): void {
-  grantee.grantPrincipal.addToPrincipalPolicy(
-    new iam.PolicyStatement({ actions: TABLE_READ, resources: tableResources(table) }),
-  );
-}
-
+/** Item-level read and write access (TransactWriteItems is authorised by the per-item actions). */
 export function grantTableReadWrite(grantee: iam.IGrantable, table: dynamodb.ITable): void {
   grantee.grantPrincipal.addToPrincipalPolicy(
     new iam.PolicyStatement({ actions: [...TABLE_READ, ...TABLE_WRITE], resources: tableResources(table) }),
   );
 }
 
-/** Object access under one key prefix of the objects bucket. */
-export function grantObjects(grantee: iam.IGrantable, prefix: string, access: ReadonlyArray<"read" | "write">): void {
+/**
+ * Object access under one key prefix of the objects bucket. Reading includes listing that prefix: without
+ * s3:ListBucket, S3 answers a missing object with 403 instead of 404, and "not there yet" must read as absent.
+ */
+export function grantObjects(
+  grantee: iam.IGrantable,
+  prefix: string,
+  access: ReadonlyArray<"read" | "write" | "delete">,
+): void {
   const actions = [
     ...(access.includes("read") ? ["s3:GetObject"] : []),
     ...(access.includes("write") ? ["s3:PutObject"] : []),
+    ...(access.includes("delete") ? ["s3:DeleteObject"] : []),
   ];
   grantee.grantPrincipal.addToPrincipalPolicy(
     new iam.PolicyStatement({ actions, resources: [`arn:${Aws.PARTITION}:s3:::${OBJECTS_BUCKET_NAME}/${prefix}*`] }),
   );
+  if (access.includes("read")) {
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ["s3:ListBucket"],
+        resources: [`arn:${Aws.PARTITION}:s3:::${OBJECTS_BUCKET_NAME}`],
+        conditions: { StringLike: { "s3:prefix": [`${prefix}*`] } },
+      }),
+    );
+  }
 }
 
 /** `ses:SendEmail` from the sender identity only. */

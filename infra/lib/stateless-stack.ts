@@ -14,7 +14,7 @@ import type { Construct } from "constructs";
 import { appFunction, type CodeMode } from "./app-function.js";
 import { LAMBDA_ENTRIES } from "./bundling.js";
 import type { AppConfig } from "./config.js";
-import { grantObjects, grantSendEmail, grantTableRead, grantTableReadWrite } from "./grants.js";
+import { grantObjects, grantSendEmail, grantTableReadWrite } from "./grants.js";
 import { Monitoring } from "./monitoring.js";
 import {
   CONSUMER_TIMEOUT_SECONDS,
@@ -263,7 +263,8 @@ export class StatelessStack extends Stack {
     );
     grantTableReadWrite(consumers["delivery-requests"], table);
     grantTableReadWrite(consumers["auction-closer"], table);
-    grantTableRead(consumers["auction-notifications"], table);
+    // The mailer records each message id it sends (at most once), so every e-mailing function writes the table.
+    grantTableReadWrite(consumers["auction-notifications"], table);
     grantSendEmail(consumers["auction-notifications"], sender.emailIdentityArn);
     acknowledgeObjectPrefixes(consumers["auction-qr-codes"], ["qrCodes"]);
     grantObjects(consumers["auction-qr-codes"], OBJECT_PREFIXES.qrCodes, ["write"]);
@@ -376,6 +377,9 @@ export class StatelessStack extends Stack {
       }),
     );
     grantTableReadWrite(objectCreated, table);
+    // An upload that does not match its grant is deleted.
+    acknowledgeObjectPrefixes(objectCreated, ["agreements"]);
+    grantObjects(objectCreated, OBJECT_PREFIXES.agreements, ["delete"]);
     new events.Rule(this, "AgreementUploadedRule", {
       description: "A listing agreement was uploaded to the objects bucket",
       eventPattern: {

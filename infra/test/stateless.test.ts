@@ -249,4 +249,32 @@ describe("identity, alarms and delivery", () => {
       { EventBridgeConfiguration: {} },
     ]);
   });
+
+  it("lets every function that sends e-mail record what it sent (the mailer's once-only claims in the table)", () => {
+    const statements = policyStatements(stateless);
+    const byPolicy = (action: string) =>
+      new Set(statements.filter(({ statement }) => asArray(statement.Action).includes(action)).map((s) => s.where));
+    const senders = byPolicy("ses:SendEmail");
+    expect(senders.size).toBeGreaterThan(5);
+    const writers = byPolicy("dynamodb:PutItem");
+    for (const policy of senders) expect(writers.has(policy), policy).toBe(true);
+  });
+
+  it("pairs every object read with listing its prefix, so a missing object reads as 404 and not 403", () => {
+    const statements = policyStatements(stateless);
+    const reads = statements.filter(({ statement }) => asArray(statement.Action).includes("s3:GetObject"));
+    expect(reads.length).toBeGreaterThan(0);
+    for (const { where, statement } of reads) {
+      const resource = JSON.stringify(statement.Resource);
+      if (!resource.includes("orderflow-objects")) continue;
+      const prefix = /objects-[^/]*\/([a-z-]+\/)\*/.exec(resource)?.[1];
+      const lists = statements.some(
+        (other) =>
+          other.where === where &&
+          asArray(other.statement.Action).includes("s3:ListBucket") &&
+          JSON.stringify(other.statement.Condition).includes(`${prefix}*`),
+      );
+      expect(lists, `${where} reads ${prefix} without listing it`).toBe(true);
+    }
+  });
 });
