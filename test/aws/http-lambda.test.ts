@@ -112,5 +112,8 @@ describe("HTTP Lambda behind API Gateway v2", () => {
     const answer = await invoke(httpApiEvent("POST", "/orders", { body: { items: [] } }));
     expect(answer.statusCode).toBe(400);
     expect(JSON.parse(String(answer.body))).toMatchObject({ error: { code: "VALIDATION_FAILED" } });
+    const unknown = await invoke(httpApiEvent("GET", "/no-such-route"));
+    expect(unknown.statusCode).toBe(404);
+    expect(JSON.parse(String(unknown.body))).toMatchObject({ error: { code: "ROUTE_NOT_FOUND" } });
   });
 });

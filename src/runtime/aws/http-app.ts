@@ -53,6 +53,7 @@ export function createAwsHttpApp(parts: AwsHttpParts) {
       maxAge: 600,
     }),
   );
-  site.route("/", api);
+  // Handed over whole (not mounted), so the app's own not-found and error answers apply.
+  site.all("*", (c) => api.fetch(c.req.raw, c.env));
   return site;
 }
