@@ -12,8 +12,9 @@ import type { StoredEvent } from "../../domain/shared/event.js";
 import type { Clock } from "../../ports/clock.js";
 import type { Scheduler } from "../../ports/scheduler.js";
 
-/** A timer due this close (or past) is scheduled this far ahead: one-time schedules need a future time. */
+/** A timer due this close (or already past) is put this far ahead: a one-time schedule needs a future time. */
 const MIN_LEAD_MS = 5_000;
+const MINUTE_MS = 60_000;
 
 /**
  * Schedule names allow 1-64 of [0-9a-zA-Z-_.]; timer ids that do not fit are shortened with a hash of
@@ -25,16 +26,21 @@ export function scheduleName(id: string): string {
   return `${id.replace(/[^0-9a-zA-Z_.-]/g, "_").slice(0, 47)}-${hash}`;
 }
 
-/** `at(2026-11-22T10:15:31)`: UTC, whole seconds, rounded up so a timer never fires early. */
+/**
+ * `at(2026-11-22T10:16:00)` in UTC, rounded UP to a whole minute: Scheduler invokes with 60-second
+ * precision ("at 1:00" runs between 1:00:00 and 1:00:59), so a time with seconds could fire up to a
+ * minute early, and an early "close due" / "checkout due" is ignored by its consumer as not yet due.
+ */
 export function atExpression(at: Date): string {
-  const seconds = Math.ceil(at.getTime() / 1000) * 1000;
-  return `at(${new Date(seconds).toISOString().slice(0, 19)})`;
+  const minute = Math.ceil(at.getTime() / MINUTE_MS) * MINUTE_MS;
+  return `at(${new Date(minute).toISOString().slice(0, 19)})`;
 }
 
 /**
  * Timers as one-time EventBridge Scheduler schedules (deleted after they run). When due, the schedule
- * puts the timer's event, as a stored event, on the queue of the consumer that takes its type; the
- * event id is derived from the timer and its time, so a repeated delivery is de-duplicated downstream.
+ * puts the timer's event, as a stored event, on the queue of the consumer that takes its type. The
+ * event id is derived from the timer and its due time, so a repeated delivery is de-duplicated
+ * downstream; a timer that is already due fires a few seconds from now.
  */
 export class EventBridgeScheduler implements Scheduler {
   constructor(
@@ -50,7 +56,7 @@ export class EventBridgeScheduler implements Scheduler {
   ) {}
 
   async schedule(id: string, at: Date, event: { type: string; key: string; data?: Record<string, unknown> }) {
-    const due = new Date(Math.max(at.getTime(), this.options.clock.now().getTime() + MIN_LEAD_MS));
+    const fireAt = new Date(Math.max(at.getTime(), this.options.clock.now().getTime() + MIN_LEAD_MS));
     const name = scheduleName(id);
     const message: StoredEvent = {
       seq: 0,
@@ -63,7 +69,7 @@ export class EventBridgeScheduler implements Scheduler {
     const input: CreateScheduleCommandInput = {
       Name: name,
       GroupName: this.options.groupName,
-      ScheduleExpression: atExpression(due),
+      ScheduleExpression: atExpression(fireAt),
       ScheduleExpressionTimezone: "UTC",
       FlexibleTimeWindow: { Mode: "OFF" },
       ActionAfterCompletion: "DELETE",
@@ -71,6 +77,7 @@ export class EventBridgeScheduler implements Scheduler {
         Arn: this.options.queueArnFor(event.type),
         RoleArn: this.options.roleArn,
         Input: JSON.stringify(message),
+        // The most Scheduler allows: a queue that cannot be reached for a while still gets the timer.
         RetryPolicy: { MaximumEventAgeInSeconds: 86_400, MaximumRetryAttempts: 185 },
       },
     };
@@ -89,6 +96,7 @@ export class EventBridgeScheduler implements Scheduler {
         new DeleteScheduleCommand({ Name: scheduleName(id), GroupName: this.options.groupName }),
       );
     } catch (error) {
+      // Already ran (and deleted itself) or never existed.
       if (!(error instanceof ResourceNotFoundException)) throw error;
     }
   }

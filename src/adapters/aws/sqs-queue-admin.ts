@@ -3,6 +3,7 @@ import {
   DeleteMessageCommand,
   GetQueueAttributesCommand,
   type Message,
+  type QueueAttributeName,
   ReceiveMessageCommand,
   SendMessageCommand,
   type SQSClient,
@@ -11,43 +12,40 @@ import {
 import type { StoredEvent } from "../../domain/shared/event.js";
 import type { DeadLetter, QueueAdmin, QueueDepth } from "../../ports/queue-admin.js";
 
+/** A subscription's queue and its dead-letter queue, by URL. */
 export interface QueuePair {
   queue: string;
   dlq: string;
 }
 
-/** Receive rounds when looking through a DLQ (10 messages each). */
-const MAX_ROUNDS = 10;
+/** Most messages looked at in one DLQ per call (a listing, or the search for one seq). */
+const MAX_SCAN = 100;
+/** How long looked-at messages stay hidden if releasing them fails (or the function dies mid-scan). */
+const HOLD_SECONDS = 30;
 
 /**
- * Dead-letter operations on the SQS queues. SQS keeps no consumer error, so a dead letter's `error`
- * points at the consumer's logs; `attempts` is the source queue's maxReceiveCount. Listing peeks: it
- * receives DLQ messages and makes them visible again at once.
+ * Dead-letter operations on the SQS queues.
+ *
+ * SQS has no "peek": looking at a DLQ means receiving. A scan receives messages with a short visibility
+ * timeout and HOLDS them until it ends, so each receive returns new ones (releasing per batch would
+ * return the same ten again), then makes them all visible again (ChangeMessageVisibility 0), also when
+ * it fails. While a scan runs, the held messages are hidden from other scans and move tasks.
+ *
+ * What SQS does not keep, and what is reported instead: the consumer's error (the consumer function logs
+ * it with the message id), the time of the move to the DLQ (`failedAt` is when the message was first
+ * queued: a standard queue's DLQ keeps the original timestamp), and a per-message attempt count
+ * (`attempts` is the queue's maxReceiveCount: a message goes to the DLQ after that many failed tries).
  */
 export class SqsQueueAdmin implements QueueAdmin {
   private readonly arns = new Map<string, Promise<string>>();
 
-  constructor(private readonly options: { client: SQSClient; queues: Record<string, QueuePair> }) {}
-
-  private async attributes(queueUrl: string, names: string[]) {
-    const answer = await this.options.client.send(
-      new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: names as never }),
-    );
-    return answer.Attributes ?? {};
-  }
-
-  private arn(queueUrl: string): Promise<string> {
-    let arn = this.arns.get(queueUrl);
-    if (!arn) {
-      arn = this.attributes(queueUrl, ["QueueArn"]).then((a) => String(a.QueueArn));
-      this.arns.set(queueUrl, arn);
-    }
-    return arn;
-  }
-
-  private selected(subscription?: string): Array<[string, QueuePair]> {
-    return Object.entries(this.options.queues).filter(([name]) => !subscription || name === subscription);
-  }
+  constructor(
+    private readonly options: {
+      client: SQSClient;
+      /** Subscription name -> its queue and DLQ URLs. */
+      queues: Record<string, QueuePair>;
+    },
+  ) {}
 
   async depths(): Promise<QueueDepth[]> {
     return Promise.all(
@@ -71,89 +69,148 @@ export class SqsQueueAdmin implements QueueAdmin {
     );
   }
 
-  /** Receives up to `limit` distinct messages of a DLQ, handing each to `visit`; stops when one repeats. */
-  private async scan(dlq: string, limit: number, visit: (message: Message) => Promise<boolean | undefined>) {
-    const seen = new Set<string>();
-    for (let round = 0; round < MAX_ROUNDS && seen.size < limit; round++) {
-      const answer = await this.options.client.send(
-        new ReceiveMessageCommand({
-          QueueUrl: dlq,
-          MaxNumberOfMessages: 10,
-          VisibilityTimeout: 30,
-          WaitTimeSeconds: 0,
-          MessageSystemAttributeNames: ["SentTimestamp"],
-        }),
-      );
-      const messages = (answer.Messages ?? []).filter((m) => m.MessageId && !seen.has(m.MessageId));
-      if (messages.length === 0) return;
-      const release: Message[] = [];
-      let done = false;
-      for (const message of messages) {
-        seen.add(String(message.MessageId));
-        if (done || seen.size > limit || !(await visit(message))) release.push(message);
-        else done = true;
-      }
-      if (release.length > 0) {
-        await this.options.client.send(
-          new ChangeMessageVisibilityBatchCommand({
-            QueueUrl: dlq,
-            Entries: release.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle, VisibilityTimeout: 0 })),
-          }),
-        );
-      }
-      if (done) return;
-    }
-  }
-
+  /** The dead letters of one subscription or all, newest first; at most `limit` (100) and 100 per DLQ. */
   async listDeadLetters(filter: { subscription?: string; limit?: number } = {}): Promise<DeadLetter[]> {
-    const limit = filter.limit ?? 50;
+    const limit = filter.limit ?? 100;
     const letters: DeadLetter[] = [];
     for (const [subscription, { queue, dlq }] of this.selected(filter.subscription)) {
       if (letters.length >= limit) break;
-      const policy = JSON.parse(String((await this.attributes(queue, ["RedrivePolicy"])).RedrivePolicy ?? "{}"));
+      const policy = JSON.parse((await this.attributes(queue, ["RedrivePolicy"])).RedrivePolicy ?? "{}");
       await this.scan(dlq, limit - letters.length, async (message) => {
         letters.push({
           subscription,
           event: JSON.parse(String(message.Body)) as StoredEvent,
           attempts: Number(policy.maxReceiveCount ?? 0),
-          error: "SQS keeps no error: see the consumer function's logs",
+          error: `SQS keeps no consumer error: see the ${subscription} consumer's logs for message ${message.MessageId}`,
           failedAt: new Date(Number(message.Attributes?.SentTimestamp ?? 0)).toISOString(),
         });
         return false;
       });
     }
-    return letters;
+    return letters.sort((a, b) => b.failedAt.localeCompare(a.failedAt));
   }
 
+  /**
+   * With a seq: moves that dead letter (of the subscription, or of each) back to its queue. Without: a
+   * message move task per DLQ moves all of it; the count returned is then SQS's approximate depth.
+   */
   async redrive(target: { subscription?: string; seq?: number } = {}): Promise<number> {
-    if (target.seq !== undefined && target.subscription) return this.redriveOne(target.subscription, target.seq);
     let moved = 0;
-    for (const [, { queue, dlq }] of this.selected(target.subscription)) {
-      const waiting = Number((await this.attributes(dlq, ["ApproximateNumberOfMessages"])).ApproximateNumberOfMessages);
-      if (!waiting) continue;
-      const [sourceArn, destinationArn] = await Promise.all([this.arn(dlq), this.arn(queue)]);
-      await this.options.client.send(
-        new StartMessageMoveTaskCommand({ SourceArn: sourceArn, DestinationArn: destinationArn }),
-      );
-      moved += waiting;
+    for (const [, pair] of this.selected(target.subscription)) {
+      moved += target.seq === undefined ? await this.moveAll(pair) : await this.moveOne(pair, target.seq);
     }
     return moved;
   }
 
-  /** Moves the dead letter with this sequence number (the first found) back to its queue. */
-  private async redriveOne(subscription: string, seq: number): Promise<number> {
-    const pair = this.options.queues[subscription];
-    if (!pair) return 0;
+  private async moveAll({ queue, dlq }: QueuePair): Promise<number> {
+    const waiting = Number((await this.attributes(dlq, ["ApproximateNumberOfMessages"])).ApproximateNumberOfMessages);
+    if (!waiting) return 0;
+    const [sourceArn, destinationArn] = await Promise.all([this.arn(dlq), this.arn(queue)]);
+    await this.options.client.send(
+      new StartMessageMoveTaskCommand({ SourceArn: sourceArn, DestinationArn: destinationArn }),
+    );
+    return waiting;
+  }
+
+  /**
+   * Sends the first dead letter with this seq back to its queue, then deletes it from the DLQ (a crash
+   * in between leaves a copy in both; consumers are idempotent). Seq is unique per SQLite
+   * store but only per key on DynamoDB, so this takes the first match.
+   */
+  private async moveOne({ queue, dlq }: QueuePair, seq: number): Promise<number> {
     let moved = 0;
-    await this.scan(pair.dlq, 100, async (message) => {
+    await this.scan(dlq, MAX_SCAN, async (message) => {
       if ((JSON.parse(String(message.Body)) as StoredEvent).seq !== seq) return false;
-      await this.options.client.send(new SendMessageCommand({ QueueUrl: pair.queue, MessageBody: message.Body }));
       await this.options.client.send(
-        new DeleteMessageCommand({ QueueUrl: pair.dlq, ReceiptHandle: message.ReceiptHandle }),
+        new SendMessageCommand({
+          QueueUrl: queue,
+          MessageBody: message.Body,
+          ...(message.MessageAttributes ? { MessageAttributes: message.MessageAttributes } : {}),
+        }),
       );
+      await this.options.client.send(new DeleteMessageCommand({ QueueUrl: dlq, ReceiptHandle: message.ReceiptHandle }));
       moved = 1;
       return true;
     });
     return moved;
+  }
+
+  /**
+   * Receives up to `max` distinct messages of a DLQ (about as many as it reports), handing each to
+   * `visit` until one returns true (it took that message); every other received message is released.
+   */
+  private async scan(dlq: string, max: number, visit: (message: Message) => Promise<boolean>): Promise<void> {
+    const waiting = Number((await this.attributes(dlq, ["ApproximateNumberOfMessages"])).ApproximateNumberOfMessages);
+    const wanted = Math.min(max, MAX_SCAN, waiting || 0);
+    const seen = new Set<string>();
+    const held: Message[] = [];
+    try {
+      while (seen.size < wanted) {
+        const answer = await this.options.client.send(
+          new ReceiveMessageCommand({
+            QueueUrl: dlq,
+            MaxNumberOfMessages: Math.min(10, wanted - seen.size),
+            VisibilityTimeout: HOLD_SECONDS,
+            // Long polling asks every SQS server, so a small DLQ is not missed; it returns as soon as any arrive.
+            WaitTimeSeconds: 1,
+            MessageSystemAttributeNames: ["SentTimestamp"],
+            MessageAttributeNames: ["All"],
+          }),
+        );
+        const fresh = (answer.Messages ?? []).filter((m) => m.MessageId && !seen.has(m.MessageId));
+        if (fresh.length === 0) return;
+        let taken = false;
+        for (const message of fresh) {
+          seen.add(String(message.MessageId));
+          held.push(message); // before visiting, so it is released even if the visit throws
+          if (!taken && (await visit(message))) {
+            held.pop();
+            taken = true;
+          }
+        }
+        if (taken) return;
+      }
+    } finally {
+      await this.release(dlq, held);
+    }
+  }
+
+  /** Makes held messages visible again; any it fails on come back by themselves after HOLD_SECONDS. */
+  private async release(dlq: string, messages: Message[]): Promise<void> {
+    for (let start = 0; start < messages.length; start += 10) {
+      await this.options.client.send(
+        new ChangeMessageVisibilityBatchCommand({
+          QueueUrl: dlq,
+          Entries: messages
+            .slice(start, start + 10)
+            .map((m, i) => ({ Id: String(start + i), ReceiptHandle: m.ReceiptHandle, VisibilityTimeout: 0 })),
+        }),
+      );
+    }
+  }
+
+  private selected(subscription?: string): Array<[string, QueuePair]> {
+    return Object.entries(this.options.queues).filter(([name]) => subscription === undefined || name === subscription);
+  }
+
+  private async attributes(queueUrl: string, names: QueueAttributeName[]) {
+    const answer = await this.options.client.send(
+      new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: names }),
+    );
+    return answer.Attributes ?? {};
+  }
+
+  /** A queue's ARN, asked once (works in every partition, unlike rewriting the URL). */
+  private arn(queueUrl: string): Promise<string> {
+    let arn = this.arns.get(queueUrl);
+    if (!arn) {
+      arn = this.attributes(queueUrl, ["QueueArn"]).then((attributes) => {
+        if (!attributes.QueueArn) throw new Error(`SQS returned no QueueArn for ${queueUrl}`);
+        return attributes.QueueArn;
+      });
+      arn.catch(() => this.arns.delete(queueUrl));
+      this.arns.set(queueUrl, arn);
+    }
+    return arn;
   }
 }

@@ -8,11 +8,19 @@ export function executionName(name: string): string {
 
 /**
  * Runs a workflow as a Step Functions Express execution and waits for its end (StartSyncExecution).
- * Express executions are at-least-once and the name does not de-duplicate them; that is safe because
- * every task is idempotent (the same guarantee the local runner relies on when a delivery is retried).
+ * Express executions are at-least-once and their name does not de-duplicate them; that is safe because
+ * every task handler is idempotent (the same guarantee the local runner relies on when a delivery is
+ * retried). Errors of the call itself (throttling, a missing state machine) are thrown, so the
+ * consuming message is retried.
  */
 export class StepFunctionsWorkflowRunner implements WorkflowRunner {
-  constructor(private readonly options: { client: SFNClient; stateMachineArns: Record<string, string> }) {}
+  constructor(
+    private readonly options: {
+      client: SFNClient;
+      /** Workflow name (as in `workflows/<name>.asl.json`) -> its state machine's ARN. */
+      stateMachineArns: Record<string, string>;
+    },
+  ) {}
 
   async run(workflow: string, input: Record<string, unknown>, name: string): Promise<WorkflowResult> {
     const stateMachineArn = this.options.stateMachineArns[workflow];
@@ -28,7 +36,7 @@ export class StepFunctionsWorkflowRunner implements WorkflowRunner {
     }
     return {
       status: "failed",
-      error: { name: answer.error ?? `States.${answer.status ?? "Unknown"}`, cause: answer.cause ?? "" },
+      error: { name: answer.error ?? answer.status ?? "UNKNOWN", cause: answer.cause ?? "" },
     };
   }
 }
