@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
-import { link, mkdir, open, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { linkSync, mkdirSync, unlinkSync, writeFileSync } from "node:fs";
+import { mkdir, open, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import nodemailer from "nodemailer";
 import type { Clock } from "../../ports/clock.js";
@@ -57,22 +58,28 @@ export class EmlMailer implements Mailer {
     const name = emlNameOf(message.id);
     const messageId = `<${name}@${MESSAGE_DOMAIN}>`;
     const path = join(this.options.mailDir, `${name}.eml`);
-    await mkdir(this.options.mailDir, { recursive: true });
     const raw = await composeMimeMessage(message, {
       from: this.options.from,
       messageId,
       date: this.options.clock?.now() ?? new Date(),
     });
+    // Written synchronously: a message is a few kilobytes, quicker to write than a thread-pool round trip.
     const temp = `${path}.${randomBytes(6).toString("hex")}.tmp`;
-    await writeFile(temp, raw);
+    try {
+      writeFileSync(temp, raw);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+      mkdirSync(this.options.mailDir, { recursive: true });
+      writeFileSync(temp, raw);
+    }
     let sentNow = true;
     try {
-      await link(temp, path);
+      linkSync(temp, path);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
       sentNow = false;
     } finally {
-      await rm(temp, { force: true });
+      unlinkSync(temp);
     }
     // A duplicate still relays: the first attempt may have crashed after writing the file.
     if (this.transport) await this.relayOnce(name, message.to, path);
