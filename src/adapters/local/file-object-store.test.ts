@@ -37,7 +37,20 @@ describe("FileObjectStore", () => {
     await Promise.all(
       Array.from({ length: 10 }, (_, i) => store.put("r/x.pdf", new Uint8Array([i]), "application/pdf")),
     );
+    expect(readdirSync(join(root, "r")).sort()).toEqual(["x.pdf"]);
+  });
+
+  it("keeps a type sidecar only where the extension does not already say the type", async () => {
+    const root = newRoot();
+    const store = new FileObjectStore(root);
+    await store.put("r/x.pdf", new Uint8Array([1]), "application/octet-stream");
     expect(readdirSync(join(root, "r")).sort()).toEqual(["x.pdf", "x.pdf.meta.json"]);
+    expect((await store.get("r/x.pdf"))?.contentType).toBe("application/octet-stream");
+    await store.put("r/x.pdf", new Uint8Array([2]), "application/pdf");
+    expect(readdirSync(join(root, "r")).sort()).toEqual(["x.pdf"]);
+    expect((await store.get("r/x.pdf"))?.contentType).toBe("application/pdf");
+    await store.put("r/y.txt", new Uint8Array([3]), "text/plain");
+    expect((await store.get("r/y.txt"))?.contentType).toBe("text/plain");
   });
 
   it("never lets a reader see a half-written object while it is overwritten", async () => {

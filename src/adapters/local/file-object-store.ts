@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
-import type { ReadStream } from "node:fs";
+import { mkdirSync, type ReadStream, renameSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { mkdir, open, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
-import { dirname, join, resolve, sep } from "node:path";
+import { dirname, extname, join, resolve, sep } from "node:path";
 import { Readable } from "node:stream";
 import type { ObjectStore, StoredObject } from "../../ports/object-store.js";
 
@@ -16,15 +16,29 @@ export class InvalidObjectKeyError extends Error {
 
 const META_SUFFIX = ".meta.json";
 const FALLBACK_TYPE = "application/octet-stream";
+/**
+ * Bodies up to this size are written synchronously: a receipt or a QR code is written in a few
+ * microseconds, less than the thread-pool round trips of an asynchronous write cost on a busy core.
+ */
+const SYNC_WRITE_BYTES = 256 * 1024;
+/** Types a key's extension already says: objects of these need no sidecar (one file less to create). */
+const TYPE_BY_EXTENSION: Record<string, string> = {
+  ".pdf": "application/pdf",
+  ".png": "image/png",
+  ".svg": "image/svg+xml",
+  ".json": "application/json",
+};
+const impliedType = (path: string) => TYPE_BY_EXTENSION[extname(path).toLowerCase()];
 
 /** No object there: a missing file, a file where a folder should be, or a folder (a key prefix). */
 const isAbsent = (error: unknown) =>
   ["ENOENT", "ENOTDIR", "EISDIR"].includes((error as NodeJS.ErrnoException).code ?? "");
 
 /**
- * Objects as files under a root folder; each key's content type lives in a `<file>.meta.json` sidecar.
+ * Objects as files under a root folder; a key's content type lives in a `<file>.meta.json` sidecar
+ * unless its extension already says it (`.pdf` stored as application/pdf needs none).
  * Every file is written to a temp file in the same folder and renamed, so a crash never leaves half an
- * object. The sidecar is written before the body: a crash in between leaves no visible object.
+ * object. The sidecar is written (or removed) before the body: a crash in between leaves no new object.
  */
 export class FileObjectStore implements ObjectStore {
   private readonly root: string;
@@ -35,9 +49,41 @@ export class FileObjectStore implements ObjectStore {
 
   async put(key: string, body: Uint8Array, contentType: string): Promise<void> {
     const path = this.pathOf(key);
+    const meta = `${path}${META_SUFFIX}`;
+    const sidecar = impliedType(path) === contentType ? undefined : JSON.stringify({ contentType });
+    if (body.byteLength <= SYNC_WRITE_BYTES) {
+      const folder = dirname(path);
+      const write = () => {
+        if (sidecar === undefined) removeSync(meta);
+        else atomicWriteSync(meta, sidecar);
+        atomicWriteSync(path, body);
+      };
+      this.ensureFolder(folder);
+      try {
+        write();
+      } catch (error) {
+        // The folder was removed behind the store's back: make it again.
+        if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+        this.folders.delete(folder);
+        this.ensureFolder(folder);
+        write();
+      }
+      return;
+    }
     await mkdir(dirname(path), { recursive: true });
-    await this.atomicWrite(`${path}${META_SUFFIX}`, JSON.stringify({ contentType }));
+    if (sidecar === undefined) await rm(meta, { force: true });
+    else await this.atomicWrite(meta, sidecar);
     await this.atomicWrite(path, body);
+  }
+
+  /** Folders already made (or found), so a put does not ask the file system again each time. */
+  private readonly folders = new Set<string>();
+
+  private ensureFolder(folder: string): void {
+    if (this.folders.has(folder)) return;
+    mkdirSync(folder, { recursive: true });
+    if (this.folders.size > 10_000) this.folders.clear();
+    this.folders.add(folder);
   }
 
   async get(key: string): Promise<StoredObject | undefined> {
@@ -96,8 +142,8 @@ export class FileObjectStore implements ObjectStore {
       const meta = JSON.parse(await readFile(`${path}${META_SUFFIX}`, "utf8")) as { contentType?: unknown };
       return typeof meta.contentType === "string" ? meta.contentType : FALLBACK_TYPE;
     } catch (error) {
-      // A body without its sidecar (e.g. a file copied in by hand) is still an object.
-      if (isAbsent(error)) return FALLBACK_TYPE;
+      // No sidecar: the type the extension implies, or a body copied in by hand (still an object).
+      if (isAbsent(error)) return impliedType(path) ?? FALLBACK_TYPE;
       throw error;
     }
   }
@@ -123,5 +169,24 @@ export class FileObjectStore implements ObjectStore {
       await rm(temp, { force: true });
       throw error;
     }
+  }
+}
+
+function removeSync(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+  }
+}
+
+function atomicWriteSync(path: string, data: Uint8Array | string): void {
+  const temp = `${path}.${randomBytes(6).toString("hex")}.tmp`;
+  try {
+    writeFileSync(temp, data);
+    renameSync(temp, path);
+  } catch (error) {
+    rmSync(temp, { force: true });
+    throw error;
   }
 }

@@ -12,6 +12,15 @@ interface DeliveryRow {
   attempts: number;
 }
 
+/** A ready delivery with its event's columns (null when the event is gone). */
+type ReadyRow = DeliveryRow & {
+  id: string | null;
+  type: string;
+  at: string;
+  correlation_id: string | null;
+  data: string;
+};
+
 export interface DispatcherOptions {
   db: SqliteDatabase;
   subscriptions: Subscription[];
@@ -38,9 +47,13 @@ export class OutboxDispatcher implements QueueAdmin {
   private readonly random: () => number;
   private running = false;
   private timer: NodeJS.Timeout | undefined;
-  private pumping = false;
-  private pumpAgain = false;
+  private pumpScheduled = false;
   private idleWaiters: Array<() => void> = [];
+  /** (subscription, key) lines with a delivery in flight: the next event of a line waits for it. */
+  private readonly busyLines = new Set<string>();
+  /** Deliveries handled since the last pump; deleted in the pump's transaction. */
+  private acks: Array<[string, number]> = [];
+  private lastExpiryCheck = 0;
   private readonly sql;
 
   constructor(private readonly options: DispatcherOptions) {
@@ -58,8 +71,9 @@ export class OutboxDispatcher implements QueueAdmin {
         "INSERT OR IGNORE INTO deliveries (subscription, seq, key, visible_at) VALUES (?, ?, ?, ?)",
       ),
       // The head of each (subscription, key) line only: later events for a key wait for earlier ones.
-      ready: db.prepare<[number, number], DeliveryRow>(
-        `SELECT d.subscription, d.seq, d.key, d.attempts FROM deliveries d
+      ready: db.prepare<[number, number], ReadyRow>(
+        `SELECT d.subscription, d.seq, d.key, d.attempts, o.id, o.type, o.at, o.correlation_id, o.data
+         FROM deliveries d LEFT JOIN outbox o ON o.seq = d.seq
          WHERE d.visible_at <= ? AND d.in_flight = 0 AND NOT EXISTS (
            SELECT 1 FROM deliveries e WHERE e.subscription = d.subscription AND e.key = d.key AND e.seq < d.seq)
          ORDER BY d.visible_at, d.seq LIMIT ?`,
@@ -67,7 +81,6 @@ export class OutboxDispatcher implements QueueAdmin {
       claim: db.prepare(
         "UPDATE deliveries SET in_flight = 1, attempts = attempts + 1, visible_at = ? WHERE subscription = ? AND seq = ?",
       ),
-      event: db.prepare("SELECT * FROM outbox WHERE seq = ?"),
       done: db.prepare("DELETE FROM deliveries WHERE subscription = ? AND seq = ?"),
       retry: db.prepare(
         "UPDATE deliveries SET in_flight = 0, visible_at = ?, last_error = ? WHERE subscription = ? AND seq = ?",
@@ -98,17 +111,30 @@ export class OutboxDispatcher implements QueueAdmin {
     this.running = false;
     clearTimeout(this.timer);
     await Promise.allSettled([...this.inFlight.values()]);
+    try {
+      this.options.db.transaction(() => this.forgetHandled()).immediate();
+    } catch (error) {
+      // Not forgotten: delivered again after the restart (at-least-once).
+      this.options.logger.warn("could not record the last deliveries as done", { error });
+    }
   }
 
-  /** Asks the dispatcher to look for work now (called after every commit that appended events). */
+  private forgetHandled(): void {
+    for (const [subscription, seq] of this.acks) this.sql.done.run(subscription, seq);
+    this.acks = [];
+  }
+
+  /**
+   * Asks the dispatcher to look for work (called after every commit that appended events and after
+   * every delivery). Wakes within one turn of the event loop share one pump, so one transaction.
+   */
   wake(): void {
-    if (!this.running) return;
-    if (this.pumping) {
-      this.pumpAgain = true;
-      return;
-    }
-    this.pumping = true;
-    queueMicrotask(() => this.pump());
+    if (!this.running || this.pumpScheduled) return;
+    this.pumpScheduled = true;
+    setImmediate(() => {
+      this.pumpScheduled = false;
+      this.pump();
+    });
   }
 
   /** Resolves when every event has been delivered or dead-lettered and nothing is in flight. */
@@ -124,20 +150,26 @@ export class OutboxDispatcher implements QueueAdmin {
   private isIdle(): boolean {
     const cursor = this.sql.cursor.get()?.seq ?? 0;
     const behind = this.sql.newEvents.all(cursor, 1).length > 0;
-    return !behind && this.inFlight.size === 0 && (this.sql.pending.get()?.n ?? 0) === 0;
+    return !behind && this.inFlight.size === 0 && this.acks.length === 0 && (this.sql.pending.get()?.n ?? 0) === 0;
   }
 
+  /**
+   * One round, in one write transaction: forget the deliveries handled since the last round, fan new
+   * outbox events out to deliveries, and claim what is ready; the claimed deliveries then run.
+   */
   private pump(): void {
     try {
-      do {
-        this.pumpAgain = false;
-        this.fanOut();
-        this.claimAndRun();
-      } while (this.pumpAgain && this.running);
+      const claimed = this.options.db
+        .transaction(() => {
+          this.forgetHandled();
+          this.fanOut();
+          return this.claim();
+        })
+        .immediate();
+      for (const { subscription, row, line } of claimed) this.run(subscription, row, line);
     } catch (error) {
       this.options.logger.error("dispatcher pump failed", { error });
     } finally {
-      this.pumping = false;
       this.schedule();
       if (this.idleWaiters.length > 0 && this.isIdle()) {
         for (const resolve of this.idleWaiters.splice(0)) resolve();
@@ -145,66 +177,70 @@ export class OutboxDispatcher implements QueueAdmin {
     }
   }
 
-  /** Copies new outbox events into per-subscription deliveries and advances the cursor, atomically. */
+  /** Copies new outbox events into per-subscription deliveries and advances the cursor. */
   private fanOut(): void {
-    this.options.db
-      .transaction(() => {
-        let cursor = this.sql.cursor.get()?.seq ?? 0;
-        for (;;) {
-          const events = this.sql.newEvents.all(cursor, FAN_OUT_BATCH);
-          if (events.length === 0) break;
-          const now = this.now();
-          for (const event of events) {
-            for (const subscription of this.subscriptions.values()) {
-              if (subscription.eventTypes.includes(event.type)) {
-                this.sql.insertDelivery.run(subscription.name, event.seq, event.key, now);
-              }
-            }
-            cursor = event.seq;
+    let cursor = this.sql.cursor.get()?.seq ?? 0;
+    const start = cursor;
+    for (;;) {
+      const events = this.sql.newEvents.all(cursor, FAN_OUT_BATCH);
+      if (events.length === 0) break;
+      const now = this.now();
+      for (const event of events) {
+        for (const subscription of this.subscriptions.values()) {
+          if (subscription.eventTypes.includes(event.type)) {
+            this.sql.insertDelivery.run(subscription.name, event.seq, event.key, now);
           }
-          this.sql.setCursor.run(cursor);
         }
-      })
-      .immediate();
+        cursor = event.seq;
+      }
+    }
+    if (cursor !== start) this.sql.setCursor.run(cursor);
   }
 
-  private claimAndRun(): void {
+  /** Claims ready deliveries, at most one per (subscription, key) line and up to the free concurrency. */
+  private claim(): Array<{ subscription: Subscription; row: ReadyRow; line: string }> {
     const free = this.concurrency - this.inFlight.size;
-    if (free <= 0 || !this.running) return;
+    if (free <= 0 || !this.running) return [];
     const now = this.now();
-    this.sql.expiredClaims.run(now);
-    const rows = this.sql.ready.all(now, free * 2);
-    const busyKeys = new Set([...this.inFlight.keys()].map((id) => id.slice(0, id.lastIndexOf("#"))));
-    let started = 0;
-    for (const row of rows) {
-      if (started >= free) break;
+    // Claims whose visibility timeout ran out (a handler that hung) become ready again; checked once a second.
+    if (now - this.lastExpiryCheck >= 1000) {
+      this.lastExpiryCheck = now;
+      this.sql.expiredClaims.run(now);
+    }
+    const claimed: Array<{ subscription: Subscription; row: ReadyRow; line: string }> = [];
+    for (const row of this.sql.ready.all(now, free * 2)) {
+      if (claimed.length >= free) break;
       const subscription = this.subscriptions.get(row.subscription);
       if (!subscription) continue;
-      const lineKey = `${row.subscription}\u0000${row.key}`;
-      if (busyKeys.has(lineKey)) continue;
-      busyKeys.add(lineKey);
+      const line = `${row.subscription}\u0000${row.key}`;
+      if (this.busyLines.has(line)) continue;
+      this.busyLines.add(line);
       const timeout = subscription.visibilityTimeoutMs ?? deliveryDefaults.visibilityTimeoutMs;
       this.sql.claim.run(now + timeout, row.subscription, row.seq);
-      const id = `${lineKey}#${row.seq}`;
-      const run = this.deliver(subscription, { ...row, attempts: row.attempts + 1 }).finally(() => {
-        this.inFlight.delete(id);
-        this.wake();
-      });
-      this.inFlight.set(id, run);
-      started++;
+      claimed.push({ subscription, row: { ...row, attempts: row.attempts + 1 }, line });
     }
+    return claimed;
   }
 
-  private async deliver(subscription: Subscription, row: DeliveryRow): Promise<void> {
-    const eventRow = this.sql.event.get(row.seq) as Parameters<typeof toStoredEvent>[0] | undefined;
-    if (!eventRow) {
-      this.sql.done.run(row.subscription, row.seq);
+  private run(subscription: Subscription, row: ReadyRow, line: string): void {
+    const id = `${line}#${row.seq}`;
+    const delivery = this.deliver(subscription, row).finally(() => {
+      this.inFlight.delete(id);
+      this.busyLines.delete(line);
+      this.wake();
+    });
+    this.inFlight.set(id, delivery);
+  }
+
+  private async deliver(subscription: Subscription, row: ReadyRow): Promise<void> {
+    if (row.id === null) {
+      this.acks.push([row.subscription, row.seq]);
       return;
     }
-    const event = toStoredEvent(eventRow);
+    const event = toStoredEvent(row as Parameters<typeof toStoredEvent>[0]);
     try {
       await subscription.handle(event);
-      this.sql.done.run(row.subscription, row.seq);
+      this.acks.push([row.subscription, row.seq]);
     } catch (error) {
       const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
       const maxAttempts = subscription.maxAttempts ?? deliveryDefaults.maxAttempts;

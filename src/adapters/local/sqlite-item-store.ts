@@ -1,3 +1,4 @@
+import type { Transaction } from "better-sqlite3";
 import type { DomainEvent, StoredEvent } from "../../domain/shared/event.js";
 import type { EventLog } from "../../ports/event-log.js";
 import {
@@ -29,6 +30,8 @@ interface EventRow {
 }
 
 const PAGE_SCAN = 200;
+
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
 function applyUpdate(current: Item | undefined, key: ItemKey, update: Update): Item {
   const next: Item = { ...(current ?? {}), ...(update.set ?? {}), pk: key.pk, sk: key.sk };
@@ -76,8 +79,21 @@ export class SqliteItemStore implements ItemStore, EventLog {
     appendsEvents: boolean;
   }> = [];
   private readonly statements;
+  /** Runs one job inside the shared transaction, in its own savepoint (better-sqlite3 nests transactions so). */
+  private readonly inSavepoint: (work: () => unknown) => unknown;
+  private readonly groupCommit: Transaction<(jobs: Array<{ work: () => unknown }>) => Outcome[]>;
 
   constructor(private readonly db: SqliteDatabase) {
+    this.inSavepoint = db.transaction((work: () => unknown) => work());
+    this.groupCommit = db.transaction((jobs: Array<{ work: () => unknown }>) =>
+      jobs.map((job): Outcome => {
+        try {
+          return { ok: true, value: this.inSavepoint(job.work) };
+        } catch (error) {
+          return { ok: false, error };
+        }
+      }),
+    );
     this.statements = {
       get: db.prepare<[string, string], Row>("SELECT data FROM items WHERE pk = ? AND sk = ?"),
       upsert: db.prepare(
@@ -210,19 +226,9 @@ export class SqliteItemStore implements ItemStore, EventLog {
 
   private flush(): void {
     const jobs = this.pending.splice(0);
-    const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
+    let outcomes: Outcome[];
     try {
-      this.db
-        .transaction(() => {
-          for (const job of jobs) {
-            try {
-              outcomes.push({ ok: true, value: this.db.transaction(job.work)() });
-            } catch (error) {
-              outcomes.push({ ok: false, error });
-            }
-          }
-        })
-        .immediate();
+      outcomes = this.groupCommit.immediate(jobs);
     } catch (error) {
       for (const job of jobs) job.reject(error);
       return;
