@@ -37,7 +37,9 @@ export async function startProcess(
   options: { timeoutMs?: number } = {},
 ): Promise<Started & { readyMs: number }> {
   const started = Date.now();
-  const args = entry.endsWith(".mjs") ? ["--enable-source-maps", entry] : ["--import", "tsx", entry];
+  // BENCH_NODE_ARGS adds Node options to the server, e.g. "--cpu-prof --cpu-prof-dir=prof" to profile it.
+  const extra = process.env.BENCH_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
+  const args = [...extra, ...(entry.endsWith(".mjs") ? ["--enable-source-maps", entry] : ["--import", "tsx", entry])];
   const child = pinning
     ? spawn("taskset", ["-c", "0", process.execPath, ...args], {
         cwd: ROOT,
