@@ -45,9 +45,6 @@ export async function measureBundleSizes(): Promise<BundleSize[]> {
       minify: LAMBDA_BUNDLING.minify,
       external: [...LAMBDA_BUNDLING.externalModules],
       banner: { js: LAMBDA_BUNDLING.banner },
-      alias: Object.fromEntries(
-        Object.entries(LAMBDA_BUNDLING.alias).map(([module, path]) => [module, join(ROOT, path)]),
-      ),
       write: false,
       metafile: true,
       logLevel: "error",

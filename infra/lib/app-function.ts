@@ -7,7 +7,7 @@ import * as lambda from "aws-cdk-lib/aws-lambda";
 import { NodejsFunction, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";
 import * as logs from "aws-cdk-lib/aws-logs";
 import type { Construct } from "constructs";
-import { afterBundlingCommands, LAMBDA_BUNDLING } from "./bundling.js";
+import { LAMBDA_BUNDLING } from "./bundling.js";
 
 /** The repository root (this file is infra/lib/app-function.ts). */
 export const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -78,14 +78,6 @@ export function appFunction(scope: Construct, id: string, props: AppFunctionProp
       target: LAMBDA_BUNDLING.target,
       externalModules: [...LAMBDA_BUNDLING.externalModules],
       banner: LAMBDA_BUNDLING.banner,
-      esbuildArgs: Object.fromEntries(
-        Object.entries(LAMBDA_BUNDLING.alias).map(([module, path]) => [`--alias:${module}`, path]),
-      ),
-      commandHooks: {
-        beforeBundling: () => [],
-        beforeInstall: () => [],
-        afterBundling: (_inputDir, outputDir) => afterBundlingCommands(REPO_ROOT, outputDir),
-      },
     },
   });
 }

@@ -9,24 +9,7 @@ export const LAMBDA_BUNDLING = {
   externalModules: [] as string[],
   /** ESM bundles of CommonJS dependencies need a real `require`. */
   banner: "import{createRequire}from'module';const require=createRequire(import.meta.url);",
-  /** Receipts use the standard PDF fonts only; pdfkit's custom-font engine (fontkit, brotli) is left out. */
-  alias: { fontkit: "./infra/lambda-stubs/fontkit.mjs" },
 } as const;
-
-/**
- * Shell commands run after bundling (NodejsFunction's afterBundling hook, and the bundle test): pdfkit
- * loads the standard fonts' metrics at run time with `require("#standard-fonts/<Font>")`, a package
- * import esbuild cannot inline, so the font modules are copied beside the bundle and mapped by a
- * package.json `imports` entry.
- */
-export function afterBundlingCommands(repoRoot: string, outputDir: string): string[] {
-  const packageJson = JSON.stringify({ type: "module", imports: { "#standard-fonts/*": "./standard-fonts/*.cjs" } });
-  return [
-    `mkdir -p "${outputDir}/standard-fonts"`,
-    `cp -R "${repoRoot}/node_modules/pdfkit/js/standard-fonts/." "${outputDir}/standard-fonts/"`,
-    `printf '%s' '${packageJson}' > "${outputDir}/package.json"`,
-  ];
-}
 
 /** The Lambda entry points (files under src/runtime/aws/), by role. */
 export const LAMBDA_ENTRIES = {
