@@ -75,8 +75,11 @@ export class StatelessStack extends Stack {
       }),
       description: "Role EventBridge Scheduler uses to deliver auction timers to SQS",
     });
-    queues["auction-closer"].queue.grantSendMessages(schedulerRole);
-    queues["auction-checkout-deadlines"].queue.grantSendMessages(schedulerRole);
+    // ...and to park a timer it could not deliver in that queue's dead-letter queue.
+    for (const name of ["auction-closer", "auction-checkout-deadlines"] as const) {
+      queues[name].queue.grantSendMessages(schedulerRole);
+      queues[name].deadLetterQueue.grantSendMessages(schedulerRole);
+    }
 
     const web = new WebHosting(this, "Web", {
       webBucket: stateful.webBucket,
@@ -313,6 +316,8 @@ export class StatelessStack extends Stack {
       fn.addEnvironment("SCHEDULER_ROLE_ARN", schedulerRole.roleArn);
       fn.addEnvironment("CLOSER_QUEUE_ARN", queues["auction-closer"].queue.queueArn);
       fn.addEnvironment("CHECKOUT_DEADLINES_QUEUE_ARN", queues["auction-checkout-deadlines"].queue.queueArn);
+      fn.addEnvironment("CLOSER_DLQ_ARN", queues["auction-closer"].deadLetterQueue.queueArn);
+      fn.addEnvironment("CHECKOUT_DEADLINES_DLQ_ARN", queues["auction-checkout-deadlines"].deadLetterQueue.queueArn);
       Validations.of(fn.role!).acknowledge({
         id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/${SCHEDULE_GROUP_NAME}/*]`,
         reason:

@@ -67,6 +67,35 @@ describe("queues and their consumers", () => {
     }
   });
 
+  it("lets EventBridge Scheduler put timers on the closer and checkout-deadline queues, and park undeliverable ones in their DLQs", () => {
+    const roles = resourcesOf(stateless, "AWS::IAM::Role");
+    const [schedulerRole] = Object.keys(roles).filter((id) =>
+      JSON.stringify(roles[id]?.Properties?.AssumeRolePolicyDocument).includes("scheduler.amazonaws.com"),
+    );
+    const attached = Object.entries(resourcesOf(stateless, "AWS::IAM::Policy"))
+      .filter(([, p]) => asArray(p.Properties?.Roles).some((r) => referencedLogicalId(r, producers) === schedulerRole))
+      .map(([id]) => id);
+    const sendsTo = new Set(
+      policyStatements(stateless)
+        .filter(
+          ({ where, statement }) => attached.includes(where) && asArray(statement.Action).includes("sqs:SendMessage"),
+        )
+        .flatMap(({ statement }) => asArray(statement.Resource).map((r) => referencedLogicalId(r, producers))),
+    );
+    const expected = ["AuctionCloser", "AuctionCheckoutDeadlines"].flatMap((name) => {
+      const [id, queue] = workQueues.find(([queueId]) => queueId.includes(`${name}Queue`))!;
+      return [id, referencedLogicalId(queue.Properties?.RedrivePolicy?.deadLetterTargetArn, producers)];
+    });
+    expect(sendsTo).toEqual(new Set(expected));
+    const timerSetters = Object.values(functions).filter((fn) => fn.Properties?.Environment?.Variables?.SCHEDULE_GROUP);
+    expect(timerSetters).toHaveLength(2);
+    for (const fn of timerSetters) {
+      const variables = fn.Properties?.Environment?.Variables;
+      expect(referencedLogicalId(variables.CLOSER_DLQ_ARN, producers)).toBe(expected[1]);
+      expect(referencedLogicalId(variables.CHECKOUT_DEADLINES_DLQ_ARN, producers)).toBe(expected[3]);
+    }
+  });
+
   it("bounds retries on every stream mapping, bisects on error and parks failures on a queue", () => {
     const streamMappings = mappings.filter((m) => m.Properties?.StartingPosition !== undefined);
     expect(streamMappings).toHaveLength(2); // DynamoDB outbox relay + Kinesis order events

@@ -161,7 +161,10 @@ describe("AWS runtime wiring", () => {
       client: new SchedulerClient({ region: "eu-west-1" }),
       groupName: "orderflow-auctions",
       roleArn: "arn:aws:iam::123456789012:role/SchedulerRole",
-      queueArnFor: () => "arn:aws:sqs:eu-west-1:123456789012:orderflow-auction-closer",
+      queueFor: () => ({
+        arn: "arn:aws:sqs:eu-west-1:123456789012:orderflow-auction-closer",
+        deadLetterArn: "arn:aws:sqs:eu-west-1:123456789012:orderflow-auction-closer-dlq",
+      }),
       clock,
     });
     await timers.schedule(`close-${auction.id}`, new Date(now + 60_000), { type: CLOSE_DUE, key: auction.id });

@@ -22,7 +22,10 @@ const timers = new EventBridgeScheduler({
   client: new SchedulerClient({ region: "eu-west-1" }),
   groupName: "orderflow-auctions",
   roleArn: "arn:aws:iam::123456789012:role/SchedulerRole",
-  queueArnFor: (type) => `arn:aws:sqs:eu-west-1:123456789012:queue-for-${type}`,
+  queueFor: (type) => ({
+    arn: `arn:aws:sqs:eu-west-1:123456789012:queue-for-${type}`,
+    deadLetterArn: `arn:aws:sqs:eu-west-1:123456789012:queue-for-${type}-dlq`,
+  }),
   clock: { now: () => now },
 });
 const metadata = { $metadata: { httpStatusCode: 409, requestId: "req-1" } };
@@ -51,6 +54,7 @@ describe("EventBridge Scheduler timers", () => {
         RoleArn: "arn:aws:iam::123456789012:role/SchedulerRole",
         Input: expect.any(String),
         RetryPolicy: { MaximumEventAgeInSeconds: 86_400, MaximumRetryAttempts: 185 },
+        DeadLetterConfig: { Arn: "arn:aws:sqs:eu-west-1:123456789012:queue-for-auction_close_due-dlq" },
       },
     });
     expect(firedEvent()).toEqual({

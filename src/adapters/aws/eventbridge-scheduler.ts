@@ -40,7 +40,8 @@ export function atExpression(at: Date): string {
  * Timers as one-time EventBridge Scheduler schedules (deleted after they run). When due, the schedule
  * puts the timer's event, as a stored event, on the queue of the consumer that takes its type. The
  * event id is derived from the timer and its due time, so a repeated delivery is de-duplicated
- * downstream; a timer that is already due fires a few seconds from now.
+ * downstream; a timer that is already due fires a few seconds from now. A timer Scheduler gives up on
+ * (queue gone, access denied, a day of retries) goes to the queue's dead-letter queue, not nowhere.
  */
 export class EventBridgeScheduler implements Scheduler {
   constructor(
@@ -49,8 +50,11 @@ export class EventBridgeScheduler implements Scheduler {
       groupName: string;
       /** The role Scheduler assumes to send to the queues. */
       roleArn: string;
-      /** The ARN of the queue that takes events of this type. */
-      queueArnFor: (eventType: string) => string;
+      /**
+       * The queue that takes events of this type, and that queue's dead-letter queue: a timer Scheduler
+       * cannot deliver is parked there with the consumer's failed messages, where it can be redriven.
+       */
+      queueFor: (eventType: string) => { arn: string; deadLetterArn: string };
       clock: Clock;
     },
   ) {}
@@ -58,6 +62,7 @@ export class EventBridgeScheduler implements Scheduler {
   async schedule(id: string, at: Date, event: { type: string; key: string; data?: Record<string, unknown> }) {
     const fireAt = new Date(Math.max(at.getTime(), this.options.clock.now().getTime() + MIN_LEAD_MS));
     const name = scheduleName(id);
+    const queue = this.options.queueFor(event.type);
     const message: StoredEvent = {
       seq: 0,
       id: `timer:${name}:${at.toISOString()}`,
@@ -74,11 +79,12 @@ export class EventBridgeScheduler implements Scheduler {
       FlexibleTimeWindow: { Mode: "OFF" },
       ActionAfterCompletion: "DELETE",
       Target: {
-        Arn: this.options.queueArnFor(event.type),
+        Arn: queue.arn,
         RoleArn: this.options.roleArn,
         Input: JSON.stringify(message),
         // The most Scheduler allows: a queue that cannot be reached for a while still gets the timer.
         RetryPolicy: { MaximumEventAgeInSeconds: 86_400, MaximumRetryAttempts: 185 },
+        DeadLetterConfig: { Arn: queue.deadLetterArn },
       },
     };
     try {

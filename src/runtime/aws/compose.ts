@@ -95,9 +95,9 @@ export async function composeAwsRuntime(config: AwsConfig, clients: AwsClients, 
         client: clients.scheduler,
         groupName: schedules.groupName,
         roleArn: schedules.roleArn,
-        queueArnFor: (eventType) => {
-          if (eventType === CLOSE_DUE) return schedules.closerQueueArn;
-          if (eventType === CHECKOUT_DUE) return schedules.checkoutDeadlinesQueueArn;
+        queueFor: (eventType) => {
+          if (eventType === CLOSE_DUE) return schedules.closer;
+          if (eventType === CHECKOUT_DUE) return schedules.checkoutDeadlines;
           throw new Error(`No queue takes scheduled ${eventType} events`);
         },
         clock,

@@ -46,6 +46,8 @@ const AwsConfigSchema = z
     SCHEDULER_ROLE_ARN: z.string().min(1).optional(),
     CLOSER_QUEUE_ARN: z.string().min(1).optional(),
     CHECKOUT_DEADLINES_QUEUE_ARN: z.string().min(1).optional(),
+    CLOSER_DLQ_ARN: z.string().min(1).optional(),
+    CHECKOUT_DEADLINES_DLQ_ARN: z.string().min(1).optional(),
     QUEUE_URLS: json(z.record(z.string(), z.string())).optional(),
     DEAD_LETTER_QUEUES: json(z.record(z.string(), z.object({ queue: z.string(), dlq: z.string() }))).optional(),
     ORDER_EVENTS_STREAM: z.string().min(1).optional(),
@@ -67,12 +69,17 @@ const AwsConfigSchema = z
     /** The partner channel of the delivery and customer-service consumers (`QUEUE_NAME` says which). */
     channel: { url: env.WEBHOOK_URL, secretArn: env.WEBHOOK_SECRET_ARN, email: env.CHANNEL_EMAIL },
     schedules:
-      env.SCHEDULE_GROUP && env.SCHEDULER_ROLE_ARN && env.CLOSER_QUEUE_ARN && env.CHECKOUT_DEADLINES_QUEUE_ARN
+      env.SCHEDULE_GROUP &&
+      env.SCHEDULER_ROLE_ARN &&
+      env.CLOSER_QUEUE_ARN &&
+      env.CHECKOUT_DEADLINES_QUEUE_ARN &&
+      env.CLOSER_DLQ_ARN &&
+      env.CHECKOUT_DEADLINES_DLQ_ARN
         ? {
             groupName: env.SCHEDULE_GROUP,
             roleArn: env.SCHEDULER_ROLE_ARN,
-            closerQueueArn: env.CLOSER_QUEUE_ARN,
-            checkoutDeadlinesQueueArn: env.CHECKOUT_DEADLINES_QUEUE_ARN,
+            closer: { arn: env.CLOSER_QUEUE_ARN, deadLetterArn: env.CLOSER_DLQ_ARN },
+            checkoutDeadlines: { arn: env.CHECKOUT_DEADLINES_QUEUE_ARN, deadLetterArn: env.CHECKOUT_DEADLINES_DLQ_ARN },
           }
         : undefined,
     queueUrls: env.QUEUE_URLS ?? {},
