@@ -23,6 +23,9 @@ export interface DeadLetter {
 export interface QueueAdmin {
   depths(): Promise<QueueDepth[]>;
   listDeadLetters(filter?: { subscription?: string; limit?: number }): Promise<DeadLetter[]>;
-  /** Moves dead letters back for another try: one (subscription + seq), one subscription's, or all. Returns how many. */
-  redrive(target?: { subscription?: string; seq?: number }): Promise<number>;
+  /**
+   * Moves dead letters back for another try: one event's (by its id, which is unique on every store,
+   * unlike its seq), one subscription's, or all. Returns how many.
+   */
+  redrive(target?: { subscription?: string; eventId?: string }): Promise<number>;
 }

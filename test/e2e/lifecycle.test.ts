@@ -194,7 +194,7 @@ describe("the bakery lifecycle, end to end over HTTP", () => {
     expect(
       (
         await server.api("/admin/dead-letters/redrive", {
-          body: { subscription: "delivery", seq: dead[0].event.seq },
+          body: { subscription: "delivery", eventId: dead[0].event.id },
           token: admin,
         })
       ).body,

@@ -188,7 +188,7 @@ describe("SQS queue admin: redrive", () => {
     sqs.on(SendMessageCommand).resolves({ MessageId: "new-message-id" });
     sqs.on(DeleteMessageCommand).resolves({});
     sqs.on(ChangeMessageVisibilityBatchCommand).resolves({});
-    expect(await admin.redrive({ subscription: "delivery", seq: 12 })).toBe(1);
+    expect(await admin.redrive({ subscription: "delivery", eventId: "evt_12" })).toBe(1);
     expect(sqs.commandCalls(SendMessageCommand).map((call) => call.args[0].input)).toEqual([
       { QueueUrl: url("delivery"), MessageBody: body(12), MessageAttributes: message(12).MessageAttributes },
     ]);
@@ -200,7 +200,7 @@ describe("SQS queue admin: redrive", () => {
     );
   });
 
-  it("looks for a seq in every subscription when none is named, never moving a whole DLQ", async () => {
+  it("looks for an event in every subscription when none is named, never moving a whole DLQ", async () => {
     dlqHolds("delivery", 1);
     dlqHolds("pipeline", 1);
     sqs.on(ReceiveMessageCommand, { QueueUrl: url("delivery-dlq") }).resolves({ Messages: [message(4)] });
@@ -208,10 +208,10 @@ describe("SQS queue admin: redrive", () => {
     sqs.on(SendMessageCommand).resolves({ MessageId: "new-message-id" });
     sqs.on(DeleteMessageCommand).resolves({});
     sqs.on(ChangeMessageVisibilityBatchCommand).resolves({});
-    expect(await admin.redrive({ seq: 7 })).toBe(1);
+    expect(await admin.redrive({ eventId: "evt_7" })).toBe(1);
     expect(sqs.commandCalls(SendMessageCommand)[0]?.args[0].input.QueueUrl).toBe(url("pipeline"));
     expect(sqs.commandCalls(StartMessageMoveTaskCommand)).toHaveLength(0);
-    expect(await admin.redrive({ subscription: "delivery", seq: 99 })).toBe(0);
+    expect(await admin.redrive({ subscription: "delivery", eventId: "evt_99" })).toBe(0);
   });
 
   it("moves whole DLQs with SQS message move tasks, skipping empty ones", async () => {

@@ -91,13 +91,13 @@ export class SqsQueueAdmin implements QueueAdmin {
   }
 
   /**
-   * With a seq: moves that dead letter (of the subscription, or of each) back to its queue. Without: a
+   * With an event id: moves that dead letter (of the subscription, or of each) back to its queue. Without: a
    * message move task per DLQ moves all of it; the count returned is then SQS's approximate depth.
    */
-  async redrive(target: { subscription?: string; seq?: number } = {}): Promise<number> {
+  async redrive(target: { subscription?: string; eventId?: string } = {}): Promise<number> {
     let moved = 0;
     for (const [, pair] of this.selected(target.subscription)) {
-      moved += target.seq === undefined ? await this.moveAll(pair) : await this.moveOne(pair, target.seq);
+      moved += target.eventId === undefined ? await this.moveAll(pair) : await this.moveOne(pair, target.eventId);
     }
     return moved;
   }
@@ -113,14 +113,14 @@ export class SqsQueueAdmin implements QueueAdmin {
   }
 
   /**
-   * Sends the first dead letter with this seq back to its queue, then deletes it from the DLQ (a crash
-   * in between leaves a copy in both; consumers are idempotent). Seq is unique per SQLite
-   * store but only per key on DynamoDB, so this takes the first match.
+   * Sends the dead letter of this event back to its queue, then deletes it from the DLQ (a crash in
+   * between leaves a copy in both; consumers are idempotent). Found by the event's id: its seq counts
+   * per key on DynamoDB, and every timer Scheduler parks here has seq 0.
    */
-  private async moveOne({ queue, dlq }: QueuePair, seq: number): Promise<number> {
+  private async moveOne({ queue, dlq }: QueuePair, eventId: string): Promise<number> {
     let moved = 0;
     await this.scan(dlq, MAX_SCAN, async (message) => {
-      if ((JSON.parse(String(message.Body)) as StoredEvent).seq !== seq) return false;
+      if ((JSON.parse(String(message.Body)) as StoredEvent).id !== eventId) return false;
       await this.options.client.send(
         new SendMessageCommand({
           QueueUrl: queue,

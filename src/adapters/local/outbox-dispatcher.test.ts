@@ -101,6 +101,35 @@ describe("OutboxDispatcher", () => {
     expect(await dispatcher.listDeadLetters()).toEqual([]);
   });
 
+  it("redrives one dead letter by its event's id, leaving the others dead", async () => {
+    let broken = true;
+    const handled: string[] = [];
+    const { dispatcher, emit } = setup([
+      {
+        name: "mailer",
+        eventTypes: ["thing_happened"],
+        maxAttempts: 1,
+        handle: async (e) => {
+          if (broken) throw new Error("SMTP refused the message");
+          handled.push(e.id);
+        },
+      },
+    ]);
+    dispatcher.start();
+    await emit("first");
+    await emit("second");
+    await dispatcher.idle();
+    const dead = await dispatcher.listDeadLetters();
+    expect(dead.map((d) => d.event.id).sort()).toEqual(["first-0", "second-1"]);
+
+    broken = false;
+    expect(await dispatcher.redrive({ eventId: "second-1" })).toBe(1);
+    expect(await dispatcher.redrive({ eventId: "no-such-event" })).toBe(0);
+    await dispatcher.idle();
+    expect(handled).toEqual(["second-1"]);
+    expect((await dispatcher.listDeadLetters()).map((d) => d.event.id)).toEqual(["first-0"]);
+  });
+
   it("redelivers what was in flight when the process died", async () => {
     const path = join(mkdtempSync(join(tmpdir(), "orderflow-")), "d.db");
     const first = setup(

@@ -324,9 +324,10 @@ export class OutboxDispatcher implements QueueAdmin {
     }));
   }
 
-  async redrive(target: { subscription?: string; seq?: number } = {}): Promise<number> {
-    const params = { subscription: target.subscription ?? null, seq: target.seq ?? null, now: this.now() };
-    const where = "(@subscription IS NULL OR subscription = @subscription) AND (@seq IS NULL OR seq = @seq)";
+  async redrive(target: { subscription?: string; eventId?: string } = {}): Promise<number> {
+    const params = { subscription: target.subscription ?? null, eventId: target.eventId ?? null, now: this.now() };
+    const where =
+      "(@subscription IS NULL OR subscription = @subscription) AND (@eventId IS NULL OR seq = (SELECT seq FROM outbox WHERE id = @eventId))";
     const moved = this.options.db
       .transaction(() => {
         const count = this.options.db

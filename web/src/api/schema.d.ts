@@ -3346,7 +3346,7 @@ export interface components {
     /** @description Leave both out to redrive every dead letter */
     Redrive: {
       subscription?: string;
-      seq?: number;
+      eventId?: string;
     };
   };
   responses: never;

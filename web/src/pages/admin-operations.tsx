@@ -21,11 +21,11 @@ export function AdminOperations() {
   }, [reloadQueues, reloadStats]);
 
   async function redrive(letter: DeadLetter) {
-    const key = `${letter.subscription}-${letter.event.seq}`;
+    const key = `${letter.subscription}-${letter.event.id}`;
     setBusy(key);
     try {
       await call("post", "/admin/dead-letters/redrive", {
-        body: { subscription: letter.subscription, seq: letter.event.seq },
+        body: { subscription: letter.subscription, eventId: letter.event.id },
       });
       setMessage(`Redriven: ${letter.event.type} for ${letter.event.key} on ${letter.subscription}.`);
       dead.reload();
@@ -109,7 +109,7 @@ export function AdminOperations() {
         {dead.data && dead.data.length > 0 && (
           <ul className="order-cards">
             {dead.data.map((d) => (
-              <li key={`${d.subscription}-${d.event.seq}`} className="card dead-letter">
+              <li key={`${d.subscription}-${d.event.id}`} className="card dead-letter">
                 <div className="order-card__head">
                   <strong>
                     {d.event.type} → {d.subscription}
@@ -125,7 +125,7 @@ export function AdminOperations() {
                 <button
                   type="button"
                   className="button"
-                  disabled={busy === `${d.subscription}-${d.event.seq}`}
+                  disabled={busy === `${d.subscription}-${d.event.id}`}
                   onClick={() => redrive(d)}
                 >
                   Redrive{" "}

@@ -29,7 +29,7 @@ const DeadLetter = z
 const RedriveBody = z
   .strictObject({
     subscription: z.string().max(100).optional(),
-    seq: z.number().int().positive().optional(),
+    eventId: z.string().min(1).max(200).optional(),
   })
   .meta({ id: "Redrive", description: "Leave both out to redrive every dead letter" });
 
