@@ -1,7 +1,5 @@
-import { join } from "node:path";
-import { build, type Metafile } from "esbuild";
-import { LAMBDA_BUNDLING, LAMBDA_ENTRIES } from "../infra/lib/bundling.js";
-import { ROOT } from "./processes.js";
+import type { Metafile } from "esbuild";
+import { bundleLambda, LAMBDA_ENTRIES } from "../infra/lib/bundling.js";
 
 export interface BundleSize {
   entry: string;
@@ -31,27 +29,13 @@ function breakdown(metafile: Metafile): Map<string, number> {
   return byPackage;
 }
 
-/** Builds every Lambda entry with the deploy's esbuild settings (in memory) and reports its minified size. */
+/** Builds every Lambda entry with the deploy's bundler (in memory) and reports its minified size. */
 export async function measureBundleSizes(): Promise<BundleSize[]> {
   const sizes: BundleSize[] = [];
   for (const [name, entry] of Object.entries(LAMBDA_ENTRIES)) {
     process.stderr.write(`[bench]   bundling ${name} (${entry})\n`);
-    const result = await build({
-      entryPoints: [join(ROOT, entry)],
-      bundle: true,
-      platform: "node",
-      format: "esm",
-      target: LAMBDA_BUNDLING.target,
-      minify: LAMBDA_BUNDLING.minify,
-      external: [...LAMBDA_BUNDLING.externalModules],
-      banner: { js: LAMBDA_BUNDLING.banner },
-      write: false,
-      metafile: true,
-      logLevel: "error",
-      outfile: join(ROOT, "bench", ".bundle", `${name}.mjs`),
-    });
-    const bytes = result.outputFiles.reduce((sum, file) => sum + file.contents.byteLength, 0);
-    const byPackage = breakdown(result.metafile);
+    const { bytes, metafile } = await bundleLambda(entry);
+    const byPackage = breakdown(metafile);
     const awsSdkBytes = [...byPackage]
       .filter(([module]) => module.startsWith("@aws-sdk/") || module.startsWith("@smithy/"))
       .reduce((sum, [, size]) => sum + size, 0);

@@ -1,20 +1,18 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { type Duration, RemovalPolicy } from "aws-cdk-lib";
+import { AssetHashType, DockerImage, type Duration, type ILocalBundling, RemovalPolicy } from "aws-cdk-lib";
 import * as iam from "aws-cdk-lib/aws-iam";
 import * as lambda from "aws-cdk-lib/aws-lambda";
-import { NodejsFunction, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";
 import * as logs from "aws-cdk-lib/aws-logs";
 import type { Construct } from "constructs";
-import { LAMBDA_BUNDLING } from "./bundling.js";
+import { bundleLambdaSync, REPO_ROOT } from "./bundling.js";
 
-/** The repository root (this file is infra/lib/app-function.ts). */
-export const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
+export { REPO_ROOT };
 
 /**
  * How function code is produced:
- * - `bundle`: NodejsFunction bundles `entry` with the local esbuild (real deploys, `infra/app.ts`);
+ * - `bundle`: `entry` bundled by the project's Lambda bundler (`bundling.ts`, local esbuild, no Docker)
+ *   for real deploys (`infra/app.ts`);
  * - `asset-free`: a one-line inline handler, so tests synthesize without the entry files and without esbuild.
  */
 export type CodeMode = "bundle" | "asset-free";
@@ -65,19 +63,31 @@ export function appFunction(scope: Construct, id: string, props: AppFunctionProp
   if (!existsSync(entry)) {
     throw new Error(`Lambda entry ${props.entry} does not exist.`);
   }
-  return new NodejsFunction(scope, id, {
+  return new lambda.Function(scope, id, {
     ...common,
-    entry,
-    handler: "handler",
-    projectRoot: REPO_ROOT,
-    depsLockFilePath: join(REPO_ROOT, "package-lock.json"),
-    bundling: {
-      forceDockerBundling: false,
-      minify: LAMBDA_BUNDLING.minify,
-      format: OutputFormat.ESM,
-      target: LAMBDA_BUNDLING.target,
-      externalModules: [...LAMBDA_BUNDLING.externalModules],
-      banner: LAMBDA_BUNDLING.banner,
-    },
+    handler: "index.handler", // `handler` exported by index.mjs (BUNDLE_FILE)
+    code: lambdaBundle(props.entry),
+  });
+}
+
+/** Bundles a Lambda entry with the project's bundler, run synchronously as CDK asset bundling asks. */
+class LocalLambdaBundling implements ILocalBundling {
+  /** Part of the asset's cache key: functions of one entry share a single bundling per synthesis. */
+  constructor(readonly entry: string) {}
+
+  tryBundle(outputDir: string): boolean {
+    bundleLambdaSync(this.entry, outputDir);
+    return true;
+  }
+}
+
+/**
+ * The code asset of an entry, staged as NodejsFunction stages it: bundled locally (the Docker image is
+ * never used), hashed by the bundle's content, and skipped for stacks outside `cdk deploy`'s selection.
+ */
+function lambdaBundle(entry: string): lambda.AssetCode {
+  return lambda.Code.fromAsset(REPO_ROOT, {
+    assetHashType: AssetHashType.OUTPUT,
+    bundling: { image: DockerImage.fromRegistry("dummy"), local: new LocalLambdaBundling(entry) },
   });
 }

@@ -1,27 +1,44 @@
-import { execFileSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import type { Server } from "node:http";
+import { createRequire } from "node:module";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { build } from "esbuild";
+import { promisify } from "node:util";
+import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { describe, expect, it } from "vitest";
-import { REPO_ROOT } from "../lib/app-function.js";
-import { LAMBDA_BUNDLING, LAMBDA_ENTRIES } from "../lib/bundling.js";
+import { httpApiEvent } from "../../test/aws/api-gateway-events.js";
+import { bundleLambda, LAMBDA_ENTRIES, type LambdaBundle, REPO_ROOT } from "../lib/bundling.js";
 
-/** Bundles `entry` as NodejsFunction does for a deploy (same esbuild settings). */
-async function bundle(entry: string): Promise<string> {
-  const outputDir = mkdtempSync(join(tmpdir(), "orderflow-bundle-"));
-  await build({
-    entryPoints: [entry],
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    target: LAMBDA_BUNDLING.target,
-    minify: LAMBDA_BUNDLING.minify,
-    banner: { js: LAMBDA_BUNDLING.banner },
-    outfile: join(outputDir, "index.mjs"),
-    logLevel: "error",
-  });
-  return outputDir;
+const bundles = new Map<string, Promise<LambdaBundle>>();
+
+/** `entry` bundled with the deploy's bundler into a fresh directory (once per entry in this file). */
+function bundled(entry: string): Promise<LambdaBundle> {
+  let built = bundles.get(entry);
+  if (!built) {
+    built = bundleLambda(entry, mkdtempSync(join(tmpdir(), "orderflow-bundle-")));
+    bundles.set(entry, built);
+  }
+  return built;
+}
+
+/** The path of `entry`'s bundle. */
+const bundle = async (entry: string) => (await bundled(entry)).file;
+
+/** The environment of a function's process: settings, and test credentials (no AWS call leaves the machine). */
+function functionEnvironment(settings: Record<string, string>): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    AWS_REGION: "eu-west-1",
+    AWS_ACCESS_KEY_ID: "test",
+    AWS_SECRET_ACCESS_KEY: "test",
+    TABLE_NAME: "orderflow",
+    SENDER_EMAIL: "shop@example.com",
+    OBJECTS_BUCKET: "orderflow-objects",
+    LOG_LEVEL: "silent",
+    ...settings,
+  };
 }
 
 /** Settings each function gets from the CDK app (enough to compose; no AWS call is made at import). */
@@ -52,6 +69,43 @@ const ENVIRONMENT: Record<keyof typeof LAMBDA_ENTRIES, Record<string, string>> =
   objectCreated: {},
 };
 
+/** dynalite (a DynamoDB emulator) with the deploy's table: `orderflow`, pk/sk and the gsi1, gsi2 indexes. */
+async function startDynamoDb() {
+  const dynalite = createRequire(import.meta.url)("dynalite") as (options: { createTableMs: number }) => Server;
+  const server = dynalite({ createTableMs: 0 });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const keys = (prefix: string) => [
+    { AttributeName: `${prefix}pk`, KeyType: "HASH" as const },
+    { AttributeName: `${prefix}sk`, KeyType: "RANGE" as const },
+  ];
+  const client = new DynamoDBClient({
+    endpoint,
+    region: "eu-west-1",
+    credentials: { accessKeyId: "test", secretAccessKey: "test" },
+  });
+  await client.send(
+    new CreateTableCommand({
+      TableName: "orderflow",
+      BillingMode: "PAY_PER_REQUEST",
+      AttributeDefinitions: ["", "gsi1", "gsi2"].flatMap((prefix) =>
+        ["pk", "sk"].map((key) => ({ AttributeName: `${prefix}${key}`, AttributeType: "S" as const })),
+      ),
+      KeySchema: keys(""),
+      GlobalSecondaryIndexes: ["gsi1", "gsi2"].map((index) => ({
+        IndexName: index,
+        KeySchema: keys(index),
+        Projection: { ProjectionType: "ALL" as const },
+      })),
+    }),
+  );
+  client.destroy();
+  return {
+    endpoint,
+    close: () => new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
+  };
+}
+
 describe("Lambda bundles", () => {
   it("render a PDF receipt from the bundle alone (no font or data files beside it)", async () => {
     const source = readFileSync(join(REPO_ROOT, "src/adapters/local/pdf-receipt-renderer.test.ts"), "utf8");
@@ -65,33 +119,60 @@ ${receipt.replace(": ReceiptData", "")}
 const pdf = await new PdfReceiptRenderer().render(receipt as never);
 process.stdout.write(Buffer.from(pdf).subarray(0, 5).toString() + " " + pdf.byteLength);`,
     );
-    const outputDir = await bundle(entry);
-    const output = execFileSync(process.execPath, [join(outputDir, "index.mjs")], { cwd: tmpdir(), encoding: "utf8" });
+    const output = execFileSync(process.execPath, [await bundle(entry)], { cwd: tmpdir(), encoding: "utf8" });
     expect(output).toMatch(/^%PDF- \d{4,}$/);
   }, 60_000);
 
   it.each(Object.entries(LAMBDA_ENTRIES))(
     "%s (%s) loads and exports its handler",
     async (name, entry) => {
-      const outputDir = await bundle(join(REPO_ROOT, entry));
-      const probe = `const m = await import(${JSON.stringify(join(outputDir, "index.mjs"))}); process.stdout.write(typeof m.handler);`;
+      const probe = `const m = await import(${JSON.stringify(await bundle(entry))}); process.stdout.write(typeof m.handler);`;
       const output = execFileSync(process.execPath, ["--input-type=module", "-e", probe], {
         cwd: tmpdir(),
         encoding: "utf8",
-        env: {
-          PATH: process.env.PATH,
-          AWS_REGION: "eu-west-1",
-          AWS_ACCESS_KEY_ID: "test",
-          AWS_SECRET_ACCESS_KEY: "test",
-          TABLE_NAME: "orderflow",
-          SENDER_EMAIL: "shop@example.com",
-          OBJECTS_BUCKET: "orderflow-objects",
-          LOG_LEVEL: "silent",
-          ...ENVIRONMENT[name as keyof typeof LAMBDA_ENTRIES],
-        },
+        env: functionEnvironment(ENVIRONMENT[name as keyof typeof LAMBDA_ENTRIES]),
       });
       expect(output).toBe("function");
     },
     60_000,
   );
+
+  it.each(Object.entries(LAMBDA_ENTRIES))("%s carries zod's English locale only", async (_name, entry) => {
+    const { metafile } = await bundled(entry);
+    const locales = Object.keys(metafile.inputs).filter((input) => /[\\/]zod[\\/].*locales[\\/]/.test(input));
+    expect(locales.map((input) => input.slice(input.lastIndexOf("/") + 1)).sort()).toEqual(["en.js", "index.js"]);
+  });
+
+  it("serves the API from the HTTP bundle: DynamoDB requests answered, validation messages in English", async () => {
+    const dynamodb = await startDynamoDb();
+    try {
+      const events = [
+        httpApiEvent("GET", "/products"),
+        httpApiEvent("POST", "/orders", { body: { items: [{ productId: "carrot-cake", quantity: 1 }] } }),
+      ];
+      const probe = `const { handler } = await import(${JSON.stringify(await bundle(LAMBDA_ENTRIES.http))});
+const answers = [];
+for (const event of ${JSON.stringify(events)}) answers.push(await handler(event, {}));
+process.stdout.write(JSON.stringify(answers));`;
+      // Asynchronously: dynalite answers from this process meanwhile.
+      const { stdout } = await promisify(execFile)(process.execPath, ["--input-type=module", "-e", probe], {
+        cwd: tmpdir(),
+        env: functionEnvironment({ ...ENVIRONMENT.http, AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint }),
+      });
+      const [products, order] = (JSON.parse(stdout) as Array<{ statusCode: number; body: string }>).map((answer) => ({
+        status: answer.statusCode,
+        body: JSON.parse(answer.body),
+      }));
+      expect(products).toMatchObject({ status: 200, body: { items: [] } });
+      expect(order?.status).toBe(400);
+      expect(order?.body.error.code).toBe("VALIDATION_FAILED");
+      // zod's English messages, as the local runtime answers (not the bare "Invalid input" of no locale).
+      expect(order?.body.error.fields).toContainEqual({
+        path: "customer",
+        message: "Invalid input: expected object, received undefined",
+      });
+    } finally {
+      await dynamodb.close();
+    }
+  }, 60_000);
 });
