@@ -12,15 +12,16 @@ import { SqliteItemStore } from "../../src/adapters/local/sqlite-item-store.js";
 import { createUlidGenerator, systemClock } from "../../src/adapters/local/system-clock.js";
 import { TestPaymentGateway } from "../../src/adapters/local/test-payment-gateway.js";
 import { makeCreateProduct } from "../../src/application/catalog/create-product.js";
-import { loadProduct } from "../../src/application/catalog/product-items.js";
-import { loadOrder } from "../../src/application/orders/order-items.js";
+import { loadProduct, productKey } from "../../src/application/catalog/product-items.js";
+import { legacyReservationKey, loadOrder } from "../../src/application/orders/order-items.js";
 import { ORDER_PIPELINE, orderPipelineTasks } from "../../src/application/orders/pipeline/order-pipeline-tasks.js";
 import { makePlaceOrder } from "../../src/application/orders/place-order.js";
 import { WORKFLOWS_DIR } from "../../src/runtime/local/compose.js";
 import { readMailbox } from "../support/mailbox.js";
 import { orderBody } from "../support/test-server.js";
 
-async function setup(failingStep?: string) {
+/** `failingStep` throws instead of running; with `afterItsWork`, it throws after doing its work (a lost answer). */
+async function setup(failingStep?: string, { afterItsWork = false } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "orderflow-wf-"));
   const store = new SqliteItemStore(openSqliteDatabase(":memory:"));
   const ids = createUlidGenerator();
@@ -41,7 +42,9 @@ async function setup(failingStep?: string) {
   };
   const tasks = orderPipelineTasks(deps);
   if (failingStep) {
-    tasks[failingStep] = async () => {
+    const work = tasks[failingStep]!;
+    tasks[failingStep] = async (input) => {
+      if (afterItsWork) await work(input);
       const error = new Error(`${failingStep} broke`);
       error.name = "InfrastructureError";
       throw error;
@@ -64,7 +67,7 @@ async function setup(failingStep?: string) {
   const run = () => runner.run(ORDER_PIPELINE, { orderId: order.id }, order.id);
   const timeline = async () => (await store.listByKey(order.id)).map((event) => event.type);
   const stock = async () => (await loadProduct(store, "sponge"))?.stock;
-  return { store, payments, order, run, timeline, stock, mailDir };
+  return { store, payments, order, run, timeline, stock, mailDir, tasks };
 }
 
 describe("order pipeline compensation: each step failing in turn", () => {
@@ -111,6 +114,35 @@ describe("order pipeline compensation: each step failing in turn", () => {
     },
   );
 
+  it("when ConfirmOrder confirms and then fails, the order stays confirmed: nothing refunded or released, receipt and maker e-mail sent", async () => {
+    const { run, timeline, stock, store, order, payments, mailDir } = await setup("ConfirmOrder", {
+      afterItsWork: true,
+    });
+    const result = await run();
+    expect(result.status).toBe("succeeded");
+    expect((await loadOrder(store, order.id)).status).toBe("confirmed");
+    expect(await timeline()).not.toContain("payment_refunded");
+    expect(await timeline()).not.toContain("stock_released");
+    expect(await payments.countCharges()).toBe(1);
+    expect(await payments.countRefunds()).toBe(0);
+    expect(await stock()).toBe(3);
+    const subjects = (await readMailbox(mailDir)).map((mail) => mail.subject);
+    expect(subjects.some((subject) => subject?.includes("could not complete"))).toBe(false);
+    expect(subjects).toHaveLength(2); // the customer's confirmation with its receipt, and the maker's
+  });
+
+  it("refuses to refund or release a confirmed order, whoever asks", async () => {
+    const { run, tasks, order, payments, stock } = await setup();
+    await run();
+    for (const task of ["RefundPayment", "ReleaseStock"]) {
+      await expect(tasks[task]!({ orderId: order.id } as never)).rejects.toMatchObject({
+        code: "INVALID_ORDER_TRANSITION",
+      });
+    }
+    expect(await payments.countRefunds()).toBe(0);
+    expect(await stock()).toBe(3);
+  });
+
   it("a second run of a finished pipeline adds no event, charge or e-mail", async () => {
     const { run, timeline, payments, mailDir } = await setup();
     await run();
@@ -123,4 +155,26 @@ describe("order pipeline compensation: each step failing in turn", () => {
     expect((await readMailbox(mailDir)).length).toBe(mails);
     expect(events).toHaveLength(6);
   });
+
+  it.each([
+    [undefined, 3, "confirmed"],
+    ["ChargePayment", 5, "failed"],
+  ])(
+    "an order an earlier version reserved (its own RESERVATION item) is not reserved twice; %s failing releases it",
+    async (step, stockAfter, status) => {
+      const { run, store, order, stock } = await setup(step);
+      await store.transact(
+        [
+          { op: "update", key: productKey("sponge"), update: { add: { stock: -2 } } },
+          { op: "put", item: { ...legacyReservationKey(order.id), lines: [{ productId: "sponge", quantity: 2 }] } },
+        ],
+        [],
+      );
+      expect(await stock()).toBe(3);
+      await run();
+      expect((await loadOrder(store, order.id)).status).toBe(status);
+      expect(await stock()).toBe(stockAfter);
+      expect(Boolean(await store.get(legacyReservationKey(order.id)))).toBe(status === "confirmed");
+    },
+  );
 });

@@ -12,7 +12,14 @@ import type { Server } from "node:http";
 import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
 import { CreateTableCommand, DynamoDBClient, TransactionCanceledException } from "@aws-sdk/client-dynamodb";
-import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import {
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from "@aws-sdk/lib-dynamodb";
 import { marshall } from "@aws-sdk/util-dynamodb";
 import type { DynamoDBStreamEvent } from "aws-lambda";
 import { mockClient } from "aws-sdk-client-mock";
@@ -102,7 +109,7 @@ describe("DynamoDbItemStore on dynalite", () => {
     const ddb = mockDocumentClient();
     let written: Item[];
     try {
-      ddb.on(GetCommand).resolves({});
+      ddb.on(QueryCommand).resolves({ Items: [] });
       ddb.on(TransactWriteCommand).resolves({});
       await new DynamoDbItemStore({ client: dynaliteClient(), tableName: "unused" }).transact([], events);
       const request = ddb.commandCalls(TransactWriteCommand)[0]!.args[0].input;
@@ -111,7 +118,7 @@ describe("DynamoDbItemStore on dynalite", () => {
       ddb.restore();
     }
     const store = await newDynaliteStore();
-    // The counter as the transaction's Update leaves it: sorted before the events, never listed.
+    // A counter item as versions before this one kept beside the events: sorted before them, never listed.
     await store.put({ pk: "EVT#ORD#9", sk: "#SEQ", seq: 12 });
     for (const item of written) await store.put(item);
     const listed = await store.listByKey("ORD#9");
@@ -119,6 +126,93 @@ describe("DynamoDbItemStore on dynalite", () => {
     expect(listed[0]).toEqual({ ...events[0], seq: 1 });
     expect((await store.listByKey("ORD#9", 9)).map((e) => e.id)).toEqual(["e10", "e11", "e12"]);
     expect(await store.listByKey("ORD#other")).toEqual([]);
+  });
+});
+
+describe("DynamoDbItemStore.transact of one item, on dynalite (a single conditional write)", () => {
+  it("writes one operation under its condition and reports a failed one as ConditionFailedError([0])", async () => {
+    const store = await newDynaliteStore();
+    await store.transact([{ op: "put", item: { pk: "S#1", sk: "S", v: 1 }, condition: when.notExists() }]);
+    await expect(
+      store.transact([{ op: "put", item: { pk: "S#1", sk: "S", v: 2 }, condition: when.notExists() }]),
+    ).rejects.toMatchObject({ name: "ConditionFailedError", failedIndexes: [0] });
+    await store.transact([
+      { op: "update", key: { pk: "S#1", sk: "S" }, update: { add: { v: 4 } }, condition: when.eq("v", 1) },
+    ]);
+    expect(await store.get({ pk: "S#1", sk: "S" })).toEqual({ pk: "S#1", sk: "S", v: 5 });
+    await expect(
+      store.transact([{ op: "delete", key: { pk: "S#1", sk: "S" }, condition: when.eq("v", 1) }]),
+    ).rejects.toMatchObject({ name: "ConditionFailedError", failedIndexes: [0] });
+    await store.transact([{ op: "delete", key: { pk: "S#1", sk: "S" }, condition: when.eq("v", 5) }]);
+    expect(await store.get({ pk: "S#1", sk: "S" })).toBeUndefined();
+  });
+
+  it("numbers lone events after the newest one, gap-free under concurrency, past an old counter item", async () => {
+    const store = await newDynaliteStore();
+    await store.put({ pk: "EVT#ORD#5", sk: "#SEQ", seq: 0 });
+    let wakes = 0;
+    store.watch(() => wakes++);
+    await store.transact([], [event("e1", "ORD#5")]);
+    await Promise.all(["e2", "e3", "e4", "e5"].map((id) => store.transact([], [event(id, "ORD#5")])));
+    const listed = await store.listByKey("ORD#5");
+    expect(listed.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
+    expect(listed.map((e) => e.id).sort()).toEqual(["e1", "e2", "e3", "e4", "e5"]);
+    expect(listed[0]).toEqual({ ...event("e1", "ORD#5"), seq: 1 });
+    expect(wakes).toBe(5);
+  });
+});
+
+describe("DynamoDbItemStore.transact of one item: the request it sends", () => {
+  const tableName = "orderflow";
+  let ddb: ReturnType<typeof mockDocumentClient>;
+  const newStore = () =>
+    new DynamoDbItemStore({
+      client: new DynamoDBClient({ region: "us-east-1", credentials }),
+      tableName,
+      pollIntervalMs: 3_600_000,
+    });
+  beforeEach(() => {
+    ddb = mockDocumentClient();
+    ddb.on(QueryCommand).resolves({ Items: [] });
+  });
+  afterEach(() => ddb.restore());
+
+  it("sends PutItem, UpdateItem or DeleteItem instead of a TransactWriteItems; a lone check stays one", async () => {
+    const store = newStore();
+    await store.transact([{ op: "put", item: { pk: "A", sk: "A" }, condition: when.notExists() }]);
+    await store.transact([{ op: "update", key: { pk: "B", sk: "B" }, update: { set: { x: 1 } } }]);
+    await store.transact([{ op: "delete", key: { pk: "C", sk: "C" } }]);
+    await store.transact([{ op: "check", key: { pk: "D", sk: "D" }, condition: when.exists() }]);
+    expect(ddb.commandCalls(PutCommand).map((call) => call.args[0].input)).toEqual([
+      {
+        TableName: tableName,
+        Item: { pk: "A", sk: "A" },
+        ConditionExpression: "attribute_not_exists(#n0)",
+        ExpressionAttributeNames: { "#n0": "pk" },
+      },
+    ]);
+    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(1);
+    expect(ddb.commandCalls(DeleteCommand)).toHaveLength(1);
+    expect(ddb.commandCalls(TransactWriteCommand).map((call) => call.args[0].input.TransactItems?.length)).toEqual([1]);
+  });
+
+  it("takes a lone event whose put was refused but whose number holds it as written (a lost answer)", async () => {
+    ddb
+      .on(QueryCommand)
+      .resolvesOnce({ Items: [] })
+      .resolves({ Items: [{ pk: "EVT#K", sk: "0000000000000001", seq: 1, id: "e1" }] });
+    ddb.on(PutCommand).rejects(Object.assign(new Error("refused"), { name: "ConditionalCheckFailedException" }));
+    await newStore().transact([], [event("e1", "K")]);
+    expect(ddb.commandCalls(PutCommand)).toHaveLength(1);
+    expect(ddb.commandCalls(PutCommand)[0]?.args[0].input.Item).toMatchObject({ sk: "0000000000000001", id: "e1" });
+  });
+
+  it("gives up on a lone event after a bounded number of refused numbers", async () => {
+    let newest = 0;
+    ddb.on(QueryCommand).callsFake(async () => ({ Items: [{ seq: ++newest, id: `other-${newest}` }] }));
+    ddb.on(PutCommand).rejects(Object.assign(new Error("refused"), { name: "ConditionalCheckFailedException" }));
+    await expect(newStore().transact([], [event("e1", "K")])).rejects.toBeInstanceOf(ConditionFailedError);
+    expect(ddb.commandCalls(PutCommand)).toHaveLength(MAX_TRANSACTION_ATTEMPTS);
   });
 });
 
@@ -163,15 +257,22 @@ describe("DynamoDbItemStore.transact: the TransactWriteItems requests it sends",
 
   beforeEach(() => {
     ddb = mockDocumentClient();
-    ddb.on(GetCommand).resolves({});
+    ddb.on(QueryCommand).resolves({ Items: [] });
     ddb.on(TransactWriteCommand).resolves({});
+  });
+  const newestEventQuery = (key: string) => ({
+    TableName: tableName,
+    ConsistentRead: true,
+    KeyConditionExpression: "#n0 = :v0 AND #n1 > :v1",
+    ExpressionAttributeNames: { "#n0": "pk", "#n1": "sk" },
+    ExpressionAttributeValues: { ":v0": `EVT#${key}`, ":v1": "0000000000000000" },
+    ScanIndexForward: false,
+    Limit: 1,
   });
   afterEach(() => ddb.restore());
 
-  it("sends the operations first, then per event key the guarded counter and the numbered events", async () => {
-    ddb
-      .on(GetCommand, { Key: { pk: "EVT#PROD#1", sk: "#SEQ" } })
-      .resolves({ Item: { pk: "EVT#PROD#1", sk: "#SEQ", seq: 4 } });
+  it("sends the operations first, then per event key the events numbered after its newest one", async () => {
+    ddb.on(QueryCommand, newestEventQuery("PROD#1")).resolves({ Items: [{ pk: "EVT#PROD#1", seq: 4, id: "e0" }] });
     const order = { pk: "ORD#1", sk: "ORDER", status: "pending", gsi2pk: "ORDERS", gsi2sk: "2026-01-01" };
     await newStore().transact(
       [
@@ -191,9 +292,9 @@ describe("DynamoDbItemStore.transact: the TransactWriteItems requests it sends",
         event("e3", "ORD#1", { type: "stock_reserved" }),
       ],
     );
-    expect(ddb.commandCalls(GetCommand).map((call) => call.args[0].input)).toEqual([
-      { TableName: tableName, Key: { pk: "EVT#ORD#1", sk: "#SEQ" }, ConsistentRead: true },
-      { TableName: tableName, Key: { pk: "EVT#PROD#1", sk: "#SEQ" }, ConsistentRead: true },
+    expect(ddb.commandCalls(QueryCommand).map((call) => call.args[0].input)).toEqual([
+      newestEventQuery("ORD#1"),
+      newestEventQuery("PROD#1"),
     ]);
     const newEvent = (pk: string, seq: number, source: DomainEvent) => ({
       Put: {
@@ -234,39 +335,19 @@ describe("DynamoDbItemStore.transact: the TransactWriteItems requests it sends",
               ExpressionAttributeValues: { ":v0": "active" },
             },
           },
-          {
-            Update: {
-              TableName: tableName,
-              Key: { pk: "EVT#ORD#1", sk: "#SEQ" },
-              UpdateExpression: "SET #n0 = :v0",
-              ConditionExpression: "attribute_not_exists(#n1)",
-              ExpressionAttributeNames: { "#n0": "seq", "#n1": "pk" },
-              ExpressionAttributeValues: { ":v0": 2 },
-            },
-          },
           newEvent("EVT#ORD#1", 1, event("e1", "ORD#1", { type: "order_placed", correlationId: "corr-1" })),
           newEvent("EVT#ORD#1", 2, event("e3", "ORD#1", { type: "stock_reserved" })),
-          {
-            Update: {
-              TableName: tableName,
-              Key: { pk: "EVT#PROD#1", sk: "#SEQ" },
-              UpdateExpression: "SET #n0 = :v0",
-              ConditionExpression: "#n0 = :v1",
-              ExpressionAttributeNames: { "#n0": "seq" },
-              ExpressionAttributeValues: { ":v0": 5, ":v1": 4 },
-            },
-          },
           newEvent("EVT#PROD#1", 5, event("e2", "PROD#1", { type: "stock_changed" })),
         ],
       },
     ]);
   });
 
-  it("writes event items the outbox relay forwards, and a counter item it ignores", async () => {
+  it("writes event items the outbox relay forwards; it ignores counter items of earlier versions", async () => {
     const source = event("e1", "ORD#7", { type: "order_placed", correlationId: "corr-7" });
-    await newStore().transact([], [source]);
+    await newStore().transact([{ op: "put", item: { pk: "ORD#7", sk: "ORDER" } }], [source]);
     const items = (transactRequests()[0]?.TransactItems ?? []).flatMap((action) =>
-      action.Put ? [action.Put.Item as Record<string, unknown>] : [],
+      action.Put && String(action.Put.Item?.pk).startsWith("EVT#") ? [action.Put.Item as Record<string, unknown>] : [],
     );
     const counter = { pk: "EVT#ORD#7", sk: "#SEQ", seq: 1 };
     expect(items.map(isOutboxItem)).toEqual([true]);
@@ -302,26 +383,20 @@ describe("DynamoDbItemStore.transact: the TransactWriteItems requests it sends",
     expect(transactRequests()).toHaveLength(1);
   });
 
-  it("re-reads the counters and sends again when only the outbox conditions failed", async () => {
+  it("re-reads the newest events and sends again when only the outbox conditions failed", async () => {
     ddb
-      .on(GetCommand)
-      .resolvesOnce({})
-      .resolves({ Item: { pk: "EVT#O#1", sk: "#SEQ", seq: 3 } });
-    ddb
-      .on(TransactWriteCommand)
-      .rejectsOnce(cancelled("None", "ConditionalCheckFailed", "ConditionalCheckFailed"))
-      .resolves({});
+      .on(QueryCommand)
+      .resolvesOnce({ Items: [] })
+      .resolves({ Items: [{ pk: "EVT#O#1", sk: "0000000000000003", seq: 3, id: "other" }] });
+    ddb.on(TransactWriteCommand).rejectsOnce(cancelled("None", "ConditionalCheckFailed")).resolves({});
     const store = newStore();
     let wakes = 0;
     store.watch(() => wakes++);
     await store.transact([{ op: "put", item: { pk: "O#1", sk: "O" } }], [event("e1", "O#1")]);
     const [first, second] = transactRequests().map((request) => request.TransactItems ?? []);
-    expect(first?.[2]?.Put?.Item).toMatchObject({ sk: "0000000000000001", seq: 1 });
-    expect(second?.[1]?.Update).toMatchObject({
-      ConditionExpression: "#n0 = :v1",
-      ExpressionAttributeValues: { ":v0": 4, ":v1": 3 },
-    });
-    expect(second?.[2]?.Put?.Item).toMatchObject({ sk: "0000000000000004", seq: 4, id: "e1" });
+    expect(first?.[1]?.Put?.Item).toMatchObject({ sk: "0000000000000001", seq: 1 });
+    expect(second?.[1]?.Put?.Item).toMatchObject({ sk: "0000000000000004", seq: 4, id: "e1" });
+    expect(second?.[1]?.Put?.ConditionExpression).toBe("attribute_not_exists(#n0)");
     expect(transactRequests()).toHaveLength(2);
     expect(wakes).toBe(1);
   });
@@ -335,7 +410,7 @@ describe("DynamoDbItemStore.transact: the TransactWriteItems requests it sends",
     expect(transactRequests()).toHaveLength(2);
 
     ddb.reset();
-    ddb.on(GetCommand).resolves({});
+    ddb.on(QueryCommand).resolves({ Items: [] });
     const conflict = cancelled("TransactionConflict", "None");
     ddb.on(TransactWriteCommand).rejects(conflict);
     const store = newStore();
@@ -352,13 +427,18 @@ describe("DynamoDbItemStore.transact: the TransactWriteItems requests it sends",
     const invalid = Object.assign(new Error("One or more parameter values were invalid"), {
       name: "ValidationException",
     });
-    ddb.on(TransactWriteCommand).rejectsOnce(invalid).rejects(cancelled("ValidationError"));
+    ddb.on(TransactWriteCommand).rejectsOnce(invalid).rejects(cancelled("ValidationError", "None"));
     const store = newStore();
-    await expect(store.transact([{ op: "put", item: { pk: "A", sk: "A" } }])).rejects.toBe(invalid);
-    await expect(store.transact([{ op: "put", item: { pk: "A", sk: "A" } }])).rejects.toMatchObject({
-      name: "TransactionCanceledException",
-    });
+    const twoPuts = [
+      { op: "put" as const, item: { pk: "A", sk: "A" } },
+      { op: "put" as const, item: { pk: "B", sk: "B" } },
+    ];
+    await expect(store.transact(twoPuts)).rejects.toBe(invalid);
+    await expect(store.transact(twoPuts)).rejects.toMatchObject({ name: "TransactionCanceledException" });
     expect(transactRequests()).toHaveLength(2);
+    ddb.on(PutCommand).rejects(invalid);
+    await expect(store.transact([], [event("e1", "A")])).rejects.toBe(invalid);
+    expect(ddb.commandCalls(PutCommand)).toHaveLength(1);
   });
 
   it("refuses, without sending, a transaction DynamoDB would reject", async () => {

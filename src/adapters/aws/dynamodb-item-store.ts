@@ -20,12 +20,14 @@ import {
   type QueryPage,
   type TransactOp,
   type Update,
+  when,
 } from "../../ports/item-store.js";
+import { isSingleItemWrite } from "./dynamodb-capacity.js";
 import { conditionExpression, ExpressionContext, updateExpression } from "./dynamodb-expressions.js";
 import {
-  COUNTER_SK,
   eventPartition,
   eventSortKey,
+  outboxItem,
   outboxWrites,
   type TransactItem,
   toStoredEvent,
@@ -38,7 +40,7 @@ export interface DynamoDbItemStoreOptions {
   pollIntervalMs?: number;
 }
 
-/** Attempts of one transaction when the sequence counter moved or DynamoDB reported a conflict. */
+/** Attempts of one transaction when another writer took its event numbers or DynamoDB reported a conflict. */
 export const MAX_TRANSACTION_ATTEMPTS = 6;
 /** Items read per Query page when a filter may discard some of them (the SQLite adapter scans 200). */
 const FILTERED_PAGE = 200;
@@ -67,15 +69,18 @@ function cancellationCodes(error: unknown): Array<string | undefined> | undefine
  *
  * Single-item writes are PutItem / UpdateItem / DeleteItem with a ConditionExpression, so a condition
  * and its write are atomic. `transact` is ONE TransactWriteItems holding the caller's operations first
- * (so CancellationReasons[i] is operation i) and then the outbox: per event key, a counter item
- * (`EVT#<key>` / `#SEQ`, no `type`, so the outbox relay skips it) set to its new value under a condition
- * on the value read just before, and one item per event (`EVT#<key>` / zero-padded seq) with the
- * attributes the relay reads from the table's stream. The counter makes `seq` gap-free and monotonic
- * per key without locks: when only the counter (or an event item) condition fails, another writer
- * took the numbers, so the counters are re-read and the whole transaction is sent again. A failed
- * condition of a caller's operation is a ConditionFailedError naming those operations; a
- * TransactionConflict is retried with jittered backoff. Both retries are bounded. The SDK's own
- * retries of one request reuse its ClientRequestToken, so a lost response never applies twice.
+ * (so CancellationReasons[i] is operation i) and then the outbox: one item per event (`EVT#<key>` /
+ * zero-padded seq) with the attributes the relay reads from the table's stream, numbered after the
+ * newest event of its key (read just before, strongly consistent) and refused if that number is
+ * taken. That condition keeps `seq` gap-free and monotonic per key without locks or a counter item:
+ * when only event conditions fail, another writer took the numbers, so the newest events are re-read
+ * and the whole transaction is sent again. A failed condition of a caller's operation is a
+ * ConditionFailedError naming those operations; a TransactionConflict is retried with jittered
+ * backoff. Both retries are bounded. The SDK's own retries of one request reuse its
+ * ClientRequestToken, so a lost response never applies twice.
+ *
+ * A transaction that writes one item only (one operation and no event, or one event) is sent as that
+ * single conditional write: just as atomic, and DynamoDB bills it half (see dynamodb-capacity.ts).
  *
  * `watch` wakes listeners after this instance's commits that carry events and, while any listener
  * exists, every `pollIntervalMs`: other Lambdas write to the same table.
@@ -107,6 +112,15 @@ export class DynamoDbItemStore implements ItemStore, EventLog {
   }
 
   async update(key: ItemKey, update: Update, condition?: Condition): Promise<Item> {
+    return (await this.updateItem(key, update, condition, "ALL_NEW")) as Item;
+  }
+
+  private async updateItem(
+    key: ItemKey,
+    update: Update,
+    condition: Condition | undefined,
+    returns: "ALL_NEW" | "NONE",
+  ) {
     const context = new ExpressionContext();
     const expression = updateExpression(update, context);
     const request = {
@@ -116,9 +130,9 @@ export class DynamoDbItemStore implements ItemStore, EventLog {
       ...withCondition(condition, context),
     };
     const result = await this.single(() =>
-      this.doc.send(new UpdateCommand({ ...request, ...context.attributes(), ReturnValues: "ALL_NEW" })),
+      this.doc.send(new UpdateCommand({ ...request, ...context.attributes(), ReturnValues: returns })),
     );
-    return result.Attributes as Item;
+    return result?.Attributes;
   }
 
   async delete(key: ItemKey, condition?: Condition): Promise<void> {
@@ -177,6 +191,12 @@ export class DynamoDbItemStore implements ItemStore, EventLog {
       touched.add(id);
     }
     const opItems = ops.map((operation) => this.transactItem(operation));
+    if (isSingleItemWrite(ops, events)) {
+      if (ops[0]) await this.writeOne(ops[0]);
+      else await this.appendEvent(events[0]!);
+      if (events.length > 0) this.notify();
+      return;
+    }
     for (let attempt = 1; ; attempt++) {
       const outbox = events.length > 0 ? await this.outboxItems(events) : [];
       try {
@@ -279,18 +299,57 @@ export class DynamoDbItemStore implements ItemStore, EventLog {
     }
   }
 
-  /** Reads the counter of each event key (strongly consistent) and returns the outbox writes numbered after it. */
+  /** Reads the newest event of each event key and returns the outbox writes numbered after it. */
   private async outboxItems(events: DomainEvent[]): Promise<TransactItem[]> {
     const byKey = new Map<string, DomainEvent[]>();
     for (const event of events) byKey.set(event.key, [...(byKey.get(event.key) ?? []), event]);
     const writes = await Promise.all(
-      [...byKey].map(async ([key, group]) => {
-        const counter = await this.get({ pk: eventPartition(key), sk: COUNTER_SK });
-        const current = typeof counter?.seq === "number" ? counter.seq : 0;
-        return outboxWrites(this.tableName, key, current, group);
-      }),
+      [...byKey].map(async ([key, group]) =>
+        outboxWrites(this.tableName, (await this.latestEvent(key))?.seq ?? 0, group),
+      ),
     );
     return writes.flat();
+  }
+
+  /** The newest stored event of a key (strongly consistent): its number and id. */
+  private async latestEvent(key: string): Promise<{ seq: number; id: string } | undefined> {
+    const context = new ExpressionContext();
+    const page = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        ConsistentRead: true,
+        KeyConditionExpression: `${context.name("pk")} = ${context.value(eventPartition(key))} AND ${context.name("sk")} > ${context.value(eventSortKey(0))}`,
+        ...context.attributes(),
+        ScanIndexForward: false,
+        Limit: 1,
+      }),
+    );
+    const item = page.Items?.[0];
+    return item ? { seq: Number(item.seq), id: String(item.id) } : undefined;
+  }
+
+  /** The one write of a single-item transaction, as the single-item request it is. */
+  private async writeOne(operation: TransactOp): Promise<void> {
+    if (operation.op === "put") await this.put(operation.item, operation.condition);
+    else if (operation.op === "update")
+      await this.updateItem(operation.key, operation.update, operation.condition, "NONE");
+    else if (operation.op === "delete") await this.delete(operation.key, operation.condition);
+  }
+
+  /** One event alone: its outbox item, numbered after the newest one, with the same bounded retries. */
+  private async appendEvent(event: DomainEvent): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      const latest = await this.latestEvent(event.key);
+      // The write of an earlier attempt did land (its answer was lost and the SDK's resend refused).
+      if (attempt > 1 && latest?.id === event.id) return;
+      try {
+        await this.put(outboxItem(event, (latest?.seq ?? 0) + 1) as Item, when.notExists());
+        return;
+      } catch (error) {
+        if (!(error instanceof ConditionFailedError) || attempt >= MAX_TRANSACTION_ATTEMPTS) throw error;
+        await sleep(Math.random() * Math.min(200, 10 * 2 ** attempt));
+      }
+    }
   }
 }
 

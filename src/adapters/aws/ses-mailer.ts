@@ -1,9 +1,10 @@
-import { createHash, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { type SESv2Client, SendEmailCommand } from "@aws-sdk/client-sesv2";
 import type { Clock } from "../../ports/clock.js";
 import { ConditionFailedError, type ItemKey, type ItemStore, when } from "../../ports/item-store.js";
 import type { Mailer, MailMessage, SentMail } from "../../ports/mailer.js";
 import { composeMimeMessage } from "../mail/mime-message.js";
+import { domainOf, mailClaim, mailClaimKey, sentMark } from "./mail-claims.js";
 
 export interface SesMailerOptions {
   client: SESv2Client;
@@ -14,9 +15,6 @@ export interface SesMailerOptions {
   configurationSet?: string;
   clock?: Clock;
 }
-
-/** Claims outlive any retry of the step that sends; DynamoDB TTL removes them afterwards. */
-const CLAIM_SECONDS = 30 * 24 * 3600;
 
 /**
  * Sends mail through SES (raw MIME, so attachments go along), each message id at most once: the first
@@ -35,16 +33,13 @@ export class SesMailer implements Mailer {
   }
 
   async send(message: MailMessage): Promise<SentMail> {
-    const key: ItemKey = { pk: `MAIL#${message.id}`, sk: "MAIL" };
-    const messageId = messageIdFor(message.id, this.domain);
+    const key: ItemKey = mailClaimKey(message.id);
     const now = this.options.clock?.now() ?? new Date();
     const claimToken = randomUUID();
+    const claim = mailClaim(message.id, this.domain, claimToken, now);
+    const messageId = String(claim.messageId);
     try {
-      const expiresAt = Math.floor(now.getTime() / 1000) + CLAIM_SECONDS;
-      await this.options.store.put(
-        { ...key, messageId, claimToken, claimedAt: now.toISOString(), expiresAt },
-        when.notExists(),
-      );
+      await this.options.store.put(claim, when.notExists());
     } catch (error) {
       if (!(error instanceof ConditionFailedError)) throw error;
       const claim = await this.options.store.get(key);
@@ -60,7 +55,7 @@ export class SesMailer implements Mailer {
     }
     await this.options.store.update(
       key,
-      { set: { sentAt: (this.options.clock?.now() ?? new Date()).toISOString(), sesMessageId: sesMessageId ?? null } },
+      { set: sentMark(this.options.clock?.now() ?? new Date(), sesMessageId) },
       when.eq("claimToken", claimToken),
     );
     return { messageId, sentNow: true };
@@ -90,21 +85,4 @@ export class SesMailer implements Mailer {
       );
     }
   }
-}
-
-/** A Message-ID stable per id: readable prefix, plus a hash so ids differing only in punctuation never collide. */
-function messageIdFor(id: string, domain: string): string {
-  if (id.length === 0) throw new Error("A mail message needs a non-empty id");
-  const readable = id.replace(/[^A-Za-z0-9_-]+/g, "_").slice(0, 60);
-  const hash = createHash("sha256").update(id).digest("hex").slice(0, 24);
-  return `<${readable}.${hash}@${domain}>`;
-}
-
-function domainOf(from: string): string {
-  const address = /<([^>]+)>/.exec(from)?.[1] ?? from;
-  const domain = address.slice(address.lastIndexOf("@") + 1).trim();
-  if (!address.includes("@") || !/^[A-Za-z0-9.-]+$/.test(domain)) {
-    throw new Error(`The sender ${JSON.stringify(from)} has no e-mail domain to name Message-IDs after`);
-  }
-  return domain;
 }

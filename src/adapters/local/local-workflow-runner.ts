@@ -6,6 +6,7 @@ import type { TaskHandler, WorkflowResult, WorkflowRunner } from "../../ports/wo
 
 interface StateDefinition {
   Type: string;
+  Resource?: string;
   Retry?: unknown[];
   Branches?: Array<{ States: Record<string, StateDefinition> }>;
   ItemProcessor?: { States: Record<string, StateDefinition> };
@@ -14,32 +15,52 @@ interface StateDefinition {
 export interface LocalWorkflowOptions {
   /** Folder of `<name>.asl.json` files. */
   directory: string;
-  /** Task handlers per workflow, keyed by Task state name. */
+  /**
+   * Task handlers per workflow, keyed by task: the `<Task>` of the `${<Task>FunctionArn}` a Task state
+   * names (on AWS, the Lambda function). Several states may run the same task.
+   */
   handlers: Record<string, Record<string, TaskHandler>>;
   logger: Logger;
   /** Replaces every Retry interval (in ms) — tests use a few ms instead of seconds. */
   retryIntervalMs?: number;
 }
 
-function statesWithRetry(states: Record<string, StateDefinition>): string[] {
+/** Every state of a definition, those inside Parallel branches and Map processors included, by name. */
+function allStates(states: Record<string, StateDefinition>): Array<[string, StateDefinition]> {
   return Object.entries(states).flatMap(([name, state]) => [
-    ...(state.Retry ? [name] : []),
-    ...(state.Branches ?? []).flatMap((branch) => statesWithRetry(branch.States)),
-    ...(state.ItemProcessor ? statesWithRetry(state.ItemProcessor.States) : []),
+    [name, state] as [string, StateDefinition],
+    ...(state.Branches ?? []).flatMap((branch) => allStates(branch.States)),
+    ...(state.ItemProcessor ? allStates(state.ItemProcessor.States) : []),
   ]);
 }
+
+const TASK_RESOURCE = /^\$\{(\w+?)FunctionArn\}$/;
 
 /**
  * Runs the same ASL files that are deployed as Step Functions, with aws-local-stepfunctions; Task
  * states call local handlers instead of Lambda ARNs (the ARNs are CDK substitutions).
  */
 export class LocalWorkflowRunner implements WorkflowRunner {
-  private readonly machines = new Map<string, { machine: StateMachine; retryOverrides: Record<string, number> }>();
+  private readonly machines = new Map<
+    string,
+    { machine: StateMachine; retryOverrides: Record<string, number>; handlers: Record<string, TaskHandler> }
+  >();
 
   constructor(private readonly options: LocalWorkflowOptions) {
-    for (const name of Object.keys(options.handlers)) {
+    for (const [name, tasks] of Object.entries(options.handlers)) {
+      const source = readFileSync(join(options.directory, `${name}.asl.json`), "utf8");
+      const states = allStates((JSON.parse(source) as { States: Record<string, StateDefinition> }).States);
+      // Each Task state runs the handler of the task its Resource names, as on AWS.
+      const handlers: Record<string, TaskHandler> = {};
+      for (const [state, definition] of states) {
+        const task = TASK_RESOURCE.exec(definition.Resource ?? "")?.[1];
+        if (definition.Type !== "Task" || !task) continue;
+        const handler = tasks[task];
+        if (!handler) throw new Error(`${name}.asl.json: no handler for task ${task} (state ${state})`);
+        handlers[state] = handler;
+      }
       // The files name Lambda ARNs as CDK definition substitutions; give them well-formed local ARNs.
-      const text = readFileSync(join(options.directory, `${name}.asl.json`), "utf8").replace(
+      const text = source.replace(
         /\$\{(\w+?)(?:FunctionArn)?\}/g,
         (_match, fn: string) => `arn:aws:lambda:local:000000000000:function:orderflow-${fn}`,
       );
@@ -48,8 +69,10 @@ export class LocalWorkflowRunner implements WorkflowRunner {
       const retryOverrides =
         options.retryIntervalMs === undefined
           ? {}
-          : Object.fromEntries(statesWithRetry(definition.States).map((state) => [state, options.retryIntervalMs!]));
-      this.machines.set(name, { machine, retryOverrides });
+          : Object.fromEntries(
+              states.filter(([, state]) => state.Retry).map(([state]) => [state, options.retryIntervalMs!]),
+            );
+      this.machines.set(name, { machine, retryOverrides, handlers });
     }
   }
 
@@ -58,7 +81,7 @@ export class LocalWorkflowRunner implements WorkflowRunner {
     if (!entry) throw new Error(`Unknown workflow ${workflow}`);
     const execution = entry.machine.run(input as never, {
       overrides: {
-        taskResourceLocalHandlers: this.options.handlers[workflow] as never,
+        taskResourceLocalHandlers: entry.handlers as never,
         retryIntervalOverrides: entry.retryOverrides,
       },
       context: { Execution: { Name: executionName } } as never,

@@ -4,7 +4,11 @@ import type { Item, ItemKey, ItemStore } from "../../ports/item-store.js";
 
 /** Where orders live in the item store: one place for the key formats. */
 export const orderKey = (id: string): ItemKey => ({ pk: `ORDER#${id}`, sk: "ORDER" });
-export const reservationKey = (id: string): ItemKey => ({ pk: `ORDER#${id}`, sk: "RESERVATION" });
+/**
+ * Where a reservation was kept before it became the order's `stockReservedAt`: read only for orders
+ * reserved by an earlier version and still in the pipeline.
+ */
+export const legacyReservationKey = (id: string): ItemKey => ({ pk: `ORDER#${id}`, sk: "RESERVATION" });
 export const paymentSourceKey = (id: string): ItemKey => ({ pk: `ORDER#${id}`, sk: "PAYMENT_SOURCE" });
 export const ALL_ORDERS_PARTITION = "ORDERS";
 export const customerOrdersPartition = (userId: string) => `CUSTOMER#${userId}`;

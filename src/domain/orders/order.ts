@@ -45,6 +45,8 @@ export interface Order {
   notes?: string;
   /** Last four digits of the card, never the full number. */
   paymentLast4: string;
+  /** When the order's units were taken off stock (removed again when they are released). */
+  stockReservedAt?: string;
   chargeId?: string;
   refundId?: string;
   /** Object-store key of the PDF receipt, once issued. */

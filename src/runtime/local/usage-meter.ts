@@ -1,7 +1,16 @@
+import {
+  indexWriteUnits,
+  isSingleItemWrite,
+  itemSize,
+  readUnits,
+  writeUnits,
+} from "../../adapters/aws/dynamodb-capacity.js";
+import { outboxItem } from "../../adapters/aws/dynamodb-outbox.js";
+import { domainOf, mailClaim, sentMark } from "../../adapters/aws/mail-claims.js";
+import type { ObservedWrite, SqliteItemStore } from "../../adapters/local/sqlite-item-store.js";
 import type { Subscription } from "../../adapters/local/subscription.js";
-import type { DomainEvent } from "../../domain/shared/event.js";
 import type { EventLog } from "../../ports/event-log.js";
-import type { Item, ItemStore, TransactOp } from "../../ports/item-store.js";
+import type { Item, ItemStore } from "../../ports/item-store.js";
 import type { Mailer } from "../../ports/mailer.js";
 import type { ObjectStore } from "../../ports/object-store.js";
 import type { UsageMeter } from "../../ports/usage-meter.js";
@@ -13,10 +22,6 @@ export const LAMBDA_MEMORY_MB = 256;
 const EXPRESS_MEMORY_MB = 64;
 /** The outbox relay reads the table's stream in batches of this many records. */
 const RELAY_BATCH = 100;
-
-const size = (value: unknown) => Buffer.byteLength(JSON.stringify(value ?? {}));
-const readUnits = (bytes: number) => Math.max(1, Math.ceil(bytes / 4096));
-const writeUnits = (bytes: number) => Math.max(1, Math.ceil(bytes / 1024));
 
 /** Counts a Lambda invocation and its GB-seconds (billed per 1 ms) around `work`. */
 export async function meterInvocation<T>(meter: UsageMeter, work: () => Promise<T>): Promise<T> {
@@ -43,46 +48,72 @@ export async function meterExecution<T>(meter: UsageMeter, work: () => Promise<T
 }
 
 /**
- * The item store as DynamoDB on-demand would bill it: reads per 4 KB, writes per 1 KB, transactional
- * operations twice; every outbox event is an item written in the same transaction, then relayed.
+ * The item store as DynamoDB on-demand bills the DynamoDB adapter's requests for the same calls
+ * (src/adapters/aws/dynamodb-item-store.ts; sizes and rules in dynamodb-capacity.ts):
+ * - gets and base-table queries are strongly consistent: 1 read unit per 4 KB started; index queries
+ *   are eventually consistent: half that;
+ * - an item write costs 1 write unit per KB started of the larger of the item before and after it
+ *   (a delete: the item deleted), also when its condition fails;
+ * - a transaction costs twice that for every item it touches (condition checks included) and for the
+ *   item of each event, plus one strongly consistent query per event key for its newest event number;
+ *   a transaction that writes one item only is sent as a single write and billed as one;
+ * - a written item in a global secondary index also costs its index entry's writes (`indexWriteUnits`),
+ *   counted at the standard rate also in a transaction: indexes are updated asynchronously, outside it
+ *   (AWS does not spell this case out).
+ * A transaction refused by a condition is not counted (AWS does not document what it bills for one).
+ * The SQLite store reports each write with its item images (`observeWrites`), so nothing is read twice.
  */
-export function meterItemStore<S extends ItemStore & EventLog>(store: S, meter: UsageMeter): S {
+export function meterItemStore<S extends ItemStore & EventLog & Pick<SqliteItemStore, "observeWrites">>(
+  store: S,
+  meter: UsageMeter,
+): S {
+  store.observeWrites((write) => {
+    const units = writeUnitsOf(write);
+    if (units.write > 0) meter.count("dynamodb.writeUnits", units.write);
+    if (units.read > 0) meter.count("dynamodb.readUnits", units.read);
+    if (!write.refused && write.events.length > 0) meter.count("lambda.invocations", write.events.length / RELAY_BATCH);
+  });
   const wrapped: ItemStore & EventLog = {
     async get(key) {
       const item = await store.get(key);
-      meter.count("dynamodb.readUnits", readUnits(size(item)));
+      meter.count("dynamodb.readUnits", readUnits(itemSize(item)));
       return item;
     },
-    async put(item, condition) {
-      await store.put(item, condition);
-      meter.count("dynamodb.writeUnits", writeUnits(size(item)));
-    },
-    async update(key, update, condition) {
-      const item = await store.update(key, update, condition);
-      meter.count("dynamodb.writeUnits", writeUnits(size(item)));
-      return item;
-    },
-    async delete(key, condition) {
-      await store.delete(key, condition);
-      meter.count("dynamodb.writeUnits");
-    },
+    put: (item, condition) => store.put(item, condition),
+    update: (key, update, condition) => store.update(key, update, condition),
+    delete: (key, condition) => store.delete(key, condition),
     async query(input) {
       const page = await store.query(input);
-      meter.count("dynamodb.readUnits", readUnits(page.items.reduce((sum: number, item: Item) => sum + size(item), 0)));
+      const bytes = page.items.reduce((sum: number, item: Item) => sum + itemSize(item), 0);
+      meter.count("dynamodb.readUnits", readUnits(bytes) * (input.index ? 0.5 : 1));
       return page;
     },
-    async transact(ops: TransactOp[], events: DomainEvent[] = []) {
-      await store.transact(ops, events);
-      const bytes = [...ops.map((op) => (op.op === "put" ? size(op.item) : 1024)), ...events.map(size)];
-      // On DynamoDB each event key's sequence counter is updated in the same transaction (dynamodb-outbox.ts).
-      const counters = new Set(events.map((event) => event.key)).size;
-      meter.count("dynamodb.writeUnits", bytes.reduce((sum, b) => sum + 2 * writeUnits(b), 0) + 2 * counters);
-      if (events.length > 0) meter.count("lambda.invocations", events.length / RELAY_BATCH);
-    },
+    transact: (ops, events) => store.transact(ops, events),
     listByKey: (key, afterSeq) => store.listByKey(key, afterSeq),
     watch: (listener) => store.watch(listener),
   };
   return wrapped as S;
+}
+
+/** Events are sized as stored on DynamoDB, numbered as if their key had fewer than 100 events. */
+const TYPICAL_SEQ = 10;
+
+/** The write (and outbox read) units DynamoDB bills for one write of the store. */
+export function writeUnitsOf(write: ObservedWrite): { write: number; read: number } {
+  const itemUnits = write.items.map(({ before, after }) => writeUnits(Math.max(itemSize(before), itemSize(after))));
+  const eventUnits = write.events.map((event) => writeUnits(itemSize(outboxItem(event, TYPICAL_SEQ))));
+  const outboxReads = new Set(write.events.map((event) => event.key)).size;
+  const sum = (units: number[]) => units.reduce((total, n) => total + n, 0);
+  // A refused write changes no item, so no index either.
+  const indexUnits = write.refused
+    ? 0
+    : sum(write.items.map(({ op, before, after }) => (op === "check" ? 0 : indexWriteUnits(before, after))));
+  if (write.method !== "transact" || isSingleItemWrite(write.items, write.events)) {
+    // One PutItem / UpdateItem / DeleteItem: billed also when its condition fails.
+    return { write: sum([...itemUnits, ...eventUnits]) + indexUnits, read: outboxReads };
+  }
+  if (write.refused) return { write: 0, read: outboxReads };
+  return { write: 2 * sum([...itemUnits, ...eventUnits]) + indexUnits, read: outboxReads };
 }
 
 export function meterObjectStore(objects: ObjectStore, meter: UsageMeter): ObjectStore {
@@ -107,11 +138,37 @@ export function meterObjectStore(objects: ObjectStore, meter: UsageMeter): Objec
   };
 }
 
-export function meterMailer(mailer: Mailer, meter: UsageMeter): Mailer {
+/**
+ * Each e-mail sent is an SES message, plus the claim SesMailer keeps in the table so that an id is
+ * sent at most once: a conditional put of the claim, then its update once sent (a put refused by an
+ * existing claim and a read of it for a duplicate; the claim put and deleted again when sending fails).
+ */
+/** Claims are sized with a token and an SES message id of the lengths they have (a UUID; SES's 60 characters). */
+const CLAIM_TOKEN = "00000000-0000-4000-8000-000000000000";
+const SES_MESSAGE_ID = "0".repeat(60);
+
+export function meterMailer(mailer: Mailer, meter: UsageMeter, from: string): Mailer {
+  const domain = domainOf(from);
   return {
     send: async (message) => {
-      const sent = await mailer.send(message);
-      if (sent.sentNow) meter.count("ses.emails");
+      const now = new Date();
+      const claim = mailClaim(message.id, domain, CLAIM_TOKEN, now);
+      const claimUnits = writeUnits(itemSize(claim));
+      const sentClaimUnits = writeUnits(itemSize({ ...claim, ...sentMark(now, SES_MESSAGE_ID) }));
+      let sent: Awaited<ReturnType<Mailer["send"]>>;
+      try {
+        sent = await mailer.send(message);
+      } catch (error) {
+        meter.count("dynamodb.writeUnits", 2 * claimUnits);
+        throw error;
+      }
+      if (sent.sentNow) {
+        meter.count("ses.emails");
+        meter.count("dynamodb.writeUnits", claimUnits + sentClaimUnits);
+      } else {
+        meter.count("dynamodb.writeUnits", sentClaimUnits);
+        meter.count("dynamodb.readUnits", readUnits(itemSize(claim)));
+      }
       return sent;
     },
   };

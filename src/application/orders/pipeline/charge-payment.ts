@@ -31,7 +31,6 @@ export function makeChargePayment(deps: Pick<PipelineDeps, "store" | "ids" | "cl
             update: { set: { chargeId: charge.chargeId, updatedAt: clock.now().toISOString() } },
             condition: when.eq("status", "pending"),
           },
-          { op: "delete", key: paymentSourceKey(orderId) },
         ],
         [orderEvent(deps, orderId, OrderEvent.paymentCharged, { chargeId: charge.chargeId, amount: charge.amount })],
       );
@@ -41,6 +40,9 @@ export function makeChargePayment(deps: Pick<PipelineDeps, "store" | "ids" | "cl
       }
       throw error;
     }
+    // The card is not needed any more. Deleted after the charge is recorded, not with it: no atomicity
+    // is needed, and a crash in between leaves it to expire (see place-order.ts).
+    await store.delete(paymentSourceKey(orderId));
     return { orderId, chargeId: charge.chargeId };
   };
 }

@@ -30,10 +30,11 @@ export function makeFailOrder(deps: Pick<PipelineDeps, "store" | "ids" | "clock"
           },
           condition: when.eq("status", "pending"),
         },
-        { op: "delete", key: paymentSourceKey(order.id) },
       ],
       [orderEvent(deps, order.id, OrderEvent.failed, { reason, error: input.error?.Error ?? "Unknown" })],
     );
+    // As after a charge: deleted once the outcome is recorded, outside its transaction.
+    await store.delete(paymentSourceKey(order.id));
     return { orderId: order.id };
   };
 }

@@ -1,21 +1,38 @@
 import { OrderEvent } from "../../../domain/orders/order-events.js";
-import { ConditionFailedError, when } from "../../../ports/item-store.js";
+import { nextStatus } from "../../../domain/orders/order-state.js";
+import { ConditionFailedError, type ItemKey, type TransactOp, when } from "../../../ports/item-store.js";
 import { productKey } from "../../catalog/product-items.js";
 import { orderEvent } from "../new-event.js";
-import { reservationKey } from "../order-items.js";
+import { legacyReservationKey, loadOrder, orderKey } from "../order-items.js";
 import type { PipelineDeps, StepInput } from "./pipeline-deps.js";
 
-/** Compensation: puts reserved units back on stock and removes the reservation, once. */
+/** Compensation: puts a pending order's reserved units back on stock and clears its reservation, once. */
 export function makeReleaseStock(deps: Pick<PipelineDeps, "store" | "ids" | "clock">) {
   const { store } = deps;
   return async (input: StepInput) => {
-    const reservation = await store.get(reservationKey(input.orderId));
-    if (!reservation) return input;
-    const lines = reservation.lines as Array<{ productId: string; quantity: number }>;
+    const order = await loadOrder(store, input.orderId);
+    let reservation: TransactOp;
+    let lines: Array<{ productId: string; quantity: number }>;
+    if (order.stockReservedAt) {
+      nextStatus("fail", order.status); // compensation ends the order failed: a confirmed one is refused
+      reservation = {
+        op: "update",
+        key: orderKey(order.id),
+        update: { remove: ["stockReservedAt"] },
+        condition: when.has("stockReservedAt"),
+      };
+      lines = order.lines.map(({ productId, quantity }) => ({ productId, quantity }));
+    } else {
+      const key: ItemKey = legacyReservationKey(order.id);
+      const legacy = await store.get(key);
+      if (!legacy) return input;
+      reservation = { op: "delete", key, condition: when.exists() };
+      lines = legacy.lines as Array<{ productId: string; quantity: number }>;
+    }
     try {
       await store.transact(
         [
-          { op: "delete", key: reservationKey(input.orderId), condition: when.exists() },
+          reservation,
           ...lines.map((line) => ({
             op: "update" as const,
             key: productKey(line.productId),
@@ -26,7 +43,6 @@ export function makeReleaseStock(deps: Pick<PipelineDeps, "store" | "ids" | "clo
         [orderEvent(deps, input.orderId, OrderEvent.stockReleased, { lines })],
       );
     } catch (error) {
-      // Already released by an earlier run; a deleted product has no stock to give back.
       // Already released by an earlier or concurrent run.
       if (error instanceof ConditionFailedError && error.failedIndexes.includes(0)) return input;
       throw error;

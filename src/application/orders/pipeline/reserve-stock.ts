@@ -3,18 +3,20 @@ import { OrderEvent } from "../../../domain/orders/order-events.js";
 import { ConditionFailedError, type TransactOp, when } from "../../../ports/item-store.js";
 import { loadProduct, productKey } from "../../catalog/product-items.js";
 import { orderEvent } from "../new-event.js";
-import { loadOrder, orderKey, reservationKey } from "../order-items.js";
+import { legacyReservationKey, loadOrder, orderKey } from "../order-items.js";
 import type { PipelineDeps, StepInput } from "./pipeline-deps.js";
 import { outOfStockMessage } from "./validate-order.js";
 
 /**
  * Takes the order's units off stock with one conditional transaction (stock >= quantity on every line,
- * and no reservation yet), so concurrent orders for the last items can never oversell. Idempotent.
+ * and the order still pending and not reserved yet, marked `stockReservedAt` in the same write), so
+ * concurrent orders for the last items can never oversell. Idempotent.
  */
 export function makeReserveStock(deps: Pick<PipelineDeps, "store" | "ids" | "clock">) {
-  const { store } = deps;
+  const { store, clock } = deps;
   return async ({ orderId }: StepInput) => {
     const order = await loadOrder(store, orderId);
+    if (order.stockReservedAt || (await store.get(legacyReservationKey(orderId)))) return { orderId };
     const lineOps: TransactOp[] = order.lines.map((line) => ({
       op: "update",
       key: productKey(line.productId),
@@ -26,20 +28,19 @@ export function makeReserveStock(deps: Pick<PipelineDeps, "store" | "ids" | "clo
         [
           ...lineOps,
           {
-            op: "put",
-            item: {
-              ...reservationKey(orderId),
-              lines: order.lines.map(({ productId, quantity }) => ({ productId, quantity })),
-            },
-            condition: when.notExists(),
+            op: "update",
+            key: orderKey(orderId),
+            update: { set: { stockReservedAt: clock.now().toISOString() } },
+            condition: when.and(when.eq("status", "pending"), when.lacks("stockReservedAt")),
           },
-          { op: "check", key: orderKey(orderId), condition: when.eq("status", "pending") },
         ],
         [orderEvent(deps, orderId, OrderEvent.stockReserved, {})],
       );
     } catch (error) {
       if (!(error instanceof ConditionFailedError)) throw error;
-      if (error.failedIndexes.includes(lineOps.length)) return { orderId }; // reserved by an earlier run
+      if (error.failedIndexes.includes(lineOps.length) && (await loadOrder(store, orderId)).stockReservedAt) {
+        return { orderId }; // reserved by an earlier or concurrent run
+      }
       const failedLine = order.lines[error.failedIndexes.find((index) => index < lineOps.length) ?? -1];
       if (failedLine) {
         const product = await loadProduct(store, failedLine.productId);

@@ -1,6 +1,6 @@
 import { OrderRejectedError } from "../../../domain/orders/order-errors.js";
 import { loadProduct } from "../../catalog/product-items.js";
-import { loadOrder, reservationKey } from "../order-items.js";
+import { legacyReservationKey, loadOrder } from "../order-items.js";
 import type { PipelineDeps, StepInput } from "./pipeline-deps.js";
 
 /** Checks the products still exist and, unless stock is already reserved, that enough is on hand. */
@@ -10,7 +10,7 @@ export function makeValidateOrder({ store }: Pick<PipelineDeps, "store">) {
     if (order.status !== "pending") {
       throw new OrderRejectedError("ORDER_NOT_PENDING", `The order is already ${order.status}`);
     }
-    const reserved = await store.get(reservationKey(orderId));
+    const reserved = order.stockReservedAt !== undefined || (await store.get(legacyReservationKey(orderId)));
     for (const line of order.lines) {
       const product = await loadProduct(store, line.productId);
       if (!product) {
