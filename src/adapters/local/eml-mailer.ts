@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import { linkSync, mkdirSync, unlinkSync, writeFileSync } from "node:fs";
+import { existsSync, linkSync, mkdirSync, unlinkSync, writeFileSync } from "node:fs";
 import { mkdir, open, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import nodemailer from "nodemailer";
@@ -58,6 +58,12 @@ export class EmlMailer implements Mailer {
     const name = emlNameOf(message.id);
     const messageId = `<${name}@${MESSAGE_DOMAIN}>`;
     const path = join(this.options.mailDir, `${name}.eml`);
+    // Already written (a redelivery, or one e-mail per burst of notices): nothing to compose. The
+    // exclusive link below still decides when two first sends race.
+    if (existsSync(path)) {
+      if (this.transport) await this.relayOnce(name, message.to, path);
+      return { messageId, sentNow: false };
+    }
     const raw = await composeMimeMessage(message, {
       from: this.options.from,
       messageId,

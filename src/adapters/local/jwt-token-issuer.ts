@@ -16,6 +16,9 @@ export interface JwtTokenIssuerOptions {
 }
 
 const invalid = () => new UnauthenticatedError("The bearer token is not valid", "INVALID_TOKEN");
+const expired = () => new UnauthenticatedError("Your session has expired; sign in again", "TOKEN_EXPIRED");
+/** How many verified tokens are remembered (the oldest is forgotten first). */
+const VERIFIED_TOKENS = 10_000;
 
 function parseJson(part: string): Record<string, unknown> | undefined {
   try {
@@ -32,6 +35,12 @@ function parseJson(part: string): Record<string, unknown> | undefined {
  * Used by both runtimes (on AWS beside the Cognito user pool's ID tokens).
  */
 export class JwtTokenIssuer implements TokenIssuer {
+  /**
+   * Tokens whose signature and claims were verified, by their exact text: a session sends the same token
+   * with every request, so it is checked once (the expiry still on every use).
+   */
+  private readonly verified = new Map<string, { claims: TokenClaims; exp: number }>();
+
   constructor(private readonly options: JwtTokenIssuerOptions) {
     if (options.secret.length < 32) throw new RangeError("The JWT secret must be at least 32 characters");
   }
@@ -44,6 +53,11 @@ export class JwtTokenIssuer implements TokenIssuer {
   }
 
   async verify(token: string): Promise<TokenClaims> {
+    const known = this.verified.get(token);
+    if (known) {
+      if (known.exp <= this.nowSeconds()) throw expired();
+      return { ...known.claims, roles: [...known.claims.roles] };
+    }
     const [header, body, signature, ...rest] = token.split(".");
     if (!header || !body || signature === undefined || rest.length > 0) throw invalid();
     // Only HS256 is accepted, whatever the token says (no `none`, no key confusion).
@@ -54,11 +68,11 @@ export class JwtTokenIssuer implements TokenIssuer {
     const payload = parseJson(body);
     if (!payload || payload.iss !== ISSUER) throw invalid();
     const { sub, email, name, roles, exp } = payload;
-    if (typeof exp !== "number" || exp <= this.nowSeconds()) {
-      throw new UnauthenticatedError("Your session has expired; sign in again", "TOKEN_EXPIRED");
-    }
+    if (typeof exp !== "number" || exp <= this.nowSeconds()) throw expired();
     if (typeof sub !== "string" || typeof email !== "string" || typeof name !== "string") throw invalid();
     if (!Array.isArray(roles) || !roles.every((role) => typeof role === "string")) throw invalid();
+    if (this.verified.size >= VERIFIED_TOKENS) this.verified.delete(this.verified.keys().next().value as string);
+    this.verified.set(token, { claims: { sub, email, name, roles: [...roles] }, exp });
     return { sub, email, name, roles };
   }
 

@@ -133,7 +133,8 @@ export class OutboxDispatcher implements QueueAdmin {
     this.pumpScheduled = true;
     setImmediate(() => {
       this.pumpScheduled = false;
-      this.pump();
+      // Stopped meanwhile: the database may already be closed; what is left is picked up after a restart.
+      if (this.running) this.pump();
     });
   }
 

@@ -3,10 +3,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { itemStoreContract } from "../../../test/contract/item-store.contract.js";
+import { ConditionFailedError, when } from "../../ports/item-store.js";
 import { openSqliteDatabase } from "./sqlite-database.js";
-import { SqliteItemStore } from "./sqlite-item-store.js";
+import { type ObservedWrite, SqliteItemStore } from "./sqlite-item-store.js";
 
 itemStoreContract("sqlite", async () => new SqliteItemStore(openSqliteDatabase(":memory:")));
+itemStoreContract(
+  "sqlite, every row cached",
+  async () => new SqliteItemStore(openSqliteDatabase(":memory:"), { cacheRows: () => true }),
+);
 
 describe("SqliteItemStore", () => {
   it("keeps committed items and events in the database file across reopen", async () => {
@@ -30,5 +35,95 @@ describe("SqliteItemStore", () => {
         { op: "update", key: { pk: "Y", sk: "Y" }, update: { set: { a: 1 } } },
       ]),
     ).rejects.toThrow(/twice/);
+  });
+
+  it("reports each write with the items before and after it, refused ones too, until unsubscribed", async () => {
+    const store = new SqliteItemStore(openSqliteDatabase(":memory:"));
+    const seen: ObservedWrite[] = [];
+    const stop = store.observeWrites((write) => seen.push(write));
+    const event = { id: "e1", type: "x_moved", key: "X#1", at: "2026-01-01T00:00:00.000Z", data: {} };
+    await store.put({ pk: "X#1", sk: "X", v: 1 });
+    await store.update({ pk: "X#1", sk: "X" }, { add: { v: 1 } });
+    await expect(store.update({ pk: "X#1", sk: "X" }, { add: { v: 1 } }, when.eq("v", 9))).rejects.toThrow(
+      ConditionFailedError,
+    );
+    await store.transact(
+      [
+        { op: "update", key: { pk: "X#1", sk: "X" }, update: { set: { w: true } } },
+        { op: "check", key: { pk: "Y", sk: "Y" }, condition: when.notExists() },
+      ],
+      [event],
+    );
+    await store.delete({ pk: "X#1", sk: "X" });
+    stop();
+    await store.put({ pk: "Z", sk: "Z" });
+    expect(seen).toEqual([
+      {
+        method: "put",
+        items: [{ op: "put", before: undefined, after: { pk: "X#1", sk: "X", v: 1 } }],
+        events: [],
+        refused: false,
+      },
+      {
+        method: "update",
+        items: [{ op: "update", before: { pk: "X#1", sk: "X", v: 1 }, after: { pk: "X#1", sk: "X", v: 2 } }],
+        events: [],
+        refused: false,
+      },
+      {
+        method: "update",
+        items: [{ op: "update", before: { pk: "X#1", sk: "X", v: 2 }, after: { pk: "X#1", sk: "X", v: 3 } }],
+        events: [],
+        refused: true,
+      },
+      {
+        method: "transact",
+        items: [
+          { op: "update", before: { pk: "X#1", sk: "X", v: 2 }, after: { pk: "X#1", sk: "X", v: 2, w: true } },
+          { op: "check", before: undefined, after: undefined },
+        ],
+        events: [event],
+        refused: false,
+      },
+      {
+        method: "delete",
+        items: [{ op: "delete", before: { pk: "X#1", sk: "X", v: 2, w: true }, after: undefined }],
+        events: [],
+        refused: false,
+      },
+    ]);
+  });
+});
+
+describe("SqliteItemStore with cached rows", () => {
+  it("serves what is committed: every write, and a rolled-back one, replaces the cached row", async () => {
+    const store = new SqliteItemStore(openSqliteDatabase(":memory:"), { cacheRows: (key) => key.sk === "HOT" });
+    const key = { pk: "A#1", sk: "HOT" };
+    const event = (id: string) => ({ id, type: "a_changed", key: "A#1", at: "2026-01-01T00:00:00.000Z", data: {} });
+    await store.put({ ...key, v: 1 });
+    const first = await store.get(key);
+    expect(first).toEqual({ ...key, v: 1 });
+    if (first) first.v = 99; // each get returns its own copy
+    expect(await store.get(key)).toEqual({ ...key, v: 1 });
+
+    await store.update(key, { add: { v: 1 } });
+    expect(await store.get(key)).toEqual({ ...key, v: 2 });
+    await store.transact([{ op: "put", item: { ...key, v: 3 } }], [event("e1")]);
+    expect(await store.get(key)).toEqual({ ...key, v: 3 });
+    // Written, then undone: the event's id is taken, so the whole transaction rolls back.
+    await expect(store.transact([{ op: "put", item: { ...key, v: 4 } }], [event("e1")])).rejects.toThrow();
+    expect(await store.get(key)).toEqual({ ...key, v: 3 });
+    await expect(store.put({ ...key, v: 5 }, when.eq("v", 1))).rejects.toThrow(ConditionFailedError);
+    expect(await store.get(key)).toEqual({ ...key, v: 3 });
+    // Two writes committed together (one group commit): the later one is what is read.
+    await Promise.all([
+      store.put({ ...key, v: 6 }, when.eq("v", 3)),
+      store.update(key, { add: { v: 1 } }, when.eq("v", 6)),
+    ]);
+    expect(await store.get(key)).toEqual({ ...key, v: 7 });
+    await store.delete(key);
+    expect(await store.get(key)).toBeUndefined();
+    await store.put({ ...key, v: 8 });
+    expect(await store.get(key)).toEqual({ ...key, v: 8 });
   });
 });

@@ -33,6 +33,30 @@ const PAGE_SCAN = 200;
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
+export interface SqliteItemStoreOptions {
+  /**
+   * Items read far more often than written (a hot auction) whose committed row `get` may serve from
+   * memory. Every write of such an item through this store drops it there in the same synchronous step
+   * that writes it, so what `get` returns is always what is committed — as long as this store is the only
+   * writer of those items, as in the local runtime (one process per data folder).
+   */
+  cacheRows?: (key: ItemKey) => boolean;
+}
+
+/** Rows kept for `cacheRows` items at most; the oldest is dropped first. */
+const CACHED_ROWS = 1000;
+
+/** One write as a caller asked for it, with the images of every item it touched (see `observeWrites`). */
+export interface ObservedWrite {
+  /** The store method: `put`, `update` and `delete` write one item alone; `transact` is a transaction. */
+  method: "put" | "update" | "delete" | "transact";
+  /** Per operation: the item before and as written (or as it would have been, when refused). */
+  items: Array<{ op: TransactOp["op"]; before: Item | undefined; after: Item | undefined }>;
+  events: DomainEvent[];
+  /** A condition failed, so nothing was written. */
+  refused: boolean;
+}
+
 function applyUpdate(current: Item | undefined, key: ItemKey, update: Update): Item {
   const next: Item = { ...(current ?? {}), ...(update.set ?? {}), pk: key.pk, sk: key.sk };
   for (const [attribute, delta] of Object.entries(update.add ?? {})) {
@@ -72,6 +96,7 @@ export function toStoredEvent(row: EventRow): StoredEvent {
  */
 export class SqliteItemStore implements ItemStore, EventLog {
   private readonly listeners = new Set<() => void>();
+  private readonly writeObservers = new Set<(write: ObservedWrite) => void>();
   private pending: Array<{
     work: () => unknown;
     resolve: (value: unknown) => void;
@@ -83,7 +108,12 @@ export class SqliteItemStore implements ItemStore, EventLog {
   private readonly inSavepoint: (work: () => unknown) => unknown;
   private readonly groupCommit: Transaction<(jobs: Array<{ work: () => unknown }>) => Outcome[]>;
 
-  constructor(private readonly db: SqliteDatabase) {
+  private readonly cachedRows = new Map<string, string>();
+
+  constructor(
+    private readonly db: SqliteDatabase,
+    private readonly options: SqliteItemStoreOptions = {},
+  ) {
     this.inSavepoint = db.transaction((work: () => unknown) => work());
     this.groupCommit = db.transaction((jobs: Array<{ work: () => unknown }>) =>
       jobs.map((job): Outcome => {
@@ -118,26 +148,55 @@ export class SqliteItemStore implements ItemStore, EventLog {
     return () => this.listeners.delete(listener);
   }
 
+  /**
+   * Calls `listener` after every write (committed or refused by a condition) with the items it touched
+   * before and after: what the usage meter prices writes by. Returns the unsubscribe function.
+   */
+  observeWrites(listener: (write: ObservedWrite) => void): () => void {
+    this.writeObservers.add(listener);
+    return () => this.writeObservers.delete(listener);
+  }
+
   async get(key: ItemKey): Promise<Item | undefined> {
-    return this.read(key);
+    if (!this.options.cacheRows?.(key)) return this.read(key);
+    const id = `${key.pk}\u0000${key.sk}`;
+    let data = this.cachedRows.get(id);
+    if (data === undefined) {
+      // Outside any transaction (writes run synchronously in `flush`), so this is the committed row.
+      data = this.statements.get.get(key.pk, key.sk)?.data;
+      if (data === undefined) return undefined;
+      if (this.cachedRows.size >= CACHED_ROWS) this.cachedRows.delete(this.cachedRows.keys().next().value as string);
+      this.cachedRows.set(id, data);
+    }
+    return JSON.parse(data) as Item;
   }
 
   async put(item: Item, condition?: Condition): Promise<void> {
-    await this.transact([{ op: "put", item, ...(condition ? { condition } : {}) }]);
+    await this.commitWrite("put", [{ op: "put", item, ...(condition ? { condition } : {}) }], []);
   }
 
   async update(key: ItemKey, update: Update, condition?: Condition): Promise<Item> {
-    return this.commit(() => {
-      const current = this.read(key);
-      if (condition && !evaluateCondition(condition, current)) throw new ConditionFailedError([0]);
-      const result = applyUpdate(current, key, update);
-      this.write(result);
-      return result;
-    }, false);
+    let observed: ObservedWrite | undefined;
+    return this.withObservation(
+      () =>
+        this.commit(() => {
+          const current = this.read(key);
+          const result = applyUpdate(current, key, update);
+          const refused = condition !== undefined && !evaluateCondition(condition, current);
+          if (this.writeObservers.size > 0) {
+            const items = [{ op: "update" as const, before: current, after: result }];
+            observed = { method: "update", items, events: [], refused };
+          }
+          if (refused) throw new ConditionFailedError([0]);
+          this.write(result);
+          return result;
+        }, false),
+      () => observed,
+    );
   }
 
   async delete(key: ItemKey, condition?: Condition): Promise<void> {
-    await this.transact([{ op: "delete", key, ...(condition ? { condition } : {}) }]);
+    await this.commitWrite("delete", [{ op: "delete", key, ...(condition ? { condition } : {}) }], []);
   }
 
   async query(input: QueryInput): Promise<QueryPage> {
@@ -178,38 +237,80 @@ export class SqliteItemStore implements ItemStore, EventLog {
   }
 
   async transact(ops: TransactOp[], events: DomainEvent[] = []): Promise<void> {
-    await this.commit(() => {
-      const failed: number[] = [];
-      const writes: Array<() => void> = [];
-      const touched = new Set<string>();
-      ops.forEach((operation, index) => {
-        const key = operation.op === "put" ? operation.item : operation.key;
-        const id = `${key.pk}\u0000${key.sk}`;
-        // DynamoDB refuses two operations on one item in a transaction; refusing here keeps callers portable.
-        if (touched.has(id)) throw new Error(`Transaction touches ${key.pk}/${key.sk} twice`);
-        touched.add(id);
-        const current = this.read(key);
-        if (operation.condition && !evaluateCondition(operation.condition, current)) {
-          failed.push(index);
-          return;
-        }
-        if (operation.op === "put") writes.push(() => this.write(operation.item));
-        else if (operation.op === "update") writes.push(() => this.write(applyUpdate(current, key, operation.update)));
-        else if (operation.op === "delete") writes.push(() => this.statements.delete.run(key.pk, key.sk));
-      });
-      if (failed.length > 0) throw new ConditionFailedError(failed);
-      for (const write of writes) write();
-      for (const event of events) {
-        this.statements.appendEvent.run({
-          id: event.id,
-          type: event.type,
-          key: event.key,
-          at: event.at,
-          correlationId: event.correlationId ?? null,
-          data: JSON.stringify(event.data),
-        });
+    await this.commitWrite("transact", ops, events);
+  }
+
+  private async commitWrite(method: ObservedWrite["method"], ops: TransactOp[], events: DomainEvent[]): Promise<void> {
+    let observed: ObservedWrite | undefined;
+    await this.withObservation(
+      () => this.commit(() => this.apply(ops, events, (write) => (observed = { method, ...write })), events.length > 0),
+      () => observed,
+    );
+  }
+
+  /** Runs a write, then tells the write observers what it did: committed, or refused by a condition. */
+  private async withObservation<T>(write: () => Promise<T>, observation: () => ObservedWrite | undefined): Promise<T> {
+    let result: T;
+    try {
+      result = await write();
+    } catch (error) {
+      const refused = observation();
+      if (refused && error instanceof ConditionFailedError) this.notifyWrite(refused);
+      throw error;
+    }
+    const committed = observation();
+    if (committed) this.notifyWrite(committed);
+    return result;
+  }
+
+  /** Checks every condition, then writes every operation and event (inside the caller's savepoint). */
+  private apply(
+    ops: TransactOp[],
+    events: DomainEvent[],
+    observe: (write: Omit<ObservedWrite, "method">) => void,
+  ): void {
+    const failed: number[] = [];
+    const writes: Array<() => void> = [];
+    const touched = new Set<string>();
+    const items: ObservedWrite["items"] = [];
+    ops.forEach((operation, index) => {
+      const key = operation.op === "put" ? operation.item : operation.key;
+      const id = `${key.pk}\u0000${key.sk}`;
+      // DynamoDB refuses two operations on one item in a transaction; refusing here keeps callers portable.
+      if (touched.has(id)) throw new Error(`Transaction touches ${key.pk}/${key.sk} twice`);
+      touched.add(id);
+      const current = this.read(key);
+      const next =
+        operation.op === "put"
+          ? operation.item
+          : operation.op === "update"
+            ? applyUpdate(current, key, operation.update)
+            : undefined;
+      items.push({ op: operation.op, before: current, after: next });
+      if (operation.condition && !evaluateCondition(operation.condition, current)) {
+        failed.push(index);
+        return;
       }
-    }, events.length > 0);
+      if (operation.op === "put" || operation.op === "update") writes.push(() => this.write(next!));
+      else if (operation.op === "delete") writes.push(() => this.remove(key));
+    });
+    if (this.writeObservers.size > 0) observe({ items, events, refused: failed.length > 0 });
+    if (failed.length > 0) throw new ConditionFailedError(failed);
+    for (const write of writes) write();
+    for (const event of events) {
+      this.statements.appendEvent.run({
+        id: event.id,
+        type: event.type,
+        key: event.key,
+        at: event.at,
+        correlationId: event.correlationId ?? null,
+        data: JSON.stringify(event.data),
+      });
+    }
+  }
+
+  private notifyWrite(write: ObservedWrite): void {
+    for (const observer of this.writeObservers) observer(write);
   }
 
   /**
@@ -265,6 +366,7 @@ export class SqliteItemStore implements ItemStore, EventLog {
   }
 
   private write(item: Item): void {
+    if (this.cachedRows.size > 0) this.cachedRows.delete(`${item.pk}\u0000${item.sk}`);
     this.statements.upsert.run({
       pk: item.pk,
       sk: item.sk,
@@ -275,5 +377,10 @@ export class SqliteItemStore implements ItemStore, EventLog {
       expiresAt: item.expiresAt ?? null,
       data: JSON.stringify(item),
     });
+  }
+
+  private remove(key: ItemKey): void {
+    if (this.cachedRows.size > 0) this.cachedRows.delete(`${key.pk}\u0000${key.sk}`);
+    this.statements.delete.run(key.pk, key.sk);
   }
 }

@@ -4,6 +4,7 @@ import type { Item, ItemKey, ItemStore } from "../../ports/item-store.js";
 
 /** Where auctions and bids live in the item store: one place for the key formats. */
 export const auctionKey = (id: string): ItemKey => ({ pk: `AUCTION#${id}`, sk: "AUCTION" });
+export const isAuctionKey = (key: ItemKey): boolean => key.sk === "AUCTION";
 export const bidKey = (auctionId: string, bidCount: number): ItemKey => ({
   pk: `AUCTION#${auctionId}`,
   sk: `BID#${String(bidCount).padStart(8, "0")}`,
@@ -12,15 +13,18 @@ export const bidKey = (auctionId: string, bidCount: number): ItemKey => ({
 export const ACTIVE_AUCTIONS = "AUCTIONS#active";
 export const sellerAuctions = (sellerId: string) => `SELLER#${sellerId}`;
 
+// Items are built field by field and with Object.assign, not as `{ ...auctionKey(id), ...auction }`: V8
+// (Node 20) takes tens of microseconds for that spread of a returned key object, and every bid builds two items.
 export function auctionToItem(auction: Auction): Item {
-  return {
-    ...auctionKey(auction.id),
+  const keys: Item = {
+    pk: `AUCTION#${auction.id}`,
+    sk: "AUCTION",
     gsi1pk: `AUCTIONS#${auction.status}`,
     gsi1sk: `${auction.endsAt}#${auction.id}`,
     gsi2pk: sellerAuctions(auction.sellerId),
     gsi2sk: `${auction.createdAt}#${auction.id}`,
-    ...auction,
   };
+  return Object.assign(keys, auction);
 }
 
 export function auctionFromItem(item: Item): Auction {
@@ -31,12 +35,9 @@ export function auctionFromItem(item: Item): Auction {
 export const bidderBids = (bidderId: string) => `BIDDER#${bidderId}`;
 
 export function bidToItem(bid: Bid, bidCount: number): Item {
-  return {
-    ...bidKey(bid.auctionId, bidCount),
-    gsi1pk: bidderBids(bid.bidderId),
-    gsi1sk: `${bid.at}#${bid.id}`,
-    ...bid,
-  };
+  const { pk, sk } = bidKey(bid.auctionId, bidCount);
+  const keys: Item = { pk, sk, gsi1pk: bidderBids(bid.bidderId), gsi1sk: `${bid.at}#${bid.id}` };
+  return Object.assign(keys, bid);
 }
 
 export function auctionNotFound(id: string) {

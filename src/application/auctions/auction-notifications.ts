@@ -9,6 +9,8 @@ import { loadAuction } from "./auction-items.js";
 
 /** Outbid notices to one bidder on one auction are merged within this window (one e-mail per burst). */
 export const OUTBID_BURST_MS = 10 * 60_000;
+/** How many outbid e-mails a consumer remembers having sent (the oldest is forgotten first). */
+const REMEMBERED_OUTBID_MAILS = 10_000;
 
 export const NOTIFIED_EVENTS = [
   AuctionEvent.outbid,
@@ -33,19 +35,32 @@ export function makeNotifyAuctionParties(deps: {
     const user = await findUserById(deps.store, userId);
     if (user) await deps.mailer.send({ id, to: user.email, subject: `${deps.shopName}: ${subject}`, text });
   };
+  // A hot auction outbids the same bidders again and again: after the burst's e-mail is sent (the mailer
+  // would refuse a second one anyway), its later notices need no look-ups at all.
+  const outbidMailsSent = new Set<string>();
+  const linkTo = (auction: Auction) => `${deps.publicUrl.replace(/\/$/, "")}/auctions/${auction.id}`;
   return async (event: StoredEvent): Promise<void> => {
-    const auction = await loadAuction(deps.store, event.key);
-    const link = `${deps.publicUrl.replace(/\/$/, "")}/auctions/${auction.id}`;
     if (event.type === AuctionEvent.outbid) {
       const bidderId = String(event.data.bidderId);
       const burst = Math.floor(Date.parse(event.at) / OUTBID_BURST_MS);
+      const id = `outbid-${event.key}-${bidderId}-${burst}`;
+      if (outbidMailsSent.has(id)) return;
+      const auction = await loadAuction(deps.store, event.key);
       await mailTo(
         bidderId,
-        `outbid-${auction.id}-${bidderId}-${burst}`,
+        id,
         `you have been outbid on "${auction.title}"`,
-        `Someone bid more than you on "${auction.title}". Bid again before ${auction.endsAt}: ${link}\n`,
+        `Someone bid more than you on "${auction.title}". Bid again before ${auction.endsAt}: ${linkTo(auction)}\n`,
       );
-    } else if (event.type === AuctionEvent.closed) {
+      if (outbidMailsSent.size >= REMEMBERED_OUTBID_MAILS) {
+        outbidMailsSent.delete(outbidMailsSent.values().next().value as string);
+      }
+      outbidMailsSent.add(id);
+      return;
+    }
+    const auction = await loadAuction(deps.store, event.key);
+    const link = linkTo(auction);
+    if (event.type === AuctionEvent.closed) {
       const sold = event.data.outcome === "sold";
       if (sold) {
         const amount = Number(event.data.amount);

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { openSqliteDatabase } from "../../adapters/local/sqlite-database.js";
 import { SqliteItemStore } from "../../adapters/local/sqlite-item-store.js";
 import { createUlidGenerator } from "../../adapters/local/system-clock.js";
-import { loadAuction } from "./auction-items.js";
+import { isAuctionKey, loadAuction } from "./auction-items.js";
 import { makeCancelAuction, makeUpdateAuction } from "./change-auction.js";
 import { makeCloseAuction } from "./close-auction.js";
 import { makeCreateAuction } from "./create-auction.js";
@@ -39,7 +39,11 @@ const action: fc.Arbitrary<Action> = fc.oneof(
   { weight: 1, arbitrary: fc.constant({ kind: "close" as const }) },
 );
 
-describe("auction rules under any interleaving", () => {
+// The local runtime serves auctions from the rows its store keeps in memory; both ways must keep the rules.
+describe.each([
+  { store: "SQLite", cacheRows: undefined },
+  { store: "SQLite with auctions cached", cacheRows: isAuctionKey },
+])("auction rules under any interleaving ($store)", ({ cacheRows }) => {
   it("accepted bids strictly increase, none lands after the end, and the winner is the highest bid", async () => {
     await fc.assert(
       fc.asyncProperty(
@@ -49,7 +53,7 @@ describe("auction rules under any interleaving", () => {
           let now = START;
           const clock = { now: () => new Date(now) };
           const deps = {
-            store: new SqliteItemStore(openSqliteDatabase(":memory:")),
+            store: new SqliteItemStore(openSqliteDatabase(":memory:"), cacheRows ? { cacheRows } : {}),
             ids: createUlidGenerator(clock),
             clock,
           };

@@ -14,12 +14,26 @@ const MAX_RACES = 50;
  * A bid is accepted only if, against the auction as it is at commit time, it follows the rules: the
  * write is conditional on the version it was checked against, and a lost race re-reads and re-checks.
  * So accepted bids strictly increase under any concurrency, and none lands after the end.
+ *
+ * On a hot auction most bids arrive while another one is being written. Within this process they wait
+ * for that write and are then checked against its outcome, instead of all passing the check against the
+ * same version and losing the race at commit: one write per auction at a time, and a refused bid never
+ * writes. (Other processes or Lambdas still race through the version condition.)
  */
 export function makePlaceBid(deps: AuctionDeps) {
+  /** Per auction, the bid write this process has in flight; settles (never rejects) when it is done. */
+  const writing = new Map<string, Promise<unknown>>();
   return async (auctionId: string, amount: number, actor: Actor): Promise<{ auction: Auction; bid: Bid }> => {
     if (!actor.userId) throw new UnauthenticatedError("Sign in to bid");
-    for (let race = 0; race < MAX_RACES; race++) {
+    for (let race = 0; race < MAX_RACES; ) {
+      const pending = writing.get(auctionId);
+      if (pending) {
+        await pending;
+        continue;
+      }
       const auction = await loadAuction(deps.store, auctionId);
+      // Another bid may have started its write while this one read; check against that write's outcome.
+      if (writing.has(auctionId)) continue;
       const now = deps.clock.now();
       checkBid(auction, actor.userId, amount, now);
       const bid: Bid = {
@@ -70,12 +84,15 @@ export function makePlaceBid(deps: AuctionDeps) {
           }),
         );
       }
-      const committed = await commitOnce(
+      const commit = commitOnce(
         deps.store,
         [nextVersionWrite(auction, next), { op: "put", item: bidToItem(bid, next.bidCount) }],
         events,
       );
-      if (committed) return { auction: { ...next, version: auction.version + 1 }, bid };
+      const done = () => writing.delete(auctionId);
+      writing.set(auctionId, commit.then(done, done));
+      if (await commit) return { auction: { ...next, version: auction.version + 1 }, bid };
+      race++;
     }
     throw new ConflictError("AUCTION_BUSY", "Too many bids at once; try again");
   };

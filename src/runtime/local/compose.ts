@@ -20,6 +20,7 @@ import { SqliteScheduler } from "../../adapters/local/sqlite-scheduler.js";
 import type { Subscription } from "../../adapters/local/subscription.js";
 import { createUlidGenerator, systemClock } from "../../adapters/local/system-clock.js";
 import { TestPaymentGateway } from "../../adapters/local/test-payment-gateway.js";
+import { isAuctionKey } from "../../application/auctions/auction-items.js";
 import { createHttpApp } from "../../handlers/http/app.js";
 import type { Clock } from "../../ports/clock.js";
 import type { Logger } from "../../ports/logger.js";
@@ -63,7 +64,8 @@ export function composeLocalRuntime(config: LocalConfig, overrides: LocalOverrid
   const ids = createUlidGenerator(clock);
   const db = openSqliteDatabase(config.databaseFile);
   const usage = createUsageMeter();
-  const sqliteStore = new SqliteItemStore(db);
+  // Auctions are read by every bid and written by few: their committed rows are served from memory.
+  const sqliteStore = new SqliteItemStore(db, { cacheRows: isAuctionKey });
   const store = meterItemStore(sqliteStore, usage);
   const fileObjects = new FileObjectStore(config.objectsDir);
   const objects = meterObjectStore(overrides.objects?.(fileObjects) ?? fileObjects, usage);
@@ -73,9 +75,14 @@ export function composeLocalRuntime(config: LocalConfig, overrides: LocalOverrid
     clock,
     ...(config.smtpUrl ? { smtpUrl: config.smtpUrl } : {}),
   });
-  const mailer = meterMailer(overrides.mailer?.(emlMailer) ?? faultyMailer(emlMailer, config.mailFailureRate), usage);
+  const mailer = meterMailer(
+    overrides.mailer?.(emlMailer) ?? faultyMailer(emlMailer, config.mailFailureRate),
+    usage,
+    config.mailFrom,
+  );
   const testGateway = new TestPaymentGateway({
-    store: sqliteStore,
+    // Its own store on the same database: a payment processor's records, not the shop's (and not metered).
+    store: new SqliteItemStore(db),
     ids,
     clock,
     failureRate: config.paymentFailureRate,

@@ -34,8 +34,10 @@ export function withWebApp(api: { fetch: (request: Request) => Response | Promis
     c.header("Cache-Control", "no-cache");
   });
   return (request: Request) => {
+    // Only GETs can be for the web app; the API's writes skip parsing the URL here.
+    if (request.method !== "GET") return api.fetch(request);
     const url = new URL(request.url);
-    const isAsset = request.method === "GET" && url.pathname.startsWith("/assets/");
+    const isAsset = url.pathname.startsWith("/assets/");
     return isAsset || wantsAppPage(request.method, url.pathname, request.headers.get("accept") ?? "")
       ? site.fetch(request)
       : api.fetch(request);
