@@ -1,11 +1,21 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
 import Database from "better-sqlite3";
-import { minimumIncrement } from "../src/domain/auctions/auction-rules.js";
+import { BidRejectedError, minimumIncrement } from "../src/domain/auctions/auction-rules.js";
+import type { Actor } from "../src/domain/shared/actor.js";
+import { composeLocalRuntime } from "../src/runtime/local/compose.js";
+import { loadConfig } from "../src/runtime/local/config.js";
 
 const BIDDERS = 50;
-/** Bids stop at 1,000,000.00 (the schema's cap); past this a fresh auction takes over. */
+/** Bids stop at 1,000,000.00 (the schema's cap); past ROTATE_AT a fresh auction takes over. */
+const MAX_BID = 100_000_000;
 const ROTATE_AT = 50_000_000;
+
+/** The minimum next bid as last seen, plus a little (so bidders differ), within the cap. */
+const nextAmount = (seen: number, n: number) =>
+  Math.min(MAX_BID, seen === 0 ? 100 + (n % 50) : seen + minimumIncrement(seen) + (n % 50));
 
 interface Session {
   url: string;
@@ -72,10 +82,11 @@ export async function hotAuction(url: string, dataDir: string, password: string,
       {
         method: "POST",
         path: `/auctions/${current.id}/bids`,
-        setupRequest: (request) => {
-          const seen = highest;
-          const amount = seen === 0 ? 100 + (next % 50) : seen + minimumIncrement(seen) + (next % 50);
+        setupRequest: (request, context) => {
+          const amount = nextAmount(highest, next);
           const token = tokens[next++ % tokens.length];
+          // One request in flight per connection: its answer is about this auction.
+          (context as { auction?: unknown }).auction = current;
           return {
             ...request,
             path: `/auctions/${current.id}/bids`,
@@ -83,7 +94,7 @@ export async function hotAuction(url: string, dataDir: string, password: string,
             body: JSON.stringify({ amount }),
           };
         },
-        onResponse: (status, body) => {
+        onResponse: (status, body, context) => {
           statuses.set(status, (statuses.get(status) ?? 0) + 1);
           const answer = JSON.parse(body) as {
             auction?: { id: string; highestBid?: { amount: number } };
@@ -91,7 +102,8 @@ export async function hotAuction(url: string, dataDir: string, password: string,
           };
           // Accepted bids and refusals both tell the bidders the current highest amount.
           const seen = answer.auction?.highestBid?.amount ?? answer.error?.details?.currentHighest ?? 0;
-          if (answer.auction && answer.auction.id !== current.id) return;
+          // Answers about an auction already left behind would send the bidders (and the rotation) back to it.
+          if ((context as { auction?: unknown }).auction !== current) return;
           highest = Math.max(highest, seen);
           if (highest > ROTATE_AT && !rotating) {
             rotating = true;
@@ -109,6 +121,7 @@ export async function hotAuction(url: string, dataDir: string, password: string,
 
   const check = checkRules(dataDir, auctions);
   return {
+    bidders: BIDDERS,
     attempts: result.requests.total,
     attemptsPerSecond: Math.round(result.requests.total / seconds),
     p99: result.latency.p99,
@@ -118,6 +131,108 @@ export async function hotAuction(url: string, dataDir: string, password: string,
     auctions: auctions.length,
     ...check,
   };
+}
+
+/**
+ * The same race without HTTP: BIDDERS bidders call the place-bid use case of a local runtime in this
+ * process (wired as `npm start` wires it: SQLite file in WAL mode, outbox, dispatcher delivering the
+ * bid events), each attempt started as its own task the way requests arrive. Bounds what the HTTP
+ * figure could reach; the stored bids are checked against the rules the same way.
+ */
+export async function hotAuctionEngine(password: string, seconds: number) {
+  const dataDir = mkdtempSync(join(tmpdir(), "orderflow-bench-engine-"));
+  const runtime = composeLocalRuntime(loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: "error", DEMO_PASSWORD: password }));
+  await runtime.start();
+  const { useCases } = runtime;
+  const auctions: Array<{ id: string; endsAt: string }> = [];
+  let stopped = false;
+  try {
+    const seller = (await useCases.signIn({ email: "seller@orderflow.local", password })).user;
+    const sellerActor: Actor = { userId: seller.id, roles: seller.roles };
+    const bidders: Actor[] = [];
+    for (let i = 0; i < BIDDERS; i++) {
+      const email = `bidder${i}-${Date.now()}@example.com`;
+      const user = await useCases.signUp({ email, password: "bench-bidder-password", name: `Bidder ${i}` });
+      bidders.push({ userId: user.id, roles: user.roles });
+    }
+    const createAuction = async () => {
+      const now = Date.now();
+      const auction = await useCases.createAuction(
+        {
+          title: `Hot auction ${now}`,
+          description: "Benchmark: everyone wants this cake",
+          currency: "EUR",
+          startingPrice: 100,
+          startsAt: new Date(now - 1000).toISOString(),
+          endsAt: new Date(now + 3_600_000).toISOString(),
+        },
+        sellerActor,
+      );
+      auctions.push({ id: auction.id, endsAt: auction.endsAt });
+      return auction.id;
+    };
+    let current = await createAuction();
+    let highest = 0;
+    let rotating = false;
+    let next = 0;
+    const answers: Record<string, number> = {};
+    const latencies: number[] = [];
+    const turn = () => new Promise((resolve) => setImmediate(resolve));
+    const started = performance.now();
+    const end = started + seconds * 1000;
+    await Promise.all(
+      bidders.map(async (bidder) => {
+        while (performance.now() < end) {
+          await turn();
+          const auctionId = current;
+          const amount = nextAmount(highest, next++);
+          const attempt = performance.now();
+          let seen = 0;
+          try {
+            seen = (await useCases.placeBid(auctionId, amount, bidder)).bid.amount;
+            answers.accepted = (answers.accepted ?? 0) + 1;
+          } catch (error) {
+            if (!(error instanceof BidRejectedError)) throw error;
+            answers[error.code] = (answers[error.code] ?? 0) + 1;
+            seen = error.currentHighest ?? 0;
+          }
+          latencies.push(performance.now() - attempt);
+          if (auctionId !== current) continue;
+          highest = Math.max(highest, seen);
+          if (highest > ROTATE_AT && !rotating) {
+            rotating = true;
+            current = await createAuction();
+            highest = 0;
+            rotating = false;
+          }
+        }
+      }),
+    );
+    const elapsed = (performance.now() - started) / 1000;
+    await runtime.stop();
+    stopped = true;
+    latencies.sort((a, b) => a - b);
+    const accepted = answers.accepted ?? 0;
+    const check = checkRules(dataDir, auctions);
+    // Every answer arrived, so the accepted bids are exactly the stored ones.
+    if (check.storedBids !== accepted) {
+      check.violations++;
+      check.violationExamples.push(`${accepted} bids accepted, ${check.storedBids} stored`);
+    }
+    return {
+      bidders: BIDDERS,
+      attempts: latencies.length,
+      attemptsPerSecond: Math.round(latencies.length / elapsed),
+      p99: +(latencies[Math.floor(latencies.length * 0.99)] ?? 0).toFixed(2),
+      accepted,
+      answers,
+      auctions: auctions.length,
+      ...check,
+    };
+  } finally {
+    if (!stopped) await runtime.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
 }
 
 /** Reads every auction's stored bids (in commit order) and counts rule violations. */

@@ -6,7 +6,7 @@ import Database from "better-sqlite3";
 import { ensureServerBuild, SERVER_BUNDLE } from "../scripts/build-server.mjs";
 import { measureBundleSizes } from "./bundle-sizes.js";
 import { costPerThousandOrders, PRICES } from "./cost.js";
-import { hotAuction } from "./hot-auction.js";
+import { hotAuction, hotAuctionEngine } from "./hot-auction.js";
 import { orderBody, postLoad } from "./load.js";
 import { prefillOrders } from "./prefill.js";
 import { pinning, pinSelf, ROOT, startProcess } from "./processes.js";
@@ -14,7 +14,8 @@ import { pinning, pinSelf, ROOT, startProcess } from "./processes.js";
 /*
  * `npm run bench`: measures orderflow against the targets of the benchmark issue and writes
  * bench/results.json plus the README's benchmark table. Durations can be shortened with
- * BENCH_SECONDS (load phases), BENCH_E2E_SECONDS, BENCH_E2E_RATE and BENCH_SCALE_ORDERS.
+ * BENCH_SECONDS (load phases), BENCH_E2E_SECONDS, BENCH_E2E_RATE and BENCH_SCALE_ORDERS; BENCH_ONLY=hot-auction
+ * (HTTP and engine), BENCH_ONLY=hot-auction-engine or BENCH_ONLY=cost runs that part alone.
  */
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const E2E_SECONDS = Number(process.env.BENCH_E2E_SECONDS ?? 60);
@@ -198,10 +199,40 @@ async function costRun(orders = Number(process.env.BENCH_COST_ORDERS ?? 200)) {
   }
 }
 
+async function hotAuctionEngineRun() {
+  log(`hot auction engine: bidders racing through the place-bid use case in this process for ${SECONDS} s`);
+  return hotAuctionEngine(DEMO_PASSWORD, SECONDS);
+}
+
+async function hotAuctionRun() {
+  log(`hot auction: bidders racing on one auction over HTTP for ${SECONDS} s`);
+  const hotDir = mkdtempSync(join(tmpdir(), "orderflow-bench-auction-"));
+  const auctionServer = await startProcess(SERVER_BUNDLE, serverEnv(hotDir), "/health");
+  const auction = await hotAuction(auctionServer.url, hotDir, DEMO_PASSWORD, SECONDS).finally(() =>
+    auctionServer.stop(),
+  );
+  rmSync(hotDir, { recursive: true, force: true });
+  return { ...auction, engine: await hotAuctionEngineRun() };
+}
+
+/** BENCH_ONLY runs one part alone and prints its figures (results.json and the README stay as they are). */
+const ONLY: Record<string, () => Promise<unknown>> = {
+  "hot-auction": hotAuctionRun,
+  "hot-auction-engine": hotAuctionEngineRun,
+  cost: () => costRun(),
+};
+
 async function main() {
   pinSelf(1);
   // The server runs as `npm start` runs it: the esbuild bundle of the local runtime.
   await ensureServerBuild({ force: true });
+  const only = process.env.BENCH_ONLY;
+  if (only) {
+    const part = ONLY[only];
+    if (!part) throw new Error(`BENCH_ONLY: unknown part "${only}" (one of ${Object.keys(ONLY).join(", ")})`);
+    process.stdout.write(`${JSON.stringify(await part(), null, 2)}\n`);
+    return;
+  }
   const machine = {
     date: new Date().toISOString().slice(0, 10),
     cpu: cpus()[0]?.model ?? "unknown",
@@ -238,13 +269,7 @@ async function main() {
   log(`end to end: ${E2E_RATE} orders/s offered for ${E2E_SECONDS} s`);
   const e2e = await endToEnd();
 
-  log(`hot auction: bidders racing on one auction for ${SECONDS} s`);
-  const hotDir = mkdtempSync(join(tmpdir(), "orderflow-bench-auction-"));
-  const auctionServer = await startProcess(SERVER_BUNDLE, serverEnv(hotDir), "/health");
-  const auction = await hotAuction(auctionServer.url, hotDir, DEMO_PASSWORD, SECONDS).finally(() =>
-    auctionServer.stop(),
-  );
-  rmSync(hotDir, { recursive: true, force: true });
+  const auction = await hotAuctionRun();
 
   log("cost: orders through the whole lifecycle, priced with bench/aws-prices.json");
   const cost = await costRun();
@@ -303,7 +328,7 @@ function summarise(
 type BenchResults = ReturnType<typeof summarise> & {
   cost: Awaited<ReturnType<typeof costRun>>;
   bundles: Awaited<ReturnType<typeof measureBundleSizes>>;
-  auction: Awaited<ReturnType<typeof hotAuction>>;
+  auction: Awaited<ReturnType<typeof hotAuctionRun>>;
 };
 
 const kb = (bytes: number) => `${Math.round(bytes / 1024)} KB`;
@@ -335,9 +360,14 @@ function renderTable(r: BenchResults): string {
     ],
     ["Start: ready to serve on an existing database", `${r.startMs} ms`, "≤ 2,000 ms"],
     [
-      `Hot auction: ${r.auction.attempts.toLocaleString("en")} bid attempts on one auction at a time (${r.auction.auctions} used)`,
+      `Hot auction over HTTP: ${r.auction.attempts.toLocaleString("en")} bid attempts, ${r.auction.bidders} bidders on one auction at a time (${r.auction.auctions} used)`,
       `${r.auction.attemptsPerSecond} attempts/s, p99 ${r.auction.p99} ms; ${r.auction.storedBids} accepted; ${r.auction.violations} rule violations`,
       "≥ 10,000 attempts/s, 0 violations",
+    ],
+    [
+      `Hot auction engine (place-bid use case in process, no HTTP): ${r.auction.engine.attempts.toLocaleString("en")} bid attempts, ${r.auction.engine.bidders} bidders (${r.auction.engine.auctions} used)`,
+      `${r.auction.engine.attemptsPerSecond} attempts/s, p99 ${r.auction.engine.p99} ms; ${r.auction.engine.storedBids} accepted; ${r.auction.engine.violations} rule violations`,
+      "report (bounds the HTTP figure)",
     ],
     [
       `AWS cost per 1,000 orders through the whole lifecycle (${r.cost.reviewed}/${r.cost.orders} reviewed; e-mail excluded)`,
