@@ -8,31 +8,58 @@ import type { TransactOp } from "../../ports/item-store.js";
 
 function valueSize(value: unknown): number {
   if (value === null || typeof value === "boolean") return 1;
-  if (typeof value === "string") return Buffer.byteLength(value);
+  if (typeof value === "string") return utf8Length(value);
   if (typeof value === "number") return numberSize(value);
   if (Array.isArray(value)) {
     // A list: 3 bytes, plus each element and 1 byte per element.
-    return value.reduce((sum: number, element) => (element === undefined ? sum : sum + valueSize(element) + 1), 3);
+    let size = 3;
+    for (const element of value) if (element !== undefined) size += valueSize(element) + 1;
+    return size;
   }
-  if (typeof value === "object") {
-    // A map: 3 bytes, plus each attribute (name and value) and 1 byte per attribute.
-    return attributes(value as Record<string, unknown>).reduce((sum, [name, v]) => sum + name + valueSize(v) + 1, 3);
-  }
+  // A map: 3 bytes, plus each attribute (name and value) and 1 byte per attribute.
+  if (typeof value === "object") return attributesSize(value as Record<string, unknown>, 1) + 3;
   return 0;
+}
+
+/** The UTF-8 length of a string, counted without encoding it. */
+function utf8Length(text: string): number {
+  let bytes = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x80) continue;
+    if (code < 0x800) bytes += 1;
+    else if (code >= 0xd800 && code <= 0xdbff && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      bytes += 2; // a surrogate pair: 4 bytes for its 2 UTF-16 units
+      i++;
+    } else bytes += 2; // 3 bytes (a lone surrogate is written as U+FFFD, also 3)
+  }
+  return bytes;
 }
 
 /** 1 byte per two significant digits (leading and trailing zeros trimmed), plus 1. */
 function numberSize(value: number): number {
+  let integer = Math.abs(value);
+  if (Number.isSafeInteger(integer)) {
+    // Counts, amounts in cents and epoch times: the common case, without formatting the number.
+    if (integer === 0) return 2;
+    while (integer % 10 === 0) integer /= 10;
+    let digits = 1;
+    while (integer >= 10 ** digits) digits++;
+    return Math.ceil(digits / 2) + 1;
+  }
   const mantissa = Math.abs(value).toExponential().split("e")[0] ?? "0";
   const digits = mantissa.replace(".", "").replace(/0+$/, "") || "0";
   return Math.ceil(digits.length / 2) + 1;
 }
 
-/** [name byte length, value] of the attributes DynamoDB stores (undefined values are not sent). */
-function attributes(item: Record<string, unknown>): Array<[number, unknown]> {
-  return Object.entries(item).flatMap(([name, value]) =>
-    value === undefined ? [] : [[Buffer.byteLength(name), value] as [number, unknown]],
-  );
+/** Names plus values of the attributes DynamoDB stores (undefined values are not sent), `extra` bytes each. */
+function attributesSize(item: Record<string, unknown>, extra: number): number {
+  let size = 0;
+  for (const name in item) {
+    const value = item[name];
+    if (value !== undefined) size += utf8Length(name) + valueSize(value) + extra;
+  }
+  return size;
 }
 
 /**
@@ -41,7 +68,7 @@ function attributes(item: Record<string, unknown>): Array<[number, unknown]> {
  * See "DynamoDB item sizes and formats" in the DynamoDB developer guide.
  */
 export function itemSize(item: Record<string, unknown> | undefined): number {
-  return item ? attributes(item).reduce((sum, [name, value]) => sum + name + valueSize(value), 0) : 0;
+  return item ? attributesSize(item, 0) : 0;
 }
 
 /** Write request units of one item write: 1 per KB started, at least 1 (twice that in a transaction). */
