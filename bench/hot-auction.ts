@@ -19,6 +19,7 @@ const nextAmount = (seen: number, n: number) =>
 
 interface Session {
   url: string;
+  // biome-ignore lint/suspicious/noExplicitAny: bench client of many response shapes, read as the API documents them
   post(path: string, body: unknown, token?: string): Promise<{ status: number; body: any }>;
 }
 

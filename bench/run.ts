@@ -151,9 +151,11 @@ async function costRun(orders = Number(process.env.BENCH_COST_ORDERS ?? 200)) {
       method: "POST",
       headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
       body: JSON.stringify(body),
+      // biome-ignore lint/suspicious/noExplicitAny: bench client of many response shapes, read as the API documents them
     }).then((response) => response.json() as Promise<any>);
   const get = (path: string, token?: string) =>
     fetch(`${server.url}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} }).then(
+      // biome-ignore lint/suspicious/noExplicitAny: bench client of many response shapes, read as the API documents them
       (response) => response.json() as Promise<any>,
     );
   const settle = async (token: string) => {
