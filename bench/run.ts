@@ -54,41 +54,51 @@ function countOrders(dataDir: string, status?: string): number {
   }
 }
 
-async function baseline() {
-  const server = await startProcess("bench/baseline-server.ts", { PORT: String(nextPort++) }, "/");
-  try {
-    await postLoad(server.url, "/", { seconds: 2 });
-    return await medianOf(ROUNDS, () => postLoad(server.url, "/", { seconds: SECONDS, connections: 64 }));
-  } finally {
-    await server.stop();
-  }
-}
-
-/** Rounds of a maximum-rate measure; the median one is reported (one 10 s round varies by up to ~30% here). */
+/** Rounds of each maximum-rate measure; the median one is reported. */
 const ROUNDS = 3;
 
-async function medianOf(rounds: number, measure: () => Promise<LoadResult>): Promise<LoadResult> {
-  const results: LoadResult[] = [];
-  for (let round = 0; round < rounds; round++) results.push(await measure());
-  return results.sort((a, b) => a.perSecond - b.perSecond)[Math.floor(rounds / 2)]!;
-}
+const median = (results: LoadResult[]) =>
+  [...results].sort((a, b) => a.perSecond - b.perSecond)[Math.floor(results.length / 2)]!;
 
-/** Accept rate (median of ROUNDS) and p99 at 80% of it, on a data folder (fresh or prefilled); the dispatcher is off. */
-async function acceptPath(dataDir: string) {
-  const server = await startProcess(SERVER_BUNDLE, serverEnv(dataDir, { DISPATCH_ENABLED: "false" }), "/health");
+const acceptServer = (dataDir: string) =>
+  startProcess(SERVER_BUNDLE, serverEnv(dataDir, { DISPATCH_ENABLED: "false" }), "/health");
+const maxOrders = (url: string) => postLoad(url, "/orders", { seconds: SECONDS, connections: 64, idempotent: true });
+
+/**
+ * The baseline, the accept path on an empty database and on a prefilled one, measured in alternating
+ * rounds (baseline, empty, prefilled, baseline, ...) and reported as medians: this machine's speed drifts
+ * by up to ~30% over minutes, and alternating puts the same drift into each figure of a ratio. Then each
+ * accept path is paced at 80% of its rate for the p99. The event dispatcher is off.
+ */
+async function acceptRates(emptyDir: string, prefilledDir: string) {
+  const servers = {
+    baseline: await startProcess("bench/baseline-server.ts", { PORT: String(nextPort++) }, "/"),
+    empty: await acceptServer(emptyDir),
+    prefilled: await acceptServer(prefilledDir),
+  };
   try {
-    await postLoad(server.url, "/orders", { seconds: 2, idempotent: true });
-    const max = await medianOf(ROUNDS, () =>
-      postLoad(server.url, "/orders", { seconds: SECONDS, connections: 64, idempotent: true }),
-    );
-    const paced = await postLoad(server.url, "/orders", {
-      seconds: SECONDS,
-      rate: Math.round(max.perSecond * 0.8),
-      idempotent: true,
-    });
-    return { max, paced, startMs: server.readyMs };
+    await postLoad(servers.baseline.url, "/", { seconds: 2 });
+    for (const server of [servers.empty, servers.prefilled]) {
+      await postLoad(server.url, "/orders", { seconds: 2, idempotent: true });
+    }
+    const rounds = { baseline: [] as LoadResult[], empty: [] as LoadResult[], prefilled: [] as LoadResult[] };
+    for (let round = 1; round <= ROUNDS; round++) {
+      log(`  round ${round} of ${ROUNDS}: baseline, empty, ${SCALE_ORDERS} orders`);
+      rounds.baseline.push(await postLoad(servers.baseline.url, "/", { seconds: SECONDS, connections: 64 }));
+      rounds.empty.push(await maxOrders(servers.empty.url));
+      rounds.prefilled.push(await maxOrders(servers.prefilled.url));
+    }
+    const paced = async (url: string, max: LoadResult) =>
+      postLoad(url, "/orders", { seconds: SECONDS, rate: Math.round(max.perSecond * 0.8), idempotent: true });
+    const empty = median(rounds.empty);
+    const prefilled = median(rounds.prefilled);
+    return {
+      base: median(rounds.baseline),
+      empty: { max: empty, paced: await paced(servers.empty.url, empty) },
+      scaled: { max: prefilled, paced: await paced(servers.prefilled.url, prefilled) },
+    };
   } finally {
-    await server.stop();
+    for (const server of Object.values(servers)) await server.stop();
   }
 }
 
@@ -257,27 +267,23 @@ async function main() {
   };
   log(`machine: ${JSON.stringify(machine)}`);
 
-  log("baseline: bare node:http JSON endpoint");
-  const base = await baseline();
-
-  log("accept path on an empty database");
-  const emptyDir = mkdtempSync(join(tmpdir(), "orderflow-bench-accept-"));
-  const empty = await acceptPath(emptyDir);
-  const acceptedOrders = countOrders(emptyDir);
-  const bytesPerAcceptedOrder = Math.round(databaseBytes(emptyDir) / Math.max(1, acceptedOrders));
-  log("start time on the existing database");
-  const restart = await startProcess(SERVER_BUNDLE, serverEnv(emptyDir, { DISPATCH_ENABLED: "false" }), "/health");
-  await restart.stop();
-  rmSync(emptyDir, { recursive: true, force: true });
-
   log(`scale: prefilling ${SCALE_ORDERS} orders`);
   const scaleDir = mkdtempSync(join(tmpdir(), "orderflow-bench-scale-"));
   prefillOrders(join(scaleDir, "orderflow.db"), SCALE_ORDERS, (done) => {
     if (done % 200_000 === 0) log(`  ${done} orders written`);
   });
   const scaleBytes = databaseBytes(scaleDir);
-  const scaled = await acceptPath(scaleDir);
+
+  log("baseline (bare node:http JSON endpoint) and accept path, empty and prefilled, in alternating rounds");
+  const emptyDir = mkdtempSync(join(tmpdir(), "orderflow-bench-accept-"));
+  const { base, empty, scaled } = await acceptRates(emptyDir, scaleDir);
   rmSync(scaleDir, { recursive: true, force: true });
+  const acceptedOrders = countOrders(emptyDir);
+  const bytesPerAcceptedOrder = Math.round(databaseBytes(emptyDir) / Math.max(1, acceptedOrders));
+  log("start time on the existing database");
+  const restart = await acceptServer(emptyDir);
+  await restart.stop();
+  rmSync(emptyDir, { recursive: true, force: true });
 
   log(`end to end: ${E2E_RATE} orders/s offered for ${E2E_SECONDS} s`);
   const e2e = await endToEnd();
@@ -303,11 +309,11 @@ async function main() {
 }
 
 type Machine = Record<string, string | number>;
-type Accept = Awaited<ReturnType<typeof acceptPath>>;
+type Accept = Awaited<ReturnType<typeof acceptRates>>["empty"];
 
 function summarise(
   machine: Machine,
-  base: Awaited<ReturnType<typeof baseline>>,
+  base: LoadResult,
   empty: Accept,
   bytesPerAcceptedOrder: number,
   scaleBytes: number,
