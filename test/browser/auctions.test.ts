@@ -139,6 +139,8 @@ describe("auctions in a browser", () => {
     await signIn(page, server.url, "customer", DEMO_PASSWORD);
     await page.goto(`${server.url}/auctions/${id}`);
     await page.getByRole("heading", { name: "You won — pay for your cake" }).waitFor();
+    // Sold at once at the buy-now price: its end time was never reached.
+    expect(await page.getByText(/Closed early; was to end/).count()).toBe(1);
     await page.getByLabel("Street and number").fill("3 Filo Street");
     await page.getByLabel("City").fill("Leiden");
     await page.getByLabel("Postal code").fill("2311 AA");

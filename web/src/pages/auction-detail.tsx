@@ -21,6 +21,12 @@ interface LiveBid {
   at: string;
 }
 
+/** What the end time is to the reader: still ahead, passed, or never reached (sold at the buy-now price, cancelled). */
+function endLabel(a: Auction): string {
+  if (a.phase === "open" || a.phase === "scheduled") return "Ends";
+  return Date.parse(a.endsAt) > Date.now() ? "Closed early; was to end" : "Ended";
+}
+
 export function AuctionDetail({ id }: { id: string }) {
   const { user } = useAuth();
   const auction = useLoad(() => call("get", "/auctions/{id}", { params: { id } }), [id, user?.id]);
@@ -96,8 +102,8 @@ export function AuctionDetail({ id }: { id: string }) {
               </p>
             )}
             <p className="muted">
-              {a.phase === "scheduled" ? "Starts" : "Started"} {new Date(a.startsAt).toLocaleString()} ·{" "}
-              {a.phase === "open" || a.phase === "scheduled" ? "Ends" : "Ended"} {new Date(a.endsAt).toLocaleString()}
+              {a.phase === "scheduled" ? "Starts" : "Started"} {new Date(a.startsAt).toLocaleString()} · {endLabel(a)}{" "}
+              {new Date(a.endsAt).toLocaleString()}
               {a.buyNowPrice ? ` · Buy now at ${formatCents(a.buyNowPrice, a.currency)}` : ""}
             </p>
             {a.description && <p className="auction__desc">{a.description}</p>}
