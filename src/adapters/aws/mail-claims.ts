@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { Item, ItemKey } from "../../ports/item-store.js";
+import { type Item, type ItemKey, itemAt } from "../../ports/item-store.js";
 
 /*
  * The claim items SesMailer keeps in the table, one per message id: shaped here, without the AWS SDK,
@@ -13,13 +13,12 @@ export const mailClaimKey = (messageId: string): ItemKey => ({ pk: `MAIL#${messa
 
 /** The claim a sender puts (only if absent) before it sends. */
 export function mailClaim(id: string, domain: string, claimToken: string, now: Date): Item {
-  return {
-    ...mailClaimKey(id),
+  return itemAt(mailClaimKey(id), {
     messageId: messageIdFor(id, domain),
     claimToken,
     claimedAt: now.toISOString(),
     expiresAt: Math.floor(now.getTime() / 1000) + CLAIM_SECONDS,
-  };
+  });
 }
 
 /** What a sent message adds to its claim. */

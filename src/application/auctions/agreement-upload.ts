@@ -1,6 +1,7 @@
 import { type AgreementUploadBody, UPLOAD_URL_SECONDS } from "../../domain/auctions/agreement.js";
 import type { Actor } from "../../domain/shared/actor.js";
 import { ForbiddenError, NotFoundError } from "../../domain/shared/errors.js";
+import { itemAt } from "../../ports/item-store.js";
 import type { ObjectStore, StoredObject } from "../../ports/object-store.js";
 import type { SignedUpload, UploadSigner } from "../../ports/upload-signer.js";
 import type { AuctionDeps } from "./auction-deps.js";
@@ -28,13 +29,14 @@ export function makeRequestAgreementUpload(deps: AuctionDeps & { signer: UploadS
       throw new ForbiddenError("Only the auction's seller may attach its agreement", "NOT_YOUR_AUCTION");
     const key = `agreements/${sellerId}/${auctionId}/${deps.ids.next()}.${EXTENSIONS[input.contentType]}`;
     const expiresAt = new Date(deps.clock.now().getTime() + UPLOAD_URL_SECONDS * 1000);
-    await deps.store.put({
-      ...grantKey(key),
-      contentType: input.contentType,
-      maxBytes: input.size,
-      // Kept a day past the URL's expiry: an upload may be reported late (event retries).
-      expiresAt: Math.floor(expiresAt.getTime() / 1000) + 24 * 3600,
-    });
+    await deps.store.put(
+      itemAt(grantKey(key), {
+        contentType: input.contentType,
+        maxBytes: input.size,
+        // Kept a day past the URL's expiry: an upload may be reported late (event retries).
+        expiresAt: Math.floor(expiresAt.getTime() / 1000) + 24 * 3600,
+      }),
+    );
     const signed = await deps.signer.presign({ key, contentType: input.contentType, maxBytes: input.size, expiresAt });
     return { ...signed, key };
   };
@@ -60,7 +62,9 @@ export function makeAttachAgreement(deps: AuctionDeps & { objects: ObjectStore }
       await deps.objects.delete(key);
       return false;
     }
-    await deps.store.put({ ...agreementKey(auctionId), key, ...meta, uploadedAt: deps.clock.now().toISOString() });
+    await deps.store.put(
+      itemAt(agreementKey(auctionId), { key }, meta, { uploadedAt: deps.clock.now().toISOString() }),
+    );
     return true;
   };
 }

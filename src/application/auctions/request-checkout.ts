@@ -3,7 +3,7 @@ import { AuctionEvent } from "../../domain/auctions/auction-events.js";
 import type { CheckoutBody } from "../../domain/auctions/auction-schemas.js";
 import type { Actor } from "../../domain/shared/actor.js";
 import { ConflictError, ForbiddenError, UnauthenticatedError } from "../../domain/shared/errors.js";
-import { ConditionFailedError } from "../../ports/item-store.js";
+import { ConditionFailedError, itemAt } from "../../ports/item-store.js";
 import { findUserById } from "../users/user-items.js";
 import { type AuctionDeps, auctionEvent, nextVersionWrite } from "./auction-deps.js";
 import { loadAuction } from "./auction-items.js";
@@ -50,7 +50,7 @@ export function makeRequestCheckout(deps: AuctionDeps) {
       await deps.store.transact(
         [
           nextVersionWrite(auction, { ...auction, checkout, updatedAt: now.toISOString() }),
-          { op: "put", item: { ...checkoutPaymentKey(auctionId), source: card } },
+          { op: "put", item: itemAt(checkoutPaymentKey(auctionId), { source: card }) },
         ],
         [auctionEvent(deps, auctionId, AuctionEvent.checkoutRequested, { checkoutId: checkout.id })],
       );

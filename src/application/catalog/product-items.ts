@@ -1,6 +1,6 @@
 import type { Product } from "../../domain/catalog/product.js";
 import { NotFoundError } from "../../domain/shared/errors.js";
-import { ConditionFailedError, type Item, type ItemKey, type ItemStore, when } from "../../ports/item-store.js";
+import { ConditionFailedError, type Item, type ItemKey, type ItemStore, itemAt, when } from "../../ports/item-store.js";
 
 /** Where products live in the item store: one place for the key format. */
 export const productKey = (id: string): ItemKey => ({ pk: `PRODUCT#${id}`, sk: "PRODUCT" });
@@ -8,12 +8,11 @@ export const PRODUCTS_PARTITION = "PRODUCTS";
 export const productNumberKey = (number: number) => String(number).padStart(8, "0");
 
 export function productToItem(product: Product): Item {
-  return {
-    ...productKey(product.id),
-    gsi1pk: PRODUCTS_PARTITION,
-    gsi1sk: productNumberKey(product.number),
-    ...product,
-  };
+  return itemAt(
+    productKey(product.id),
+    { gsi1pk: PRODUCTS_PARTITION, gsi1sk: productNumberKey(product.number) },
+    product,
+  );
 }
 
 export function productFromItem(item: Item): Product {

@@ -1,6 +1,13 @@
 import { ConflictError, DomainError } from "../../domain/shared/errors.js";
 import type { Clock, IdGenerator } from "../../ports/clock.js";
-import { ConditionFailedError, type ItemKey, type ItemStore, type TransactOp, when } from "../../ports/item-store.js";
+import {
+  ConditionFailedError,
+  type ItemKey,
+  type ItemStore,
+  itemAt,
+  type TransactOp,
+  when,
+} from "../../ports/item-store.js";
 
 /** The first answer to a request, replayed to retries with the same key. */
 export interface StoredResponse {
@@ -25,14 +32,13 @@ export function makeIdempotency({ store, ids, clock }: { store: ItemStore; ids: 
     async claim(scope: string, key: string, fingerprint: string): Promise<Claim> {
       const now = clock.now().getTime();
       const token = ids.next();
-      const record = {
-        ...recordKey(scope, key),
+      const record = itemAt(recordKey(scope, key), {
         status: "in_flight",
         token,
         fingerprint,
         lockedUntil: now + LOCK_MS,
         expiresAt: Math.floor(now / 1000) + KEEP_SECONDS,
-      };
+      });
       try {
         // New key, or a claim abandoned by a request that crashed (its lock has run out).
         await store.put(

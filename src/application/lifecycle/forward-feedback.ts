@@ -1,5 +1,5 @@
 import type { StoredEvent } from "../../domain/shared/event.js";
-import { type ItemStore, when } from "../../ports/item-store.js";
+import { type ItemStore, itemAt, when } from "../../ports/item-store.js";
 import type { OutboundChannel } from "../../ports/outbound-channel.js";
 import { loadOrder } from "../orders/order-items.js";
 import { commitOnce } from "../shared/commit-once.js";
@@ -29,7 +29,7 @@ export function makeForwardFeedback(deps: { store: ItemStore; customerService: O
     });
     await commitOnce(
       deps.store,
-      [{ op: "put", item: { ...forwardedKey(event.key), eventId: event.id }, condition: when.notExists() }],
+      [{ op: "put", item: itemAt(forwardedKey(event.key), { eventId: event.id }), condition: when.notExists() }],
       [],
     );
   };

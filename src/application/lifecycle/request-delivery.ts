@@ -1,5 +1,5 @@
 import { OrderEvent } from "../../domain/orders/order-events.js";
-import { type ItemStore, when } from "../../ports/item-store.js";
+import { type ItemStore, itemAt, when } from "../../ports/item-store.js";
 import { orderEvent } from "../orders/new-event.js";
 import { loadOrder } from "../orders/order-items.js";
 import { commitOnce } from "../shared/commit-once.js";
@@ -20,7 +20,7 @@ export function makeRequestDelivery(deps: TransitionDeps & { store: ItemStore })
       [
         {
           op: "put",
-          item: { ...deliveryRequestKey(orderId), at: deps.clock.now().toISOString() },
+          item: itemAt(deliveryRequestKey(orderId), { at: deps.clock.now().toISOString() }),
           condition: when.notExists(),
         },
       ],

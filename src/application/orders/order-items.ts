@@ -1,6 +1,6 @@
 import type { Order } from "../../domain/orders/order.js";
 import { NotFoundError } from "../../domain/shared/errors.js";
-import type { Item, ItemKey, ItemStore } from "../../ports/item-store.js";
+import { type Item, type ItemKey, type ItemStore, itemAt } from "../../ports/item-store.js";
 
 /** Where orders live in the item store: one place for the key formats. */
 export const orderKey = (id: string): ItemKey => ({ pk: `ORDER#${id}`, sk: "ORDER" });
@@ -15,13 +15,10 @@ export const customerOrdersPartition = (userId: string) => `CUSTOMER#${userId}`;
 
 export function orderToItem(order: Order): Item {
   const sortKey = `${order.createdAt}#${order.id}`;
-  return {
-    ...orderKey(order.id),
-    ...(order.customer.userId ? { gsi1pk: customerOrdersPartition(order.customer.userId), gsi1sk: sortKey } : {}),
-    gsi2pk: ALL_ORDERS_PARTITION,
-    gsi2sk: sortKey,
-    ...order,
-  };
+  const byCustomer = order.customer.userId
+    ? { gsi1pk: customerOrdersPartition(order.customer.userId), gsi1sk: sortKey }
+    : {};
+  return itemAt(orderKey(order.id), byCustomer, { gsi2pk: ALL_ORDERS_PARTITION, gsi2sk: sortKey }, order);
 }
 
 export function orderFromItem(item: Item): Order {

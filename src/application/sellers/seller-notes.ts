@@ -1,7 +1,7 @@
 import type { NoteBody, SellerNote } from "../../domain/auctions/note.js";
 import type { Actor } from "../../domain/shared/actor.js";
 import { ForbiddenError, NotFoundError } from "../../domain/shared/errors.js";
-import { ConditionFailedError, type Item, when } from "../../ports/item-store.js";
+import { ConditionFailedError, type Item, itemAt, when } from "../../ports/item-store.js";
 import type { AuctionDeps } from "../auctions/auction-deps.js";
 import { loadAuction } from "../auctions/auction-items.js";
 import { assertSeller } from "../auctions/create-auction.js";
@@ -30,7 +30,7 @@ export function makeSellerNotes(deps: AuctionDeps) {
       }
       const now = clock.now().toISOString();
       const note: SellerNote = { id: `note_${ids.next()}`, sellerId, ...input, createdAt: now, updatedAt: now };
-      await store.put({ ...noteKey(sellerId, note.id), ...note }, when.notExists());
+      await store.put(itemAt(noteKey(sellerId, note.id), note), when.notExists());
       return note;
     },
     async list(actor: Actor, auctionId?: string): Promise<SellerNote[]> {

@@ -1,5 +1,5 @@
 import type { User } from "../../domain/users/user.js";
-import type { Item, ItemKey, ItemStore } from "../../ports/item-store.js";
+import { type Item, type ItemKey, type ItemStore, itemAt } from "../../ports/item-store.js";
 
 /** Where users live in the item store: keyed by their (lower-case) e-mail. */
 export const userKey = (email: string): ItemKey => ({ pk: `USER#${email.toLowerCase()}`, sk: "USER" });
@@ -7,7 +7,7 @@ export const userKey = (email: string): ItemKey => ({ pk: `USER#${email.toLowerC
 export const userIdPartition = (id: string) => `USER_ID#${id}`;
 
 export function userToItem(user: User): Item {
-  return { ...userKey(user.email), gsi1pk: userIdPartition(user.id), gsi1sk: "USER", ...user };
+  return itemAt(userKey(user.email), { gsi1pk: userIdPartition(user.id), gsi1sk: "USER" }, user);
 }
 
 export function userFromItem(item: Item): User {
