@@ -78,6 +78,14 @@ function event(id: string, key: string, extra: Partial<DomainEvent> = {}): Domai
 
 /** Stubs `send` of every DynamoDBDocumentClient (the store's is private); restore() when done. */
 const mockDocumentClient = () => mockClient(DynamoDBDocumentClient);
+/** A store on a mocked client (for asserting the requests it sends); it never polls. */
+const tableName = "orderflow";
+const newStore = () =>
+  new DynamoDbItemStore({
+    client: new DynamoDBClient({ region: "us-east-1", credentials }),
+    tableName,
+    pollIntervalMs: 3_600_000,
+  });
 
 const cursorKey = (cursor: string | undefined) => JSON.parse(Buffer.from(cursor ?? "", "base64url").toString("utf8"));
 
@@ -163,14 +171,7 @@ describe("DynamoDbItemStore.transact of one item, on dynalite (a single conditio
 });
 
 describe("DynamoDbItemStore.transact of one item: the request it sends", () => {
-  const tableName = "orderflow";
   let ddb: ReturnType<typeof mockDocumentClient>;
-  const newStore = () =>
-    new DynamoDbItemStore({
-      client: new DynamoDBClient({ region: "us-east-1", credentials }),
-      tableName,
-      pollIntervalMs: 3_600_000,
-    });
   beforeEach(() => {
     ddb = mockDocumentClient();
     ddb.on(QueryCommand).resolves({ Items: [] });
@@ -239,14 +240,7 @@ describe("DynamoDbItemStore.watch", () => {
 });
 
 describe("DynamoDbItemStore.transact: the TransactWriteItems requests it sends", () => {
-  const tableName = "orderflow";
   let ddb: ReturnType<typeof mockDocumentClient>;
-  const newStore = () =>
-    new DynamoDbItemStore({
-      client: new DynamoDBClient({ region: "us-east-1", credentials }),
-      tableName,
-      pollIntervalMs: 3_600_000,
-    });
   const transactRequests = () => ddb.commandCalls(TransactWriteCommand).map((call) => call.args[0].input);
   const cancelled = (...codes: string[]) =>
     new TransactionCanceledException({

@@ -4,7 +4,7 @@ import type { PlaceOrderBody } from "../../domain/orders/order-schemas.js";
 import type { Actor } from "../../domain/shared/actor.js";
 import { type FieldError, ValidationError } from "../../domain/shared/errors.js";
 import type { Clock, IdGenerator } from "../../ports/clock.js";
-import { ConditionFailedError, type ItemStore, type TransactOp, when } from "../../ports/item-store.js";
+import { type ItemStore, itemAt, type TransactOp, when } from "../../ports/item-store.js";
 import { findProduct } from "../catalog/product-items.js";
 import { orderEvent } from "./new-event.js";
 import { orderToItem, paymentSourceKey } from "./order-items.js";
@@ -76,25 +76,22 @@ export function makePlaceOrder({ store, ids, clock }: PlaceOrderDeps) {
       items: lines.map((line) => ({ productId: line.productId, quantity: line.quantity })),
     });
     if (options.correlationId) event.correlationId = options.correlationId;
-    // Kept apart from the order and deleted once charged or failed: the order never carries the card.
-    // Written first and alone (no transaction needed): an order never exists without it, and one left
-    // behind by a crash before the order's transaction expires with its TTL.
-    const paymentSource = paymentSourceKey(order.id);
-    await store.put({
-      ...paymentSource,
-      source: input.payment.card.replace(/\s/g, ""),
-      expiresAt: Math.floor(clock.now().getTime() / 1000) + PAYMENT_SOURCE_SECONDS,
-    });
-    try {
-      await store.transact(
-        [{ op: "put", item: orderToItem(order), condition: when.notExists() }, ...(options.alsoWrite?.(order) ?? [])],
-        [event],
-      );
-    } catch (error) {
-      // Refused, so surely not written; after any other error the order may exist and needs its card.
-      if (error instanceof ConditionFailedError) await store.delete(paymentSource).catch(() => undefined);
-      throw error;
-    }
+    await store.transact(
+      [
+        { op: "put", item: orderToItem(order), condition: when.notExists() },
+        // Kept apart from the order and deleted once charged or failed: the order never carries the card.
+        // In the order's transaction: one commit on the accept path. Its TTL clears one a crash left behind.
+        {
+          op: "put",
+          item: itemAt(paymentSourceKey(order.id), {
+            source: input.payment.card.replace(/\s/g, ""),
+            expiresAt: Math.floor(clock.now().getTime() / 1000) + PAYMENT_SOURCE_SECONDS,
+          }),
+        },
+        ...(options.alsoWrite?.(order) ?? []),
+      ],
+      [event],
+    );
     return order;
   };
 }
