@@ -7,15 +7,16 @@ import { ensureServerBuild, SERVER_BUNDLE } from "../scripts/build-server.mjs";
 import { measureBundleSizes } from "./bundle-sizes.js";
 import { costPerThousandOrders, PRICES } from "./cost.js";
 import { hotAuction, hotAuctionEngine } from "./hot-auction.js";
-import { type LoadResult, orderBody, postLoad } from "./load.js";
+import { type LoadResult, orderBody, pacedLoad, postLoad } from "./load.js";
 import { prefillOrders } from "./prefill.js";
 import { pinning, pinSelf, ROOT, startProcess } from "./processes.js";
 
 /*
  * `npm run bench`: measures orderflow against the targets of the benchmark issue and writes
  * bench/results.json plus the README's benchmark table. Durations can be shortened with
- * BENCH_SECONDS (load phases), BENCH_E2E_SECONDS, BENCH_E2E_RATE and BENCH_SCALE_ORDERS; BENCH_ONLY=hot-auction
- * (HTTP and engine), BENCH_ONLY=hot-auction-engine or BENCH_ONLY=cost runs that part alone.
+ * BENCH_SECONDS (load phases), BENCH_E2E_SECONDS, BENCH_E2E_RATE and BENCH_SCALE_ORDERS; BENCH_ONLY=accept
+ * (baseline and empty database), end-to-end, hot-auction (HTTP and engine), hot-auction-engine or cost runs
+ * that part alone.
  */
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const E2E_SECONDS = Number(process.env.BENCH_E2E_SECONDS ?? 60);
@@ -68,37 +69,59 @@ const maxOrders = (url: string) => postLoad(url, "/orders", { seconds: SECONDS, 
  * The baseline, the accept path on an empty database and on a prefilled one, measured in alternating
  * rounds (baseline, empty, prefilled, baseline, ...) and reported as medians: this machine's speed drifts
  * by up to ~30% over minutes, and alternating puts the same drift into each figure of a ratio. Then each
- * accept path is paced at 80% of its rate for the p99. The event dispatcher is off.
+ * accept path is offered 80% of its rate, evenly spaced (pacedLoad), for the p99. The event dispatcher is off.
  */
-async function acceptRates(emptyDir: string, prefilledDir: string) {
+async function acceptRates(emptyDir: string, prefilledDir?: string) {
   const servers = {
     baseline: await startProcess("bench/baseline-server.ts", { PORT: String(nextPort++) }, "/"),
     empty: await acceptServer(emptyDir),
-    prefilled: await acceptServer(prefilledDir),
+    prefilled: prefilledDir ? await acceptServer(prefilledDir) : undefined,
   };
+  const orderServers = servers.prefilled ? [servers.empty, servers.prefilled] : [servers.empty];
   try {
     await postLoad(servers.baseline.url, "/", { seconds: 2 });
-    for (const server of [servers.empty, servers.prefilled]) {
-      await postLoad(server.url, "/orders", { seconds: 2, idempotent: true });
-    }
+    for (const server of orderServers) await postLoad(server.url, "/orders", { seconds: 2, idempotent: true });
     const rounds = { baseline: [] as LoadResult[], empty: [] as LoadResult[], prefilled: [] as LoadResult[] };
     for (let round = 1; round <= ROUNDS; round++) {
-      log(`  round ${round} of ${ROUNDS}: baseline, empty, ${SCALE_ORDERS} orders`);
+      log(`  round ${round} of ${ROUNDS}: baseline, empty${servers.prefilled ? `, ${SCALE_ORDERS} orders` : ""}`);
       rounds.baseline.push(await postLoad(servers.baseline.url, "/", { seconds: SECONDS, connections: 64 }));
       rounds.empty.push(await maxOrders(servers.empty.url));
-      rounds.prefilled.push(await maxOrders(servers.prefilled.url));
+      if (servers.prefilled) rounds.prefilled.push(await maxOrders(servers.prefilled.url));
     }
     const paced = async (url: string, max: LoadResult) =>
-      postLoad(url, "/orders", { seconds: SECONDS, rate: Math.round(max.perSecond * 0.8), idempotent: true });
+      pacedLoad(url, "/orders", { seconds: SECONDS, rate: Math.round(max.perSecond * 0.8), idempotent: true });
     const empty = median(rounds.empty);
-    const prefilled = median(rounds.prefilled);
+    const prefilled = servers.prefilled ? median(rounds.prefilled) : undefined;
     return {
       base: median(rounds.baseline),
       empty: { max: empty, paced: await paced(servers.empty.url, empty) },
-      scaled: { max: prefilled, paced: await paced(servers.prefilled.url, prefilled) },
+      scaled:
+        servers.prefilled && prefilled
+          ? { max: prefilled, paced: await paced(servers.prefilled.url, prefilled) }
+          : undefined,
     };
   } finally {
-    for (const server of Object.values(servers)) await server.stop();
+    for (const server of Object.values(servers)) await server?.stop();
+  }
+}
+
+/** The accept path on an empty database against the baseline, without the 1M-order prefill. */
+async function acceptRun() {
+  const dir = mkdtempSync(join(tmpdir(), "orderflow-bench-accept-"));
+  try {
+    const { base, empty } = await acceptRates(dir);
+    return {
+      baseline: { perSecond: base.perSecond, p99: base.p99 },
+      accept: {
+        perSecond: empty.max.perSecond,
+        ratioToBaseline: Number((empty.max.perSecond / base.perSecond).toFixed(2)),
+        p99AtMax: empty.max.p99,
+        p99At80Percent: empty.paced.p99,
+        errors: empty.max.errors,
+      },
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -130,7 +153,7 @@ async function endToEnd() {
     const samples: number[] = [];
     const sampler = setInterval(() => void backlog().then((n) => samples.push(n)), 1000);
     const started = Date.now();
-    const load = await postLoad(server.url, "/orders", { seconds: E2E_SECONDS, rate: E2E_RATE, connections: 64 });
+    const load = await pacedLoad(server.url, "/orders", { seconds: E2E_SECONDS, rate: E2E_RATE, connections: 64 });
     clearInterval(sampler);
     const loadEnded = Date.now();
     const backlogAtEnd = await backlog();
@@ -240,6 +263,8 @@ async function hotAuctionRun() {
 
 /** BENCH_ONLY runs one part alone and prints its figures (results.json and the README stay as they are). */
 const ONLY: Record<string, () => Promise<unknown>> = {
+  accept: acceptRun,
+  "end-to-end": endToEnd,
   "hot-auction": hotAuctionRun,
   "hot-auction-engine": hotAuctionEngineRun,
   cost: () => costRun(),
@@ -277,6 +302,7 @@ async function main() {
   log("baseline (bare node:http JSON endpoint) and accept path, empty and prefilled, in alternating rounds");
   const emptyDir = mkdtempSync(join(tmpdir(), "orderflow-bench-accept-"));
   const { base, empty, scaled } = await acceptRates(emptyDir, scaleDir);
+  if (!scaled) throw new Error("the prefilled database was not measured");
   rmSync(scaleDir, { recursive: true, force: true });
   const acceptedOrders = countOrders(emptyDir);
   const bytesPerAcceptedOrder = Math.round(databaseBytes(emptyDir) / Math.max(1, acceptedOrders));

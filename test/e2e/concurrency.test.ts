@@ -62,6 +62,8 @@ describe("concurrency", () => {
     expect(created.length + inFlight.length).toBe(50);
     expect(created.length).toBeGreaterThanOrEqual(1);
     expect(new Set(created.map((r) => r.body.order.id)).size).toBe(1);
+    // One request created the order; every other 201 is a replay of its answer.
+    expect(created.filter((r) => r.headers.get("idempotent-replayed") !== "true")).toHaveLength(1);
     expect(inFlight.every((r) => r.body.error.code === "REQUEST_IN_PROGRESS")).toBe(true);
 
     await server.idle();

@@ -2,6 +2,7 @@ import pdfParse from "pdf-parse/lib/pdf-parse.js";
 import QRCode from "qrcode";
 import { describe, expect, it } from "vitest";
 import type { ReceiptData } from "../../ports/receipt-renderer.js";
+import { byteSegment } from "./pdf/qr-modules.js";
 import { PdfReceiptRenderer, qrModules } from "./pdf-receipt-renderer.js";
 
 const receipt: ReceiptData = {
@@ -37,7 +38,7 @@ const textOf = async (pdf: Uint8Array) => pdfParse(new Uint8Array(pdf));
 /** Rectangles drawn (`x y w h re`) in an uncompressed PDF: only the QR code's squares are rectangles. */
 const rectangles = (pdf: Uint8Array) => Buffer.from(pdf).toString("latin1").match(/ re\n/g)?.length ?? 0;
 const darkModules = (url: string) => {
-  const { modules } = QRCode.create(url, { errorCorrectionLevel: "M" });
+  const { modules } = QRCode.create(byteSegment(url), { errorCorrectionLevel: "M" });
   return Array.from(modules.data).filter(Boolean).length;
 };
 

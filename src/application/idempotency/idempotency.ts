@@ -16,16 +16,22 @@ export interface StoredResponse {
 }
 
 export type Claim = { kind: "claimed"; token: string } | { kind: "replay"; response: StoredResponse };
+export type Lookup = { kind: "new" } | { kind: "replay"; response: StoredResponse };
 
 const LOCK_MS = 60_000;
 const KEEP_SECONDS = 24 * 3600;
 
 const recordKey = (scope: string, key: string): ItemKey => ({ pk: `IDEMPOTENCY#${scope}#${key}`, sk: "IDEMPOTENCY" });
 
+/** A key is free if it is new, or if the request that claimed it crashed (its lock has run out). */
+const claimable = (now: number) =>
+  when.or(when.notExists(), when.and(when.eq("status", "in_flight"), when.lt("lockedUntil", now)));
+
 /**
  * Idempotency records (as Powertools' idempotency utility keeps them): a request first claims its key
- * (in flight), then completes it with its response — in the same transaction as its own writes where
- * the use case allows, so an order and the answer that created it are committed together.
+ * (in flight), does its work, then completes the key with its response. A request whose only effect is
+ * one transaction skips the claim: it commits its answer with its writes (`answer`), so an order and
+ * the answer that created it are committed together, in one commit.
  */
 export function makeIdempotency({ store, ids, clock }: { store: ItemStore; ids: IdGenerator; clock: Clock }) {
   return {
@@ -40,17 +46,22 @@ export function makeIdempotency({ store, ids, clock }: { store: ItemStore; ids: 
         expiresAt: Math.floor(now / 1000) + KEEP_SECONDS,
       });
       try {
-        // New key, or a claim abandoned by a request that crashed (its lock has run out).
-        await store.put(
-          record,
-          when.or(when.notExists(), when.and(when.eq("status", "in_flight"), when.lt("lockedUntil", now))),
-        );
+        await store.put(record, claimable(now));
         return { kind: "claimed", token };
       } catch (error) {
         if (!(error instanceof ConditionFailedError)) throw error;
       }
+      const earlier = await this.lookup(scope, key, fingerprint);
+      return earlier.kind === "new" ? this.claim(scope, key, fingerprint) : earlier;
+    },
+
+    /**
+     * What an earlier request with this key left: its answer to replay, or nothing (`new`). Refuses a
+     * key used with another request (422) and one whose request is still in flight (409).
+     */
+    async lookup(scope: string, key: string, fingerprint: string): Promise<Lookup> {
       const existing = await store.get(recordKey(scope, key));
-      if (!existing) return this.claim(scope, key, fingerprint);
+      if (!existing) return { kind: "new" };
       if (existing.fingerprint !== fingerprint) {
         throw new DomainError(
           "IDEMPOTENCY_KEY_REUSED",
@@ -58,24 +69,37 @@ export function makeIdempotency({ store, ids, clock }: { store: ItemStore; ids: 
           "This Idempotency-Key was used with a different request; use a new key for a new request",
         );
       }
-      if (existing.status === "in_flight") {
-        throw new ConflictError("REQUEST_IN_PROGRESS", "A request with this Idempotency-Key is still being processed");
-      }
-      return { kind: "replay", response: existing.response as StoredResponse };
+      if (existing.status !== "in_flight") return { kind: "replay", response: existing.response as StoredResponse };
+      if ((existing.lockedUntil as number) < clock.now().getTime()) return { kind: "new" };
+      throw new ConflictError("REQUEST_IN_PROGRESS", "A request with this Idempotency-Key is still being processed");
     },
 
-    /** The write that completes a claim; pass it to the use case's transaction or to `complete`. */
-    completion(scope: string, key: string, token: string, response: StoredResponse): TransactOp {
+    /**
+     * The record of a finished request, without a claim first: for a use case whose only effect is its
+     * own transaction, which commits this with its writes. If another request with the key committed
+     * first, the condition fails and the whole transaction with it; `lookup` then finds that answer.
+     */
+    answer(scope: string, key: string, fingerprint: string, response: StoredResponse): TransactOp {
+      const now = clock.now().getTime();
       return {
-        op: "update",
-        key: recordKey(scope, key),
-        update: { set: { status: "completed", response }, remove: ["lockedUntil"] },
-        condition: when.eq("token", token),
+        op: "put",
+        item: itemAt(recordKey(scope, key), {
+          status: "completed",
+          fingerprint,
+          response,
+          expiresAt: Math.floor(now / 1000) + KEEP_SECONDS,
+        }),
+        condition: claimable(now),
       };
     },
 
+    /** Completes a claim with the request's answer, once its work is done. */
     async complete(scope: string, key: string, token: string, response: StoredResponse): Promise<void> {
-      await store.transact([this.completion(scope, key, token, response)]);
+      await store.update(
+        recordKey(scope, key),
+        { set: { status: "completed", response }, remove: ["lockedUntil"] },
+        when.eq("token", token),
+      );
     },
 
     /** Gives the key back after a request failed without changing anything, so it may be retried. */

@@ -18,7 +18,11 @@ import { type AuthUseCases, registerAuthRoutes } from "./routes/auth-routes.js";
 import { type CatalogUseCases, registerCatalogRoutes } from "./routes/catalog-routes.js";
 import { type LifecycleUseCases, registerLifecycleRoutes } from "./routes/lifecycle-routes.js";
 import { registerNoteRoutes } from "./routes/note-routes.js";
-import { type OrderUseCases, registerOrderRoutes } from "./routes/order-routes.js";
+import {
+  ORDER_ROUTES_ANSWERED_IN_TRANSACTION,
+  type OrderUseCases,
+  registerOrderRoutes,
+} from "./routes/order-routes.js";
 import { registerOrderStreamRoute } from "./routes/order-stream-route.js";
 import { registerSeedRoutes, type SeedRouteDefaults } from "./routes/seed-routes.js";
 
@@ -69,7 +73,13 @@ export function createHttpApp(deps: HttpAppDeps) {
     await next();
   });
   app.use("*", actorMiddleware(deps.resolveActor));
-  app.on(["POST", "PUT", "PATCH", "DELETE"], "*", idempotencyMiddleware(deps.idempotency));
+  app.on(
+    ["POST", "PUT", "PATCH", "DELETE"],
+    "*",
+    idempotencyMiddleware(deps.idempotency, {
+      answeredInTransaction: ORDER_ROUTES_ANSWERED_IN_TRANSACTION,
+    }),
+  );
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

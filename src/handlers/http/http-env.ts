@@ -7,11 +7,10 @@ export interface HttpEnv {
   Variables: {
     actor: Actor;
     correlationId: string;
-    /** Set when the request carries an Idempotency-Key that this request now owns. */
+    /** Set when the request carries a new Idempotency-Key on a route that answers in its transaction. */
     idempotency?: {
-      /** The write completing the key with this response, for a use case to commit with its own writes. */
-      completion(response: StoredResponse): TransactOp;
-      completedInTransaction: boolean;
+      /** The write recording this answer under the key, for the use case to commit with its own writes. */
+      answer(response: StoredResponse): TransactOp;
     };
   };
 }

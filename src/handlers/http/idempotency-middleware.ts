@@ -1,17 +1,34 @@
 import { createHash } from "node:crypto";
-import type { MiddlewareHandler } from "hono";
-import type { Idempotency } from "../../application/idempotency/idempotency.js";
+import type { Context, MiddlewareHandler } from "hono";
+import type { Idempotency, StoredResponse } from "../../application/idempotency/idempotency.js";
 import { ValidationError } from "../../domain/shared/errors.js";
+import { ConditionFailedError } from "../../ports/item-store.js";
 import type { HttpEnv } from "./http-env.js";
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 
+export interface IdempotencyOptions {
+  /**
+   * Routes ("METHOD /path") whose only effect is one transaction that commits the answer with its writes
+   * (through the `idempotency` request variable): no claim is written first, so one commit per request.
+   */
+  answeredInTransaction?: ReadonlySet<string>;
+}
+
 /**
  * `Idempotency-Key` on mutating requests: a retry with the same key and body replays the first answer,
  * the same key with another body is refused (422), and one still in flight gets 409. Keys are scoped
- * per caller and route. Routes that can commit the answer with their own writes do so (atomically).
+ * per caller and route.
  */
-export function idempotencyMiddleware(idempotency: Idempotency): MiddlewareHandler<HttpEnv> {
+export function idempotencyMiddleware(
+  idempotency: Idempotency,
+  options: IdempotencyOptions = {},
+): MiddlewareHandler<HttpEnv> {
+  const replay = (c: Context<HttpEnv>, response: StoredResponse) => {
+    c.header("Idempotent-Replayed", "true");
+    return c.json(response.body as object, response.status as 200);
+  };
+
   return async (c, next) => {
     const key = c.req.header("idempotency-key");
     if (key === undefined) return next();
@@ -24,23 +41,27 @@ export function idempotencyMiddleware(idempotency: Idempotency): MiddlewareHandl
     const scope = `${actor.userId ?? "guest"}:${c.req.method}:${c.req.path}`;
     const body = await c.req.text();
     const fingerprint = createHash("sha256").update(body).digest("base64url");
-    const claim = await idempotency.claim(scope, key, fingerprint);
-    if (claim.kind === "replay") {
-      c.header("Idempotent-Replayed", "true");
-      return c.json(claim.response.body as object, claim.response.status as 200);
+
+    if (options.answeredInTransaction?.has(`${c.req.method} ${c.req.path}`)) {
+      const earlier = await idempotency.lookup(scope, key, fingerprint);
+      if (earlier.kind === "replay") return replay(c, earlier.response);
+      c.set("idempotency", { answer: (response) => idempotency.answer(scope, key, fingerprint, response) });
+      await next();
+      // Another request with this key committed first (its answer made this transaction's condition fail).
+      if (c.error instanceof ConditionFailedError) {
+        const winner = await idempotency.lookup(scope, key, fingerprint);
+        if (winner.kind === "replay") c.res = replay(c, winner.response);
+      }
+      return;
     }
-    const state = {
-      completion: (response: { status: number; body: unknown }) =>
-        idempotency.completion(scope, key, claim.token, response),
-      completedInTransaction: false,
-    };
-    c.set("idempotency", state);
+
+    const claim = await idempotency.claim(scope, key, fingerprint);
+    if (claim.kind === "replay") return replay(c, claim.response);
     await next();
     if (c.error || c.res.status >= 400) {
       await idempotency.release(scope, key, claim.token);
       return;
     }
-    if (state.completedInTransaction) return;
     const responseBody = await c.res.clone().json();
     await idempotency.complete(scope, key, claim.token, { status: c.res.status, body: responseBody });
   };

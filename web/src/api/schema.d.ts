@@ -572,7 +572,7 @@ export interface paths {
     put?: never;
     /**
      * Place an order (guests too); the pipeline then reserves stock, charges and confirms it
-     * @description Send `Idempotency-Key` to retry safely: the same key and body replay the first answer, another body gets 422, a request still in flight 409.
+     * @description Send `Idempotency-Key` to retry safely: the same key and body replay the first answer (a request racing the first gets that answer too), another body gets 422.
      */
     post: {
       parameters: {

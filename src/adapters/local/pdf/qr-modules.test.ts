@@ -1,11 +1,11 @@
 import fc from "fast-check";
 import QRCode from "qrcode";
 import { describe, expect, it } from "vitest";
-import { qrModules } from "./qr-modules.js";
+import { byteSegment, qrModules } from "./qr-modules.js";
 
-/** The dark modules of the `qrcode` package's own symbol (it picks the mask itself). */
+/** The dark modules of the `qrcode` package's own symbol for the same segment (it picks the mask itself). */
 function reference(text: string): Array<[number, number]> {
-  const { modules } = QRCode.create(text, { errorCorrectionLevel: "M" });
+  const { modules } = QRCode.create(byteSegment(text), { errorCorrectionLevel: "M" });
   const dark: Array<[number, number]> = [];
   for (let row = 0; row < modules.size; row++) {
     for (let col = 0; col < modules.size; col++) if (modules.get(row, col)) dark.push([row, col]);

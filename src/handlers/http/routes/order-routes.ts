@@ -33,6 +33,9 @@ const ListQuery = PageQuery.extend({
   order: z.enum(["newest", "oldest"]).optional(),
 });
 
+/** Routes that commit their Idempotency-Key answer in their own transaction (see idempotencyMiddleware). */
+export const ORDER_ROUTES_ANSWERED_IN_TRANSACTION: ReadonlySet<string> = new Set(["POST /orders"]);
+
 export function registerOrderRoutes(app: OpenAPIHono<HttpEnv>, useCases: OrderUseCases, publicUrl: string) {
   app.openapi(
     createRoute({
@@ -41,7 +44,7 @@ export function registerOrderRoutes(app: OpenAPIHono<HttpEnv>, useCases: OrderUs
       tags: ["Orders"],
       summary: "Place an order (guests too); the pipeline then reserves stock, charges and confirms it",
       description:
-        "Send `Idempotency-Key` to retry safely: the same key and body replay the first answer, another body gets 422, a request still in flight 409.",
+        "Send `Idempotency-Key` to retry safely: the same key and body replay the first answer (a request racing the first gets that answer too), another body gets 422.",
       request: {
         headers: z.object({ "idempotency-key": z.string().max(255).optional() }),
         body: { content: { "application/json": { schema: PlaceOrderBody } }, required: true },
@@ -53,12 +56,7 @@ export function registerOrderRoutes(app: OpenAPIHono<HttpEnv>, useCases: OrderUs
       const order = await useCases.placeOrder(c.req.valid("json"), c.get("actor"), {
         correlationId: c.get("correlationId"),
         ...(idempotency
-          ? {
-              alsoWrite: (placed) => {
-                idempotency.completedInTransaction = true;
-                return [idempotency.completion({ status: 201, body: placedOrderBody(placed, publicUrl) })];
-              },
-            }
+          ? { alsoWrite: (placed) => [idempotency.answer({ status: 201, body: placedOrderBody(placed, publicUrl) })] }
           : {}),
       });
       c.header("Location", `/orders/${order.id}`);
