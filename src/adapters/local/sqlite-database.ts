@@ -49,7 +49,8 @@ CREATE TABLE IF NOT EXISTS deliveries (
   PRIMARY KEY (subscription, seq)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS deliveries_by_key ON deliveries (subscription, key, seq);
-CREATE INDEX IF NOT EXISTS deliveries_visible ON deliveries (visible_at);
+-- (An index on visible_at alone served no query the two below do not; databases that have it drop it.)
+DROP INDEX IF EXISTS deliveries_visible;
 -- Partial indexes keep the dispatcher's two hot queries independent of the backlog's size:
 -- the ready deliveries in order, and the claims whose visibility timeout has passed.
 CREATE INDEX IF NOT EXISTS deliveries_ready ON deliveries (visible_at, seq) WHERE in_flight = 0;
