@@ -58,9 +58,19 @@ export const when = {
   }),
   gte: (path: string, value: number): Condition => ({ kind: "compare", path, op: ">=", value }),
   lt: (path: string, value: number | string): Condition => ({ kind: "compare", path, op: "<", value }),
+  /** The item's `expiresAt` has passed: DynamoDB TTL may not have removed it yet (see `isExpired`). */
+  expired: (nowSeconds: number): Condition => ({ kind: "compare", path: "expiresAt", op: "<", value: nowSeconds }),
   and: (...all: Condition[]): Condition => ({ kind: "and", all }),
   or: (...any: Condition[]): Condition => ({ kind: "or", any }),
 };
+
+/**
+ * An item past its `expiresAt`. DynamoDB TTL removes such items only within about two days (and the local
+ * sweep once a minute), so a reader for whom a stale item would be wrong treats an expired one as absent.
+ */
+export function isExpired(item: Item, nowSeconds: number): boolean {
+  return typeof item.expiresAt === "number" && item.expiresAt < nowSeconds;
+}
 
 /** An update: set attributes, add to numeric attributes, remove attributes (SET / ADD / REMOVE). */
 export interface Update {

@@ -189,6 +189,23 @@ export function itemOperationsContract(name: string, make: () => Promise<ItemSto
       await store.delete({ pk: "D#1", sk: "D" }, when.eq("owner", "a"));
       expect(await store.get({ pk: "D#1", sk: "D" })).toBeUndefined();
     });
+
+    it("puts over an absent or expired item under `notExists or expired`, not over a live or lasting one", async () => {
+      const store = await make();
+      const now = 1_780_000_000;
+      const absentOrExpired = when.or(when.notExists(), when.expired(now));
+      await store.put({ pk: "T#expired", sk: "T", expiresAt: now - 1 });
+      await store.put({ pk: "T#live", sk: "T", expiresAt: now });
+      await store.put({ pk: "T#lasting", sk: "T" });
+      for (const pk of ["T#absent", "T#expired"]) await store.put({ pk, sk: "T", v: 2 }, absentOrExpired);
+      for (const pk of ["T#live", "T#lasting"]) {
+        await expect(store.put({ pk, sk: "T", v: 2 }, absentOrExpired)).rejects.toBeInstanceOf(ConditionFailedError);
+      }
+      const versions = await Promise.all(
+        ["T#absent", "T#expired", "T#live", "T#lasting"].map(async (pk) => (await store.get({ pk, sk: "T" }))?.v),
+      );
+      expect(versions).toEqual([2, 2, undefined, undefined]);
+    });
   });
 }
 

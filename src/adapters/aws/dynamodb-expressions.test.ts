@@ -40,6 +40,17 @@ describe("conditionExpression", () => {
     expect(expression).toBe("(attribute_exists(#n0)) AND ((#n1 < :v0) OR (#n2 = :v1))");
   });
 
+  it("lets a write replace an item TTL has not removed yet: `attribute_not_exists(pk) OR expiresAt < :now`", () => {
+    const context = new ExpressionContext();
+    expect(conditionExpression(when.or(when.notExists(), when.expired(1_780_000_000)), context)).toBe(
+      "(attribute_not_exists(#n0)) OR (#n1 < :v0)",
+    );
+    expect(context.attributes()).toEqual({
+      ExpressionAttributeNames: { "#n0": "pk", "#n1": "expiresAt" },
+      ExpressionAttributeValues: { ":v0": 1_780_000_000 },
+    });
+  });
+
   it("makes an empty AND always true and an empty OR always false", () => {
     const context = new ExpressionContext();
     expect(conditionExpression(when.and(), context)).toBe("(attribute_exists(#n0)) OR (attribute_not_exists(#n0))");

@@ -133,6 +133,9 @@ export class SqliteItemStore implements ItemStore, EventLog {
            gsi2pk = excluded.gsi2pk, gsi2sk = excluded.gsi2sk, expires_at = excluded.expires_at, data = excluded.data`,
       ),
       delete: db.prepare("DELETE FROM items WHERE pk = ? AND sk = ?"),
+      deleteExpired: db.prepare<[number, number], ItemKey>(
+        `DELETE FROM items WHERE rowid IN (SELECT rowid FROM items WHERE expires_at < ? LIMIT ?) RETURNING pk, sk`,
+      ),
       appendEvent: db.prepare(
         "INSERT INTO outbox (id, type, key, at, correlation_id, data) VALUES (@id, @type, @key, @at, @correlationId, @data)",
       ),
@@ -343,6 +346,16 @@ export class SqliteItemStore implements ItemStore, EventLog {
       } else job.reject(outcome.error);
     });
     if (appended) for (const listener of this.listeners) listener();
+  }
+
+  /**
+   * Deletes at most `limit` items whose `expiresAt` is before `nowSeconds`, in one transaction, and returns
+   * how many: what DynamoDB TTL does on AWS. Not reported to `observeWrites`, as TTL deletes are not billed.
+   */
+  deleteExpired(nowSeconds: number, limit: number): number {
+    const deleted = this.db.transaction(() => this.statements.deleteExpired.all(nowSeconds, limit)).immediate();
+    if (this.cachedRows.size > 0) for (const key of deleted) this.cachedRows.delete(`${key.pk}\u0000${key.sk}`);
+    return deleted.length;
   }
 
   async listByKey(key: string, afterSeq = 0): Promise<StoredEvent[]> {

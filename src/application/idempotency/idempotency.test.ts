@@ -74,4 +74,45 @@ describe("idempotency records", () => {
     await store.transact([idempotency.answer("s", "k", "f", created)]);
     expect(await idempotency.lookup("s", "k", "f")).toEqual({ kind: "replay", response: created });
   });
+
+  describe("once a record has expired (24 h), though TTL has not removed it yet", () => {
+    const DAY_MS = 24 * 3_600_000;
+
+    async function answered() {
+      const context = setup();
+      await context.store.transact([context.idempotency.answer("s", "k", "f", created)]);
+      return context;
+    }
+
+    it("replays its answer until the last second it is kept", async () => {
+      const { idempotency, advance } = await answered();
+      advance(DAY_MS);
+      expect(await idempotency.lookup("s", "k", "f")).toEqual({ kind: "replay", response: created });
+    });
+
+    it("does not replay its answer, nor refuse another request under the key", async () => {
+      const { store, idempotency, advance } = await answered();
+      advance(DAY_MS + 1_000);
+      expect(await store.get({ pk: "IDEMPOTENCY#s#k", sk: "IDEMPOTENCY" })).toBeDefined();
+      expect(await idempotency.lookup("s", "k", "f")).toEqual({ kind: "new" });
+      expect(await idempotency.lookup("s", "k", "another body")).toEqual({ kind: "new" });
+    });
+
+    it("lets a new claim take the key, and then holds that claim", async () => {
+      const { idempotency, advance } = await answered();
+      advance(DAY_MS + 1_000);
+      expect((await idempotency.claim("s", "k", "another body")).kind).toBe("claimed");
+      await expect(idempotency.claim("s", "k", "another body")).rejects.toMatchObject({
+        code: "REQUEST_IN_PROGRESS",
+      });
+    });
+
+    it("lets a new answer commit over it, which is replayed from then on", async () => {
+      const { store, idempotency, advance } = await answered();
+      advance(DAY_MS + 1_000);
+      const second = { status: 201, body: { order: { id: "ord_2" } } };
+      await store.transact([idempotency.answer("s", "k", "f", second)]);
+      expect(await idempotency.lookup("s", "k", "f")).toEqual({ kind: "replay", response: second });
+    });
+  });
 });

@@ -4,6 +4,7 @@ import {
   ConditionFailedError,
   type ItemKey,
   type ItemStore,
+  isExpired,
   itemAt,
   type TransactOp,
   when,
@@ -23,9 +24,18 @@ const KEEP_SECONDS = 24 * 3600;
 
 const recordKey = (scope: string, key: string): ItemKey => ({ pk: `IDEMPOTENCY#${scope}#${key}`, sk: "IDEMPOTENCY" });
 
-/** A key is free if it is new, or if the request that claimed it crashed (its lock has run out). */
+const epochSeconds = (ms: number) => Math.floor(ms / 1000);
+
+/**
+ * A key is free if it is new, if the request that claimed it crashed (its lock has run out), or if its
+ * record has expired: kept 24 h, after which TTL may still take up to two days to remove it.
+ */
 const claimable = (now: number) =>
-  when.or(when.notExists(), when.and(when.eq("status", "in_flight"), when.lt("lockedUntil", now)));
+  when.or(
+    when.notExists(),
+    when.and(when.eq("status", "in_flight"), when.lt("lockedUntil", now)),
+    when.expired(epochSeconds(now)),
+  );
 
 /**
  * Idempotency records (as Powertools' idempotency utility keeps them): a request first claims its key
@@ -43,7 +53,7 @@ export function makeIdempotency({ store, ids, clock }: { store: ItemStore; ids: 
         token,
         fingerprint,
         lockedUntil: now + LOCK_MS,
-        expiresAt: Math.floor(now / 1000) + KEEP_SECONDS,
+        expiresAt: epochSeconds(now) + KEEP_SECONDS,
       });
       try {
         await store.put(record, claimable(now));
@@ -57,11 +67,12 @@ export function makeIdempotency({ store, ids, clock }: { store: ItemStore; ids: 
 
     /**
      * What an earlier request with this key left: its answer to replay, or nothing (`new`). Refuses a
-     * key used with another request (422) and one whose request is still in flight (409).
+     * key used with another request (422) and one whose request is still in flight (409). An expired
+     * record is no record: its answer is not replayed, and the key may be used for any request again.
      */
     async lookup(scope: string, key: string, fingerprint: string): Promise<Lookup> {
       const existing = await store.get(recordKey(scope, key));
-      if (!existing) return { kind: "new" };
+      if (!existing || isExpired(existing, epochSeconds(clock.now().getTime()))) return { kind: "new" };
       if (existing.fingerprint !== fingerprint) {
         throw new DomainError(
           "IDEMPOTENCY_KEY_REUSED",
@@ -87,7 +98,7 @@ export function makeIdempotency({ store, ids, clock }: { store: ItemStore; ids: 
           status: "completed",
           fingerprint,
           response,
-          expiresAt: Math.floor(now / 1000) + KEEP_SECONDS,
+          expiresAt: epochSeconds(now) + KEEP_SECONDS,
         }),
         condition: claimable(now),
       };

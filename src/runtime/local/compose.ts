@@ -25,6 +25,7 @@ import { SqliteScheduler } from "../../adapters/local/sqlite-scheduler.js";
 import type { Subscription } from "../../adapters/local/subscription.js";
 import { createUlidGenerator, systemClock } from "../../adapters/local/system-clock.js";
 import { TestPaymentGateway } from "../../adapters/local/test-payment-gateway.js";
+import { startTtlSweeper, type TtlSweeper } from "../../adapters/local/ttl-sweeper.js";
 import { isAuctionKey } from "../../application/auctions/auction-items.js";
 import { createHttpApp } from "../../handlers/http/app.js";
 import type { Clock } from "../../ports/clock.js";
@@ -144,6 +145,7 @@ export function composeLocalRuntime(config: LocalConfig, overrides: LocalOverrid
     ...(config.workflowRetryIntervalMs !== undefined ? { retryIntervalMs: config.workflowRetryIntervalMs } : {}),
   });
   let sweepTimer: NodeJS.Timeout | undefined;
+  let ttlSweeper: TtlSweeper | undefined;
   const workflows = meterWorkflows(localWorkflows, usage);
   const dispatcher = new OutboxDispatcher({
     db,
@@ -215,6 +217,9 @@ export function composeLocalRuntime(config: LocalConfig, overrides: LocalOverrid
           });
         }
       }
+      // Housekeeping, not event processing: runs with dispatch off too. The payment processor's store shares
+      // the items table, so this one sweep covers its records as well.
+      ttlSweeper = startTtlSweeper({ store: sqliteStore, clock, logger, intervalMs: config.ttlSweepMs });
       if (config.dispatchEnabled) {
         dispatcher.start();
         scheduler.start();
@@ -228,6 +233,7 @@ export function composeLocalRuntime(config: LocalConfig, overrides: LocalOverrid
     /** Stops taking events, lets running deliveries finish, and closes the database. */
     async stop() {
       clearInterval(sweepTimer);
+      await ttlSweeper?.stop();
       scheduler.stop();
       await dispatcher.stop();
       await checkpointer?.stop();

@@ -39,6 +39,7 @@ const ConfigSchema = z
       .max(24 * 30)
       .default(48),
     AUCTION_SWEEP_MS: z.coerce.number().int().min(100).default(30_000),
+    TTL_SWEEP_MS: z.coerce.number().int().min(100).default(60_000),
     DISPATCH_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(32),
     DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
     DELIVERY_BACKOFF_MS: z.coerce.number().int().min(1).default(500),
@@ -90,6 +91,7 @@ const ConfigSchema = z
       dispatchConcurrency: env.DISPATCH_CONCURRENCY,
       dispatchEnabled: env.DISPATCH_ENABLED,
       auctionSweepMs: env.AUCTION_SWEEP_MS,
+      ttlSweepMs: env.TTL_SWEEP_MS,
       checkoutWindowMs: Math.round(env.CHECKOUT_WINDOW_HOURS * 3600 * 1000),
       retries: { maxAttempts: env.DELIVERY_MAX_ATTEMPTS, baseBackoffMs: env.DELIVERY_BACKOFF_MS },
     };
