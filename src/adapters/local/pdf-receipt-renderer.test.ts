@@ -35,11 +35,25 @@ const receipt: ReceiptData = {
 
 /** A copy as a plain Uint8Array: pdf-parse misreads small Node Buffers (pooled memory). */
 const textOf = async (pdf: Uint8Array) => pdfParse(new Uint8Array(pdf));
-/** Rectangles drawn (`x y w h re`) in an uncompressed PDF: only the QR code's squares are rectangles. */
-const rectangles = (pdf: Uint8Array) => Buffer.from(pdf).toString("latin1").match(/ re\n/g)?.length ?? 0;
+/** Grid cells ("row,col") the rectangles (`col row width height re`) of an uncompressed PDF cover: only the QR code's. */
+const coveredCells = (pdf: Uint8Array) => {
+  const cells: string[] = [];
+  for (const [, col, row, width, height] of Buffer.from(pdf)
+    .toString("latin1")
+    .matchAll(/(\d+) (\d+) (\d+) (\d+) re\n/g)) {
+    for (let r = 0; r < Number(height); r++) {
+      for (let c = 0; c < Number(width); c++) cells.push(`${Number(row) + r},${Number(col) + c}`);
+    }
+  }
+  return cells.sort();
+};
 const darkModules = (url: string) => {
   const { modules } = QRCode.create(byteSegment(url), { errorCorrectionLevel: "M" });
-  return Array.from(modules.data).filter(Boolean).length;
+  const cells: string[] = [];
+  for (let row = 0; row < modules.size; row++) {
+    for (let col = 0; col < modules.size; col++) if (modules.get(row, col)) cells.push(`${row},${col}`);
+  }
+  return cells.sort();
 };
 
 describe("PdfReceiptRenderer", () => {
@@ -67,11 +81,12 @@ describe("PdfReceiptRenderer", () => {
     }
   });
 
-  it("draws the QR code as vector squares, one per dark module, with no embedded image", async () => {
+  it("draws the QR code as vector rectangles covering exactly its dark modules, with no embedded image", async () => {
     const pdf = await new PdfReceiptRenderer({ compress: false }).render(receipt);
     expect(Buffer.from(pdf).toString("latin1")).not.toContain("/Subtype /Image");
-    expect(rectangles(pdf)).toBe(darkModules(receipt.trackingUrl));
-    expect(qrModules(receipt.trackingUrl).dark).toHaveLength(darkModules(receipt.trackingUrl));
+    // Every dark module filled once (runs of neighbours in a row share a rectangle), nothing else.
+    expect(coveredCells(pdf)).toEqual(darkModules(receipt.trackingUrl));
+    expect(qrModules(receipt.trackingUrl).dark).toHaveLength(darkModules(receipt.trackingUrl).length);
   });
 
   it("gives the same bytes for the same receipt", async () => {
@@ -109,7 +124,7 @@ describe("PdfReceiptRenderer", () => {
     for (let i = 0; i < 45; i++) expect(text).toContain(`Celebration cake number ${i} `);
     expect(text).toContain("EUR 1980.00");
     expect(text).toContain("Test Bakery: receipt for order ord_01JTEST (continued)");
-    expect(rectangles(pdf)).toBe(darkModules(receipt.trackingUrl));
+    expect(coveredCells(pdf)).toEqual(darkModules(receipt.trackingUrl));
   });
 
   it("rejects a tracking URL no QR code can carry, without output", async () => {
