@@ -113,12 +113,30 @@ export async function pacedLoad(
     return `POST ${path} HTTP/1.1\r\nhost: ${target.host}\r\ncontent-type: application/json\r\n${key}content-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
   };
 
+  const idle: PacedConnection[] = [];
+  const live = new Set<PacedConnection>();
+  let stopped = false;
+  // A free connection takes the oldest waiting request, or joins the end of the idle queue. The queue is
+  // first in, first out, so every connection is used every few milliseconds and none idles into the
+  // server's keep-alive timeout.
+  const free = (connection: PacedConnection) => {
+    const next = waiting.shift();
+    if (next === undefined) idle.push(connection);
+    else send(connection, next);
+  };
+  const send = (connection: PacedConnection, plannedAt: number) => {
+    connection.plannedAt.push(plannedAt);
+    connection.socket.write(requestBytes());
+  };
+
   const open = (): Promise<PacedConnection> =>
     new Promise((resolve, reject) => {
       const socket = connect(Number(target.port), target.hostname, () => resolve(connection));
       socket.setNoDelay(true);
       socket.once("error", reject);
+      socket.on("error", () => {}); // followed by "close", handled there
       const connection: PacedConnection = { socket, plannedAt: [], buffer: Buffer.alloc(0) };
+      live.add(connection);
       socket.on("data", (chunk: Buffer) => {
         connection.buffer = connection.buffer.length ? Buffer.concat([connection.buffer, chunk]) : chunk;
         for (;;) {
@@ -131,33 +149,30 @@ export async function pacedLoad(
           const status = Number(head.slice(9, 12));
           latencies.push(performance.now() - connection.plannedAt.shift()!);
           if (status >= 300) non2xx++;
-          const next = waiting.shift();
-          if (next === undefined) idle.push(connection);
-          else send(connection, next);
+          free(connection);
           settle();
         }
       });
+      // The server closed it (or it failed): what it had in flight is lost, and a new connection replaces it.
+      socket.on("close", () => {
+        live.delete(connection);
+        const index = idle.indexOf(connection);
+        if (index >= 0) idle.splice(index, 1);
+        errors += connection.plannedAt.length;
+        connection.plannedAt = [];
+        settle();
+        if (!stopped) open().then(free, () => {});
+      });
     });
-  const send = (connection: PacedConnection, plannedAt: number) => {
-    connection.plannedAt.push(plannedAt);
-    connection.socket.write(requestBytes());
-  };
 
-  const idle = await Promise.all(Array.from({ length: options.connections ?? 64 }, open));
-  const connections = [...idle];
-  for (const connection of connections) {
-    connection.socket.on("error", () => {
-      errors += connection.plannedAt.length;
-      connection.plannedAt = [];
-      settle();
-    });
-  }
+  const connections = await Promise.all(Array.from({ length: options.connections ?? 64 }, open));
+  idle.push(...connections);
   const started = performance.now();
   const tick = () => {
     const due = Math.min(total, Math.floor((performance.now() - started) / interval) + 1);
     for (; sent < due; sent++) {
       const plannedAt = started + sent * interval;
-      const connection = idle.pop();
+      const connection = idle.shift();
       if (connection) send(connection, plannedAt);
       else waiting.push(plannedAt);
     }
@@ -174,7 +189,8 @@ export async function pacedLoad(
   clearTimeout(deadline);
   errors = total - latencies.length;
   const seconds = (performance.now() - started) / 1000;
-  for (const connection of connections) connection.socket.destroy();
+  stopped = true;
+  for (const connection of live) connection.socket.destroy();
   latencies.sort((a, b) => a - b);
   const percentile = (p: number) =>
     Math.round((latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? 0) * 10) / 10;
