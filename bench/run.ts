@@ -58,8 +58,9 @@ function countOrders(dataDir: string, status?: string): number {
 /** Rounds of each maximum-rate measure; the median one is reported. */
 const ROUNDS = 3;
 
-const median = (results: LoadResult[]) =>
-  [...results].sort((a, b) => a.perSecond - b.perSecond)[Math.floor(results.length / 2)]!;
+/** The middle round by one measure (rate for maximum rates, p99 for latency). */
+const medianBy = (results: LoadResult[], measure: "perSecond" | "p99" = "perSecond") =>
+  [...results].sort((a, b) => a[measure] - b[measure])[Math.floor(results.length / 2)]!;
 
 const acceptServer = (dataDir: string) =>
   startProcess(SERVER_BUNDLE, serverEnv(dataDir, { DISPATCH_ENABLED: "false" }), "/health");
@@ -89,8 +90,8 @@ async function acceptRates(emptyDir: string, prefilledDir?: string) {
       rounds.empty.push(await maxOrders(servers.empty.url));
       if (servers.prefilled) rounds.prefilled.push(await maxOrders(servers.prefilled.url));
     }
-    const empty = median(rounds.empty);
-    const prefilled = servers.prefilled ? median(rounds.prefilled) : undefined;
+    const empty = medianBy(rounds.empty);
+    const prefilled = servers.prefilled ? medianBy(rounds.prefilled) : undefined;
     // Latency at 80% of each maximum, also in alternating rounds, reported by the median round's p99.
     const pacedRounds = { empty: [] as LoadResult[], prefilled: [] as LoadResult[] };
     const paced = (url: string, max: LoadResult) =>
@@ -100,12 +101,10 @@ async function acceptRates(emptyDir: string, prefilledDir?: string) {
       pacedRounds.empty.push(await paced(servers.empty.url, empty));
       if (servers.prefilled && prefilled) pacedRounds.prefilled.push(await paced(servers.prefilled.url, prefilled));
     }
-    const medianP99 = (results: LoadResult[]) =>
-      [...results].sort((a, b) => a.p99 - b.p99)[Math.floor(results.length / 2)]!;
     return {
-      base: median(rounds.baseline),
-      empty: { max: empty, paced: medianP99(pacedRounds.empty) },
-      scaled: prefilled ? { max: prefilled, paced: medianP99(pacedRounds.prefilled) } : undefined,
+      base: medianBy(rounds.baseline),
+      empty: { max: empty, paced: medianBy(pacedRounds.empty, "p99") },
+      scaled: prefilled ? { max: prefilled, paced: medianBy(pacedRounds.prefilled, "p99") } : undefined,
     };
   } finally {
     for (const server of Object.values(servers)) await server?.stop();

@@ -64,6 +64,13 @@ export const when = {
   or: (...any: Condition[]): Condition => ({ kind: "or", any }),
 };
 
+/** `at` in whole seconds since the epoch: the unit DynamoDB TTL reads `expiresAt` in. */
+export const epochSeconds = (at: Date | number): number =>
+  Math.floor((typeof at === "number" ? at : at.getTime()) / 1000);
+
+/** The `expiresAt` of an item to be kept `seconds` after `from` (then TTL removes it). */
+export const expiresAfter = (from: Date | number, seconds: number): number => epochSeconds(from) + seconds;
+
 /**
  * An item past its `expiresAt`. DynamoDB TTL removes such items only within about two days (and the local
  * sweep once a minute), so a reader for whom a stale item would be wrong treats an expired one as absent.

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { type Item, type ItemKey, itemAt } from "../../ports/item-store.js";
+import { expiresAfter, type Item, type ItemKey, itemAt } from "../../ports/item-store.js";
 
 /*
  * The claim items SesMailer keeps in the table, one per message id: shaped here, without the AWS SDK,
@@ -17,7 +17,7 @@ export function mailClaim(id: string, domain: string, claimToken: string, now: D
     messageId: messageIdFor(id, domain),
     claimToken,
     claimedAt: now.toISOString(),
-    expiresAt: Math.floor(now.getTime() / 1000) + CLAIM_SECONDS,
+    expiresAt: expiresAfter(now, CLAIM_SECONDS),
   });
 }
 

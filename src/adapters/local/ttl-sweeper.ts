@@ -1,4 +1,5 @@
 import type { Clock } from "../../ports/clock.js";
+import { epochSeconds } from "../../ports/item-store.js";
 import type { Logger } from "../../ports/logger.js";
 import type { SqliteItemStore } from "./sqlite-item-store.js";
 
@@ -36,7 +37,7 @@ export function startTtlSweeper({
   let running: Promise<number> | undefined;
 
   async function sweepAll(): Promise<number> {
-    const nowSeconds = Math.floor(clock.now().getTime() / 1000);
+    const nowSeconds = epochSeconds(clock.now());
     let total = 0;
     for (;;) {
       const deleted = store.deleteExpired(nowSeconds, batchSize);

@@ -1,7 +1,7 @@
 import { type AgreementUploadBody, UPLOAD_URL_SECONDS } from "../../domain/auctions/agreement.js";
 import type { Actor } from "../../domain/shared/actor.js";
 import { ForbiddenError, NotFoundError } from "../../domain/shared/errors.js";
-import { itemAt } from "../../ports/item-store.js";
+import { expiresAfter, itemAt } from "../../ports/item-store.js";
 import type { ObjectStore, StoredObject } from "../../ports/object-store.js";
 import type { SignedUpload, UploadSigner } from "../../ports/upload-signer.js";
 import type { AuctionDeps } from "./auction-deps.js";
@@ -34,7 +34,7 @@ export function makeRequestAgreementUpload(deps: AuctionDeps & { signer: UploadS
         contentType: input.contentType,
         maxBytes: input.size,
         // Kept a day past the URL's expiry: an upload may be reported late (event retries).
-        expiresAt: Math.floor(expiresAt.getTime() / 1000) + 24 * 3600,
+        expiresAt: expiresAfter(expiresAt, 24 * 3600),
       }),
     );
     const signed = await deps.signer.presign({ key, contentType: input.contentType, maxBytes: input.size, expiresAt });

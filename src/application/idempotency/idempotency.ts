@@ -2,6 +2,8 @@ import { ConflictError, DomainError } from "../../domain/shared/errors.js";
 import type { Clock, IdGenerator } from "../../ports/clock.js";
 import {
   ConditionFailedError,
+  epochSeconds,
+  expiresAfter,
   type ItemKey,
   type ItemStore,
   isExpired,
@@ -23,8 +25,6 @@ const LOCK_MS = 60_000;
 const KEEP_SECONDS = 24 * 3600;
 
 const recordKey = (scope: string, key: string): ItemKey => ({ pk: `IDEMPOTENCY#${scope}#${key}`, sk: "IDEMPOTENCY" });
-
-const epochSeconds = (ms: number) => Math.floor(ms / 1000);
 
 /**
  * A key is free if it is new, if the request that claimed it crashed (its lock has run out), or if its
@@ -53,7 +53,7 @@ export function makeIdempotency({ store, ids, clock }: { store: ItemStore; ids: 
         token,
         fingerprint,
         lockedUntil: now + LOCK_MS,
-        expiresAt: epochSeconds(now) + KEEP_SECONDS,
+        expiresAt: expiresAfter(now, KEEP_SECONDS),
       });
       try {
         await store.put(record, claimable(now));
@@ -72,7 +72,7 @@ export function makeIdempotency({ store, ids, clock }: { store: ItemStore; ids: 
      */
     async lookup(scope: string, key: string, fingerprint: string): Promise<Lookup> {
       const existing = await store.get(recordKey(scope, key));
-      if (!existing || isExpired(existing, epochSeconds(clock.now().getTime()))) return { kind: "new" };
+      if (!existing || isExpired(existing, epochSeconds(clock.now()))) return { kind: "new" };
       if (existing.fingerprint !== fingerprint) {
         throw new DomainError(
           "IDEMPOTENCY_KEY_REUSED",
@@ -98,7 +98,7 @@ export function makeIdempotency({ store, ids, clock }: { store: ItemStore; ids: 
           status: "completed",
           fingerprint,
           response,
-          expiresAt: epochSeconds(now) + KEEP_SECONDS,
+          expiresAt: expiresAfter(now, KEEP_SECONDS),
         }),
         condition: claimable(now),
       };

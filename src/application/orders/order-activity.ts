@@ -1,6 +1,6 @@
 import { OrderEvent } from "../../domain/orders/order-events.js";
 import type { StoredEvent } from "../../domain/shared/event.js";
-import { type ItemStore, when } from "../../ports/item-store.js";
+import { expiresAfter, type ItemStore, when } from "../../ports/item-store.js";
 import { commitOnce } from "../shared/commit-once.js";
 
 /** Partition of the per-minute order counters (sort key: the minute, `YYYY-MM-DDTHH:MM`). */
@@ -26,7 +26,7 @@ export function makeRecordOrderActivity({ store }: { store: ItemStore }) {
   return async (event: StoredEvent): Promise<void> => {
     const counter = COUNTED[event.type];
     if (!counter) return;
-    const expiresAt = Math.floor(Date.parse(event.at) / 1000) + KEEP_SECONDS;
+    const expiresAt = expiresAfter(Date.parse(event.at), KEEP_SECONDS);
     await commitOnce(
       store,
       [

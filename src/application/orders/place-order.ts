@@ -4,7 +4,7 @@ import type { PlaceOrderBody } from "../../domain/orders/order-schemas.js";
 import type { Actor } from "../../domain/shared/actor.js";
 import { type FieldError, ValidationError } from "../../domain/shared/errors.js";
 import type { Clock, IdGenerator } from "../../ports/clock.js";
-import { type ItemStore, itemAt, type TransactOp, when } from "../../ports/item-store.js";
+import { expiresAfter, type ItemStore, itemAt, type TransactOp, when } from "../../ports/item-store.js";
 import { findProduct } from "../catalog/product-items.js";
 import { orderEvent } from "./new-event.js";
 import { orderToItem, paymentSourceKey } from "./order-items.js";
@@ -85,7 +85,7 @@ export function makePlaceOrder({ store, ids, clock }: PlaceOrderDeps) {
           op: "put",
           item: itemAt(paymentSourceKey(order.id), {
             source: input.payment.card.replace(/\s/g, ""),
-            expiresAt: Math.floor(clock.now().getTime() / 1000) + PAYMENT_SOURCE_SECONDS,
+            expiresAt: expiresAfter(clock.now(), PAYMENT_SOURCE_SECONDS),
           }),
         },
         ...(options.alsoWrite?.(order) ?? []),
