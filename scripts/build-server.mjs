@@ -1,14 +1,16 @@
 // Bundles the local runtime (src/runtime/local/main.ts) into dist/runtime/local/main.mjs with esbuild, so
 // `npm start` loads one JavaScript file instead of transpiling TypeScript at every start. Packages stay
 // external (resolved from node_modules); the bundle sits as deep as its source, so paths relative to it
-// (workflows/, web/dist/) resolve as from src/runtime/local/.
-import { mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+// (workflows/, web/dist/) resolve as from src/runtime/local/. Worker threads' scripts (plain JavaScript,
+// started by URL relative to their module) are copied beside it.
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 export const SERVER_BUNDLE = join(ROOT, "dist/runtime/local/main.mjs");
+const WORKER_SCRIPTS = ["src/adapters/local/sqlite-checkpoint-worker.mjs"];
 
 const newest = (dir) =>
   readdirSync(dir, { withFileTypes: true }).reduce((latest, entry) => {
@@ -39,9 +41,13 @@ export async function ensureServerBuild({ force = false } = {}) {
     write: false,
     logLevel: "warning",
   });
+  const workers = WORKER_SCRIPTS.map((script) => ({
+    path: join(dirname(SERVER_BUNDLE), basename(script)),
+    contents: readFileSync(join(ROOT, script)),
+  }));
   // Written beside and renamed into place: a server starting meanwhile never reads half a file.
   mkdirSync(dirname(SERVER_BUNDLE), { recursive: true });
-  for (const file of result.outputFiles) {
+  for (const file of [...workers, ...result.outputFiles]) {
     const temporary = `${file.path}.${process.pid}.tmp`;
     writeFileSync(temporary, file.contents);
     renameSync(temporary, file.path);

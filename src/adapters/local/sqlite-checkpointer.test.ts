@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
-import { startBackgroundCheckpointer, WRITER_AUTOCHECKPOINT_PAGES } from "./sqlite-checkpointer.js";
+import { SQLITE_DEFAULT_AUTOCHECKPOINT_PAGES, startBackgroundCheckpointer } from "./sqlite-checkpointer.js";
 import { openSqliteDatabase } from "./sqlite-database.js";
 
 const dirs: string[] = [];
@@ -17,7 +17,6 @@ function database() {
   dirs.push(dir);
   const path = join(dir, "orderflow.db");
   const db = openSqliteDatabase(path);
-  db.pragma(`wal_autocheckpoint = ${WRITER_AUTOCHECKPOINT_PAGES}`);
   const insert = db.prepare("INSERT INTO items (pk, sk, data) VALUES (?, 'ITEM', ?)");
   let next = 0;
   const writeMegabyte = db.transaction(() => {
@@ -35,10 +34,11 @@ const waitUntil = async (condition: () => boolean, ms = 10_000) => {
 describe("background WAL checkpointer", () => {
   it("copies committed pages into the database file while the writer's own checkpoint is far off", async () => {
     const { db, path, writeMegabyte } = database();
+    db.pragma("wal_autocheckpoint = 0");
     for (let i = 0; i < 4; i++) writeMegabyte();
-    // 4 MB sit in the WAL: far below the writer's automatic checkpoint, so only the worker can move them.
     expect(statSync(path).size).toBeLessThan(1024 * 1024);
-    const checkpointer = startBackgroundCheckpointer(path, (message) => expect.fail(message));
+    // 4 MB sit in the WAL, far below the writer's automatic checkpoint from now on: only the worker can move them.
+    const checkpointer = startBackgroundCheckpointer(db, (message) => expect.fail(message));
     expect(await waitUntil(() => statSync(path).size > 4 * 1024 * 1024)).toBe(true);
     await checkpointer.stop();
     expect((db.prepare("SELECT COUNT(*) AS n FROM items").get() as { n: number }).n).toBe(2048);
@@ -47,11 +47,14 @@ describe("background WAL checkpointer", () => {
 
   it("keeps the WAL bounded under a writer that never pauses long enough for a checkpoint to catch up", async () => {
     const { db, path, writeMegabyte } = database();
-    const checkpointer = startBackgroundCheckpointer(path, (message) => expect.fail(message), {
+    const checkpointer = startBackgroundCheckpointer(db, (message) => expect.fail(message), {
       restartAtPages: 512,
       intervalMs: 20,
     });
-    for (let i = 0; i < 60; i++) {
+    writeMegabyte();
+    // Once the worker runs (its first checkpoint has copied that megabyte), the writer never pauses for long.
+    expect(await waitUntil(() => statSync(path).size > 1024 * 1024)).toBe(true);
+    for (let i = 1; i < 60; i++) {
       writeMegabyte();
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
@@ -65,13 +68,32 @@ describe("background WAL checkpointer", () => {
   it("stops cleanly in a process that has nothing else to wait for", () => {
     const { db, path } = database();
     db.close();
-    const module = fileURLToPath(new URL("./sqlite-checkpointer.ts", import.meta.url));
-    const script = `import { startBackgroundCheckpointer } from ${JSON.stringify(module)};
-      await startBackgroundCheckpointer(${JSON.stringify(path)}, console.error).stop();
+    const module = (name: string) => JSON.stringify(fileURLToPath(new URL(name, import.meta.url)));
+    const script = `import { startBackgroundCheckpointer } from ${module("./sqlite-checkpointer.ts")};
+      import { openSqliteDatabase } from ${module("./sqlite-database.ts")};
+      await startBackgroundCheckpointer(openSqliteDatabase(${JSON.stringify(path)}), console.error).stop();
       console.log("stopped");`;
     const output = execFileSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
       encoding: "utf8",
     });
     expect(output.trim()).toBe("stopped");
+  });
+
+  it("hands checkpoints back to the writer when the worker stops", async () => {
+    const { db, path, writeMegabyte } = database();
+    const errors: string[] = [];
+    const failing = new URL("data:text/javascript,throw new Error('the worker failed')");
+    startBackgroundCheckpointer(db, (message) => errors.push(message), { workerScript: failing });
+    expect(await waitUntil(() => errors.length === 2)).toBe(true);
+    expect(errors).toEqual([
+      "the worker failed",
+      "The checkpoint worker stopped; the writer checkpoints the WAL itself from now on",
+    ]);
+    expect(db.pragma("wal_autocheckpoint", { simple: true })).toBe(SQLITE_DEFAULT_AUTOCHECKPOINT_PAGES);
+    // The writer's own checkpoints now keep the WAL near SQLite's default size (1,000 pages).
+    for (let i = 0; i < 20; i++) writeMegabyte();
+    expect(statSync(`${path}-wal`).size).toBeLessThan(8 * 1024 * 1024);
+    expect(statSync(path).size).toBeGreaterThan(16 * 1024 * 1024);
+    db.close();
   });
 });

@@ -14,12 +14,8 @@ import { OutboxDispatcher } from "../../adapters/local/outbox-dispatcher.js";
 import { PdfReceiptRenderer } from "../../adapters/local/pdf-receipt-renderer.js";
 import { qrCodeRenderer } from "../../adapters/local/qr-code-renderer.js";
 import { ScryptPasswordHasher } from "../../adapters/local/scrypt-password-hasher.js";
-import {
-  type Checkpointer,
-  startBackgroundCheckpointer,
-  WRITER_AUTOCHECKPOINT_PAGES,
-} from "../../adapters/local/sqlite-checkpointer.js";
-import { openSqliteDatabase, type SqliteDatabase } from "../../adapters/local/sqlite-database.js";
+import { startBackgroundCheckpointer } from "../../adapters/local/sqlite-checkpointer.js";
+import { openSqliteDatabase } from "../../adapters/local/sqlite-database.js";
 import { SqliteItemStore } from "../../adapters/local/sqlite-item-store.js";
 import { SqliteScheduler } from "../../adapters/local/sqlite-scheduler.js";
 import type { Subscription } from "../../adapters/local/subscription.js";
@@ -63,20 +59,17 @@ export interface LocalOverrides {
   receipts?: (real: ReceiptRenderer) => ReceiptRenderer;
 }
 
-/** WAL checkpoints of a database file run in a worker thread; the writer keeps only a far-off safety net. */
-function inBackgroundCheckpointing(db: SqliteDatabase, file: string, logger: Logger): Checkpointer | undefined {
-  if (file === ":memory:") return undefined;
-  db.pragma(`wal_autocheckpoint = ${WRITER_AUTOCHECKPOINT_PAGES}`);
-  return startBackgroundCheckpointer(file, (message) => logger.error("WAL checkpoint failed", { error: message }));
-}
-
 /** The composition root of the embedded runtime: one SQLite file, the dispatcher, workflows and the HTTP app. */
 export function composeLocalRuntime(config: LocalConfig, overrides: LocalOverrides = {}) {
   const clock = overrides.clock ?? systemClock;
   const logger = overrides.logger ?? createJsonLogger({ level: config.logLevel });
   const ids = createUlidGenerator(clock);
   const db = openSqliteDatabase(config.databaseFile);
-  const checkpointer = inBackgroundCheckpointing(db, config.databaseFile, logger);
+  // WAL checkpoints of a database file run in a worker thread.
+  const checkpointer =
+    config.databaseFile === ":memory:"
+      ? undefined
+      : startBackgroundCheckpointer(db, (message) => logger.error("WAL checkpoint failed", { error: message }));
   const usage = createUsageMeter();
   // Auctions are read by every bid and written by few: their committed rows are served from memory.
   const sqliteStore = new SqliteItemStore(db, { cacheRows: isAuctionKey });
