@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { addressesOf, readMailbox } from "../support/mailbox.js";
 import { readSse } from "../support/sse-client.js";
 import { DEMO_PASSWORD, startTestServer, type TestServer } from "../support/test-server.js";
@@ -51,8 +51,43 @@ async function createAuction(overrides: Record<string, unknown> = {}, token = se
   return created.body.id as string;
 }
 
-const bid = (id: string, amount: number, token: string) =>
-  server.api(`/auctions/${id}/bids`, { body: { amount }, token });
+const bid = (id: string, amount: number, token: string, headers: Record<string, string> = {}) =>
+  server.api(`/auctions/${id}/bids`, { body: { amount }, token, headers });
+
+/** The bids stored for an auction, in order. */
+const storedBids = (id: string) =>
+  server.runtime.db
+    .prepare(
+      "SELECT json_extract(data, '$.id') AS id, json_extract(data, '$.amount') AS amount FROM items WHERE pk = ? AND sk LIKE 'BID#%' ORDER BY sk",
+    )
+    .all(`AUCTION#${id}`) as Array<{ id: string; amount: number }>;
+
+/** The writes (store method, and the pk of each item) that touch items whose pk starts with a prefix, while `work` runs. */
+async function writesTo(prefixes: string[], work: () => Promise<unknown>) {
+  const store = server.runtime.store;
+  const spies = {
+    put: vi.spyOn(store, "put"),
+    update: vi.spyOn(store, "update"),
+    delete: vi.spyOn(store, "delete"),
+    transact: vi.spyOn(store, "transact"),
+  };
+  try {
+    await work();
+    const writes = [
+      ...spies.put.mock.calls.map(([item]) => ({ method: "put", pks: [item.pk] })),
+      ...spies.update.mock.calls.map(([key]) => ({ method: "update", pks: [key.pk] })),
+      ...spies.delete.mock.calls.map(([key]) => ({ method: "delete", pks: [key.pk] })),
+      ...spies.transact.mock.calls.map(([ops]) => ({
+        method: "transact",
+        pks: ops.map((op) => (op.op === "put" ? op.item : op.key).pk),
+      })),
+    ];
+    return writes.filter((write) => write.pks.some((pk) => prefixes.some((prefix) => pk.startsWith(prefix))));
+  } finally {
+    // Also forgets the calls recorded.
+    for (const spy of Object.values(spies)) spy.mockRestore();
+  }
+}
 
 describe("auctions", () => {
   it("validates a new auction and lets only sellers create one", async () => {
@@ -134,12 +169,7 @@ describe("auctions", () => {
     const auction = (await server.api(`/auctions/${id}`)).body;
     expect(auction.bidCount).toBe(accepted.length);
     expect(auction.highestBid.amount).toBe(Math.max(...accepted));
-    const stored = server.runtime.db
-      .prepare(
-        "SELECT json_extract(data, '$.amount') AS amount FROM items WHERE pk = ? AND sk LIKE 'BID#%' ORDER BY sk",
-      )
-      .all(`AUCTION#${id}`) as Array<{ amount: number }>;
-    expect(stored.map((row) => row.amount)).toEqual([...accepted].sort((a, b) => a - b));
+    expect(storedBids(id).map((row) => row.amount)).toEqual([...accepted].sort((a, b) => a - b));
   });
 
   it("lets only the seller edit, and only before the first bid; the seller or an admin cancels, and bidders are told", async () => {
@@ -255,6 +285,98 @@ describe("auctions", () => {
     expect(ends).toEqual([...ends].sort());
     const mine = (await server.api(`/auctions?seller=${list[0].sellerId}&limit=100`)).body.items;
     expect(mine.every((a: { sellerId: string }) => a.sellerId === list[0].sellerId)).toBe(true);
+  });
+});
+
+describe("bids with an Idempotency-Key", () => {
+  const key = (name: string) => ({ "idempotency-key": name });
+  const keptUnder = (name: string) =>
+    (
+      server.runtime.db.prepare("SELECT COUNT(*) AS n FROM items WHERE pk LIKE ?").get(`IDEMPOTENCY#%#${name}`) as {
+        n: number;
+      }
+    ).n;
+
+  it("commits the bid, its auction and the answer in one transaction, and replays a retry", async () => {
+    const id = await createAuction({ title: "Idempotent eclair" });
+    let first!: Awaited<ReturnType<typeof bid>>;
+    const writes = await writesTo([`AUCTION#${id}`, "IDEMPOTENCY#"], async () => {
+      first = await bid(id, 10_000, bidders[0]!, key("bid-retry"));
+    });
+    expect(first.status).toBe(201);
+    expect(first.headers.get("idempotent-replayed")).toBeNull();
+    expect(writes).toEqual([
+      {
+        method: "transact",
+        pks: [`AUCTION#${id}`, `AUCTION#${id}`, expect.stringMatching(/^IDEMPOTENCY#.*#bid-retry$/)],
+      },
+    ]);
+
+    let retry!: Awaited<ReturnType<typeof bid>>;
+    const retryWrites = await writesTo([`AUCTION#${id}`, "IDEMPOTENCY#"], async () => {
+      retry = await bid(id, 10_000, bidders[0]!, key("bid-retry"));
+    });
+    expect(retry.status).toBe(201);
+    expect(retry.headers.get("idempotent-replayed")).toBe("true");
+    expect(retry.body).toEqual(first.body);
+    expect(retryWrites).toEqual([]);
+    expect(storedBids(id).map((row) => row.id)).toEqual([first.body.bid.id]);
+    expect((await server.api(`/auctions/${id}`)).body.bidCount).toBe(1);
+  });
+
+  it("turns 20 parallel identical bids with one key into one bid, answered to all of them", async () => {
+    const id = await createAuction({ title: "Racing religieuse" });
+    // Sent to the app in-process, so all twenty have looked the key up before the first one commits:
+    // those waiting for its write are then refused against it (too low), and replay its answer instead.
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, async () => {
+        const response = await server.runtime.fetch(
+          new Request(`${server.url}/auctions/${id}/bids`, {
+            method: "POST",
+            headers: { "content-type": "application/json", authorization: `Bearer ${bidders[1]}`, ...key("bid-race") },
+            body: JSON.stringify({ amount: 10_000 }),
+          }),
+        );
+        return { status: response.status, headers: response.headers, body: await response.json() };
+      }),
+    );
+    expect(responses.map((r) => r.status)).toEqual(Array(20).fill(201));
+    expect(new Set(responses.map((r) => r.body.bid.id)).size).toBe(1);
+    // One request placed the bid; every other answer is a replay of its answer.
+    expect(responses.filter((r) => r.headers.get("idempotent-replayed") !== "true")).toHaveLength(1);
+    expect(storedBids(id)).toHaveLength(1);
+    expect((await server.api(`/auctions/${id}`)).body.bidCount).toBe(1);
+  });
+
+  it("refuses the same key with another amount (422) and places nothing", async () => {
+    const id = await createAuction({ title: "Reused-key rum baba" });
+    expect((await bid(id, 10_000, bidders[2]!, key("bid-reused"))).status).toBe(201);
+    const other = await bid(id, 12_000, bidders[2]!, key("bid-reused"));
+    expect(other.status).toBe(422);
+    expect(other.body.error.code).toBe("IDEMPOTENCY_KEY_REUSED");
+    expect(storedBids(id)).toHaveLength(1);
+  });
+
+  it("keeps nothing for a refused bid, so its retry is judged again", async () => {
+    const id = await createAuction({ title: "Refused-key financier" });
+    const before = (await server.api(`/auctions/${id}`)).body;
+    let refused!: Awaited<ReturnType<typeof bid>>;
+    const writes = await writesTo([`AUCTION#${id}`, "IDEMPOTENCY#"], async () => {
+      refused = await bid(id, 9_000, bidders[3]!, key("bid-refused"));
+    });
+    expect(refused.status).toBe(422);
+    expect(refused.body.error).toMatchObject({ code: "BID_TOO_LOW", details: { currentHighest: null } });
+    expect(writes).toEqual([]);
+    expect((await server.api(`/auctions/${id}`)).body).toEqual(before);
+    expect(keptUnder("bid-refused")).toBe(0);
+
+    // Judged against the auction as it is now (a replay would repeat the first refusal).
+    expect((await bid(id, 10_000, bidders[0]!)).status).toBe(201);
+    const retry = await bid(id, 9_000, bidders[3]!, key("bid-refused"));
+    expect(retry.status).toBe(422);
+    expect(retry.headers.get("idempotent-replayed")).toBeNull();
+    expect(retry.body.error).toMatchObject({ code: "BID_TOO_LOW", details: { currentHighest: 10_000 } });
+    expect(keptUnder("bid-refused")).toBe(0);
   });
 });
 

@@ -4,7 +4,7 @@ import { openSqliteDatabase } from "../../adapters/local/sqlite-database.js";
 import { SqliteItemStore } from "../../adapters/local/sqlite-item-store.js";
 import { createUlidGenerator } from "../../adapters/local/system-clock.js";
 import { minimumIncrement } from "../../domain/auctions/auction-rules.js";
-import type { ItemStore } from "../../ports/item-store.js";
+import { ConditionFailedError, type ItemStore, itemAt, type TransactOp, when } from "../../ports/item-store.js";
 import { isAuctionKey, loadAuction } from "./auction-items.js";
 import { makeCancelAuction } from "./change-auction.js";
 import { makeCloseAuction } from "./close-auction.js";
@@ -25,13 +25,19 @@ function setup() {
     writes.count++;
     return write();
   };
+  let interposed: (() => Promise<unknown>) | undefined;
   const store: ItemStore = {
     get: (key) => sqlite.get(key),
     query: (input) => sqlite.query(input),
     put: (item, condition) => counted(() => sqlite.put(item, condition)),
     update: (key, update, condition) => counted(() => sqlite.update(key, update, condition)),
     delete: (key, condition) => counted(() => sqlite.delete(key, condition)),
-    transact: (ops, events) => counted(() => sqlite.transact(ops, events)),
+    transact: async (ops, events) => {
+      const write = interposed;
+      interposed = undefined;
+      await write?.();
+      return counted(() => sqlite.transact(ops, events));
+    },
   };
   const deps = { store, ids: createUlidGenerator(clock), clock };
   const createAuction = () =>
@@ -53,6 +59,10 @@ function setup() {
     createAuction,
     advance: (ms: number) => {
       now += ms;
+    },
+    /** Commits `write` (e.g. another server's bid) just before the next transaction, after its reads. */
+    beforeNextTransact: (write: () => Promise<unknown>) => {
+      interposed = write;
     },
   };
 }
@@ -170,5 +180,59 @@ describe("placing bids on a hot auction", () => {
     );
     expect(rising.map((r) => r.status)).toEqual(["fulfilled", "fulfilled", "fulfilled"]);
     expect(await assertRulesHeld(sqlite, auction.id)).toHaveLength(4);
+  });
+});
+
+describe("a bid committed with another write (an Idempotency-Key's answer)", () => {
+  const answerKey = { pk: "IDEMPOTENCY#k", sk: "IDEMPOTENCY" };
+  const answer = (): TransactOp[] => [{ op: "put", item: itemAt(answerKey, {}), condition: when.notExists() }];
+
+  it("still re-reads, re-checks and retries after losing the auction's version race", async () => {
+    const { deps, sqlite, writes, createAuction, beforeNextTransact } = setup();
+    const [placeBid, otherServer] = [makePlaceBid(deps), makePlaceBid(deps)];
+    const auction = await createAuction();
+    beforeNextTransact(() => otherServer(auction.id, 500, bidder(2)));
+    const before = writes.count;
+    const attempts: string[] = [];
+
+    const placed = await placeBid(auction.id, 600, bidder(1), {
+      alsoWrite: ({ bid }) => {
+        attempts.push(bid.id);
+        return answer();
+      },
+    });
+    expect(placed.auction.bidCount).toBe(2);
+    // The other server's bid, this bid's lost race, its retry against the other bid's outcome.
+    expect(writes.count - before).toBe(3);
+    expect(attempts).toHaveLength(2);
+    expect(attempts.at(-1)).toBe(placed.bid.id);
+    expect(await sqlite.get(answerKey)).toBeDefined();
+    expect(await assertRulesHeld(sqlite, auction.id)).toHaveLength(2);
+  });
+
+  it("throws the ConditionFailedError of a failed answer without retrying, and stores no bid", async () => {
+    const { deps, sqlite, writes, createAuction } = setup();
+    const auction = await createAuction();
+    await sqlite.put(itemAt(answerKey, {}));
+    const before = writes.count;
+
+    await expect(makePlaceBid(deps)(auction.id, 500, bidder(1), { alsoWrite: answer })).rejects.toBeInstanceOf(
+      ConditionFailedError,
+    );
+    expect(writes.count - before).toBe(1);
+    expect(await assertRulesHeld(sqlite, auction.id)).toHaveLength(0);
+  });
+
+  it("throws, not races again, when another server committed the same answer with its bid first", async () => {
+    const { deps, sqlite, createAuction, beforeNextTransact } = setup();
+    const [placeBid, otherServer] = [makePlaceBid(deps), makePlaceBid(deps)];
+    const auction = await createAuction();
+    beforeNextTransact(() => otherServer(auction.id, 500, bidder(1), { alsoWrite: answer }));
+
+    // Both the version condition and the answer's fail: the answer's decides.
+    await expect(placeBid(auction.id, 500, bidder(1), { alsoWrite: answer })).rejects.toMatchObject({
+      failedIndexes: [0, 2],
+    });
+    expect(await assertRulesHeld(sqlite, auction.id)).toHaveLength(1);
   });
 });

@@ -4,11 +4,25 @@ import { checkBid } from "../../domain/auctions/auction-rules.js";
 import type { Actor } from "../../domain/shared/actor.js";
 import { ConflictError, UnauthenticatedError } from "../../domain/shared/errors.js";
 import type { DomainEvent } from "../../domain/shared/event.js";
+import type { TransactOp } from "../../ports/item-store.js";
 import { commitOnce } from "../shared/commit-once.js";
 import { type AuctionDeps, auctionEvent, DEFAULT_CHECKOUT_WINDOW_MS, nextVersionWrite } from "./auction-deps.js";
 import { bidToItem, loadAuction } from "./auction-items.js";
 
 const MAX_RACES = 50;
+
+export interface PlacedBid {
+  auction: Auction;
+  bid: Bid;
+}
+
+export interface PlaceBidOptions {
+  /**
+   * Extra writes committed in the bid's transaction (e.g. the idempotency record of the request). If one
+   * of their conditions fails, the bid is not retried: that ConditionFailedError is thrown.
+   */
+  alsoWrite?: (placed: PlacedBid) => TransactOp[];
+}
 
 /**
  * A bid is accepted only if, against the auction as it is at commit time, it follows the rules: the
@@ -23,7 +37,7 @@ const MAX_RACES = 50;
 export function makePlaceBid(deps: AuctionDeps) {
   /** Per auction, the bid write this process has in flight; settles (never rejects) when it is done. */
   const writing = new Map<string, Promise<unknown>>();
-  return async (auctionId: string, amount: number, actor: Actor): Promise<{ auction: Auction; bid: Bid }> => {
+  return async (auctionId: string, amount: number, actor: Actor, options: PlaceBidOptions = {}): Promise<PlacedBid> => {
     if (!actor.userId) throw new UnauthenticatedError("Sign in to bid");
     for (let race = 0; race < MAX_RACES; ) {
       const pending = writing.get(auctionId);
@@ -84,14 +98,17 @@ export function makePlaceBid(deps: AuctionDeps) {
           }),
         );
       }
-      const commit = commitOnce(
-        deps.store,
-        [nextVersionWrite(auction, next), { op: "put", item: bidToItem(bid, next.bidCount) }],
-        events,
-      );
+      const placed: PlacedBid = { auction: { ...next, version: auction.version + 1 }, bid };
+      const ops: TransactOp[] = [
+        nextVersionWrite(auction, next),
+        { op: "put", item: bidToItem(bid, next.bidCount) },
+        ...(options.alsoWrite?.(placed) ?? []),
+      ];
+      // Only a failed version condition (operation 0) is a lost race; another one failing is thrown.
+      const commit = commitOnce(deps.store, ops, events, [0]);
       const done = () => writing.delete(auctionId);
       writing.set(auctionId, commit.then(done, done));
-      if (await commit) return { auction: { ...next, version: auction.version + 1 }, bid };
+      if (await commit) return placed;
       race++;
     }
     throw new ConflictError("AUCTION_BUSY", "Too many bids at once; try again");

@@ -13,16 +13,16 @@ import { errorBody, makeErrorHandler, validationFailed } from "./error-response.
 import type { HttpEnv } from "./http-env.js";
 import { idempotencyMiddleware } from "./idempotency-middleware.js";
 import { registerAdminRoutes } from "./routes/admin-routes.js";
-import { type AuctionUseCases, registerAuctionRoutes } from "./routes/auction-routes.js";
+import {
+  type AuctionUseCases,
+  isAuctionRouteAnsweredInTransaction,
+  registerAuctionRoutes,
+} from "./routes/auction-routes.js";
 import { type AuthUseCases, registerAuthRoutes } from "./routes/auth-routes.js";
 import { type CatalogUseCases, registerCatalogRoutes } from "./routes/catalog-routes.js";
 import { type LifecycleUseCases, registerLifecycleRoutes } from "./routes/lifecycle-routes.js";
 import { registerNoteRoutes } from "./routes/note-routes.js";
-import {
-  ORDER_ROUTES_ANSWERED_IN_TRANSACTION,
-  type OrderUseCases,
-  registerOrderRoutes,
-} from "./routes/order-routes.js";
+import { isOrderRouteAnsweredInTransaction, type OrderUseCases, registerOrderRoutes } from "./routes/order-routes.js";
 import { registerOrderStreamRoute } from "./routes/order-stream-route.js";
 import { registerSeedRoutes, type SeedRouteDefaults } from "./routes/seed-routes.js";
 
@@ -77,7 +77,8 @@ export function createHttpApp(deps: HttpAppDeps) {
     ["POST", "PUT", "PATCH", "DELETE"],
     "*",
     idempotencyMiddleware(deps.idempotency, {
-      answeredInTransaction: ORDER_ROUTES_ANSWERED_IN_TRANSACTION,
+      answeredInTransaction: (method, path) =>
+        isOrderRouteAnsweredInTransaction(method, path) || isAuctionRouteAnsweredInTransaction(method, path),
     }),
   );
 

@@ -2,17 +2,19 @@ import { createHash } from "node:crypto";
 import type { Context, MiddlewareHandler } from "hono";
 import type { Idempotency, StoredResponse } from "../../application/idempotency/idempotency.js";
 import { ValidationError } from "../../domain/shared/errors.js";
-import { ConditionFailedError } from "../../ports/item-store.js";
 import type { HttpEnv } from "./http-env.js";
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 
+/** Whether a request (its method and path, e.g. "POST", "/auctions/auc_1/bids") is to one of some routes. */
+export type RouteMatcher = (method: string, path: string) => boolean;
+
 export interface IdempotencyOptions {
   /**
-   * Routes ("METHOD /path") whose only effect is one transaction that commits the answer with its writes
-   * (through the `idempotency` request variable): no claim is written first, so one commit per request.
+   * Routes whose only effect is one transaction that commits the answer with its writes (through the
+   * `idempotency` request variable): no claim is written first, so one commit per request.
    */
-  answeredInTransaction?: ReadonlySet<string>;
+  answeredInTransaction?: RouteMatcher;
 }
 
 /**
@@ -42,13 +44,14 @@ export function idempotencyMiddleware(
     const body = await c.req.text();
     const fingerprint = createHash("sha256").update(body).digest("base64url");
 
-    if (options.answeredInTransaction?.has(`${c.req.method} ${c.req.path}`)) {
+    if (options.answeredInTransaction?.(c.req.method, c.req.path)) {
       const earlier = await idempotency.lookup(scope, key, fingerprint);
       if (earlier.kind === "replay") return replay(c, earlier.response);
       c.set("idempotency", { answer: (response) => idempotency.answer(scope, key, fingerprint, response) });
       await next();
-      // Another request with this key committed first (its answer made this transaction's condition fail).
-      if (c.error instanceof ConditionFailedError) {
+      // Another request with this key may have committed first: its answer made this transaction's
+      // condition fail, or this request was refused against what it wrote (a bid no longer high enough).
+      if (c.error) {
         const winner = await idempotency.lookup(scope, key, fingerprint);
         if (winner.kind === "replay") c.res = replay(c, winner.response);
       }

@@ -75,6 +75,9 @@ export const PageQuery = z.object({
   cursor: z.string().max(500).optional(),
 });
 
+/** The header of routes that answer a retry with their first answer (see idempotencyMiddleware). */
+export const IdempotencyKeyHeader = z.object({ "idempotency-key": z.string().max(255).optional() });
+
 export function jsonContent<S extends z.ZodType>(schema: S, description: string) {
   return { description, content: { "application/json": { schema } } };
 }

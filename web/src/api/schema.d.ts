@@ -1853,11 +1853,16 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Bid; refusals (BID_TOO_LOW, AUCTION_CLOSED, OWN_AUCTION) carry the current highest amount */
+    /**
+     * Bid; refusals (BID_TOO_LOW, AUCTION_CLOSED, OWN_AUCTION) carry the current highest amount
+     * @description Send `Idempotency-Key` to retry safely: the same key and body replay the first answer (a request racing the first gets that answer too), another body gets 422. A refused bid stores nothing under the key, so its retry is judged again.
+     */
     post: {
       parameters: {
         query?: never;
-        header?: never;
+        header?: {
+          "idempotency-key"?: string;
+        };
         path: {
           id: string;
         };

@@ -4,7 +4,7 @@ import type { makeGetAgreement, makeRequestAgreementUpload } from "../../../appl
 import type { makeGetAuctionQr } from "../../../application/auctions/auction-qr.js";
 import type { makeCancelAuction, makeUpdateAuction } from "../../../application/auctions/change-auction.js";
 import type { makeCreateAuction } from "../../../application/auctions/create-auction.js";
-import type { makePlaceBid } from "../../../application/auctions/place-bid.js";
+import type { makePlaceBid, PlacedBid } from "../../../application/auctions/place-bid.js";
 import {
   AUCTION_STATUSES,
   auctionView,
@@ -23,7 +23,8 @@ import {
 } from "../../../domain/auctions/auction-schemas.js";
 import type { Clock } from "../../../ports/clock.js";
 import type { HttpEnv } from "../http-env.js";
-import { errorResponses, jsonContent, PageQuery } from "../schemas.js";
+import type { RouteMatcher } from "../idempotency-middleware.js";
+import { errorResponses, IdempotencyKeyHeader, jsonContent, PageQuery } from "../schemas.js";
 import { type TimelineFeed, timelineStream } from "../timeline-stream.js";
 
 export interface AuctionUseCases {
@@ -81,6 +82,10 @@ const PUBLIC_AUCTION_EVENTS = new Set<string>([
   AuctionEvent.cancelled,
   AuctionEvent.closed,
 ]);
+
+/** Routes that commit their Idempotency-Key answer in their own transaction (see idempotencyMiddleware). */
+export const isAuctionRouteAnsweredInTransaction: RouteMatcher = (method, path) =>
+  method === "POST" && /^\/auctions\/[^/]+\/bids$/.test(path);
 
 export function registerAuctionRoutes(
   app: OpenAPIHono<HttpEnv>,
@@ -201,8 +206,10 @@ export function registerAuctionRoutes(
       path: "/auctions/{id}/bids",
       tags,
       summary: "Bid; refusals (BID_TOO_LOW, AUCTION_CLOSED, OWN_AUCTION) carry the current highest amount",
+      description:
+        "Send `Idempotency-Key` to retry safely: the same key and body replay the first answer (a request racing the first gets that answer too), another body gets 422. A refused bid stores nothing under the key, so its retry is judged again.",
       security: signedIn,
-      request: { params: AuctionId, ...json(BidBody) },
+      request: { params: AuctionId, headers: IdempotencyKeyHeader, ...json(BidBody) },
       responses: {
         201: jsonContent(
           z.object({
@@ -215,12 +222,27 @@ export function registerAuctionRoutes(
       },
     }),
     async (c) => {
-      const { auction, bid } = await useCases.placeBid(
+      const idempotency = c.get("idempotency");
+      const answer = ({ auction, bid }: PlacedBid) => ({
+        auction: view(c, auction),
+        bid: { id: bid.id, amount: bid.amount, at: bid.at },
+      });
+      // The answer committed with the bid, so a retry replays exactly what this request returns.
+      let committed: ReturnType<typeof answer> | undefined;
+      const placed = await useCases.placeBid(
         c.req.valid("param").id,
         c.req.valid("json").amount,
         c.get("actor"),
+        idempotency
+          ? {
+              alsoWrite: (accepted) => {
+                committed = answer(accepted);
+                return [idempotency.answer({ status: 201, body: committed })];
+              },
+            }
+          : {},
       );
-      return c.json({ auction: view(c, auction), bid: { id: bid.id, amount: bid.amount, at: bid.at } }, 201);
+      return c.json(committed ?? answer(placed), 201);
     },
   );
 

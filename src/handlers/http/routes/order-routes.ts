@@ -7,8 +7,16 @@ import type { makePlaceOrder } from "../../../application/orders/place-order.js"
 import { ORDER_STATUSES } from "../../../domain/orders/order.js";
 import { PlaceOrderBody } from "../../../domain/orders/order-schemas.js";
 import type { HttpEnv } from "../http-env.js";
+import type { RouteMatcher } from "../idempotency-middleware.js";
 import { placedOrderBody, publicEvent, publicOrder } from "../present.js";
-import { errorResponses, jsonContent, OrderSchema, PageQuery, TimelineEventSchema } from "../schemas.js";
+import {
+  errorResponses,
+  IdempotencyKeyHeader,
+  jsonContent,
+  OrderSchema,
+  PageQuery,
+  TimelineEventSchema,
+} from "../schemas.js";
 
 export interface OrderUseCases {
   placeOrder: ReturnType<typeof makePlaceOrder>;
@@ -34,7 +42,8 @@ const ListQuery = PageQuery.extend({
 });
 
 /** Routes that commit their Idempotency-Key answer in their own transaction (see idempotencyMiddleware). */
-export const ORDER_ROUTES_ANSWERED_IN_TRANSACTION: ReadonlySet<string> = new Set(["POST /orders"]);
+export const isOrderRouteAnsweredInTransaction: RouteMatcher = (method, path) =>
+  method === "POST" && path === "/orders";
 
 export function registerOrderRoutes(app: OpenAPIHono<HttpEnv>, useCases: OrderUseCases, publicUrl: string) {
   app.openapi(
@@ -46,7 +55,7 @@ export function registerOrderRoutes(app: OpenAPIHono<HttpEnv>, useCases: OrderUs
       description:
         "Send `Idempotency-Key` to retry safely: the same key and body replay the first answer (a request racing the first gets that answer too), another body gets 422.",
       request: {
-        headers: z.object({ "idempotency-key": z.string().max(255).optional() }),
+        headers: IdempotencyKeyHeader,
         body: { content: { "application/json": { schema: PlaceOrderBody } }, required: true },
       },
       responses: { 201: jsonContent(PlacedOrder, "Accepted; follow it with the tracking URL"), ...errorResponses },
