@@ -1,11 +1,12 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { SQLITE_DEFAULT_AUTOCHECKPOINT_PAGES, startBackgroundCheckpointer } from "./sqlite-checkpointer.js";
 import { openSqliteDatabase } from "./sqlite-database.js";
+import { SqliteItemStore } from "./sqlite-item-store.js";
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -24,6 +25,9 @@ function database() {
   });
   return { db, path, writeMegabyte };
 }
+
+/** How many times the WAL was started over: the checkpoint sequence number in its header (big-endian, at 12). */
+const walStartedOver = (path: string) => readFileSync(`${path}-wal`).readUInt32BE(12);
 
 const waitUntil = async (condition: () => boolean, ms = 10_000) => {
   const deadline = Date.now() + ms;
@@ -45,10 +49,48 @@ describe("background WAL checkpointer", () => {
     db.close();
   });
 
-  it("keeps the WAL bounded under a writer that never pauses long enough for a checkpoint to catch up", async () => {
+  it("starts the WAL over by holding the writer's commits for a last pass, never stopping its event loop", async () => {
+    const { db, path } = database();
+    const store = new SqliteItemStore(db);
+    const holds: number[] = [];
+    const checkpointer = startBackgroundCheckpointer(db, (message) => expect.fail(message), {
+      holdWrites: (released) => {
+        const started = performance.now();
+        store.holdWritesUntil(released.then(() => void holds.push(performance.now() - started)));
+      },
+      restartAtPages: 512,
+      forceRestartAtPages: Number.POSITIVE_INFINITY, // never a RESTART checkpoint
+      intervalMs: 20,
+    });
+    // 40 MB in commits of 100 KB, never waiting for one before sending the next few.
+    const row = "x".repeat(2000);
+    for (let batch = 0; batch < 400; batch += 4) {
+      await Promise.all(
+        [0, 1, 2, 3].map((n) =>
+          store.transact(
+            Array.from({ length: 50 }, (_, i) => ({
+              op: "put" as const,
+              item: { pk: `ITEM#${batch + n}-${i}`, sk: "ITEM", data: row },
+            })),
+            [],
+          ),
+        ),
+      );
+    }
+    await checkpointer.stop();
+    expect(holds.length).toBeGreaterThan(0);
+    // Each hold but the ones cut short let the next commit start the WAL over (no RESTART checkpoint here).
+    expect(walStartedOver(path)).toBeGreaterThanOrEqual(Math.min(3, holds.length));
+    expect(statSync(`${path}-wal`).size).toBeLessThan(40 * 1024 * 1024);
+    expect((db.prepare("SELECT COUNT(*) AS n FROM items").get() as { n: number }).n).toBe(400 * 50);
+    db.close();
+  });
+
+  it("keeps the WAL bounded under a writer whose commits cannot be held", async () => {
     const { db, path, writeMegabyte } = database();
     const checkpointer = startBackgroundCheckpointer(db, (message) => expect.fail(message), {
-      restartAtPages: 512,
+      restartAtPages: 256,
+      forceRestartAtPages: 512,
       intervalMs: 20,
     });
     writeMegabyte();
@@ -59,7 +101,7 @@ describe("background WAL checkpointer", () => {
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
     await checkpointer.stop();
-    // 60 MB written; the WAL was started over each time it passed 2 MB, so it never grew near that.
+    // 60 MB written; a RESTART checkpoint started the WAL over each time it passed 2 MB, so it never grew near that.
     expect(statSync(`${path}-wal`).size).toBeLessThan(20 * 1024 * 1024);
     expect((db.prepare("SELECT COUNT(*) AS n FROM items").get() as { n: number }).n).toBe(60 * 512);
     db.close();
@@ -94,6 +136,28 @@ describe("background WAL checkpointer", () => {
     for (let i = 0; i < 20; i++) writeMegabyte();
     expect(statSync(`${path}-wal`).size).toBeLessThan(8 * 1024 * 1024);
     expect(statSync(path).size).toBeGreaterThan(16 * 1024 * 1024);
+    db.close();
+  });
+
+  it("lets the writer's commits go after a while, whatever the worker does", async () => {
+    const { db } = database();
+    const neverReleases = new URL(
+      `data:text/javascript,${encodeURIComponent(`import { parentPort } from "node:worker_threads";
+        parentPort.postMessage({ hold: true });
+        parentPort.on("message", (message) => { if (message === "stop") parentPort.close(); });`)}`,
+    );
+    let held: Promise<void> | undefined;
+    const checkpointer = startBackgroundCheckpointer(db, (message) => expect.fail(message), {
+      holdWrites: (released) => {
+        held = released;
+      },
+      workerScript: neverReleases,
+    });
+    expect(await waitUntil(() => held !== undefined)).toBe(true);
+    const started = Date.now();
+    await held;
+    expect(Date.now() - started).toBeLessThan(1000);
+    await checkpointer.stop();
     db.close();
   });
 });

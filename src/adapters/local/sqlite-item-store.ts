@@ -109,6 +109,8 @@ export class SqliteItemStore implements ItemStore, EventLog {
   private readonly groupCommit: Transaction<(jobs: Array<{ work: () => unknown }>) => Outcome[]>;
 
   private readonly cachedRows = new Map<string, string>();
+  /** Set while commits are held (see `holdWritesUntil`). */
+  private held: Promise<void> | undefined;
 
   constructor(
     private readonly db: SqliteDatabase,
@@ -328,7 +330,21 @@ export class SqliteItemStore implements ItemStore, EventLog {
     });
   }
 
+  /**
+   * Holds commits until `released` settles: writes queue (and then commit together) while the event loop
+   * goes on. The background checkpointer's moment to finish copying the WAL (see sqlite-checkpointer.ts).
+   */
+  holdWritesUntil(released: Promise<void>): void {
+    const hold = released.then(() => {
+      if (this.held !== hold) return;
+      this.held = undefined;
+      if (this.pending.length > 0) this.flush();
+    });
+    this.held = hold;
+  }
+
   private flush(): void {
+    if (this.held) return;
     const jobs = this.pending.splice(0);
     let outcomes: Outcome[];
     try {

@@ -65,14 +65,16 @@ export function composeLocalRuntime(config: LocalConfig, overrides: LocalOverrid
   const logger = overrides.logger ?? createJsonLogger({ level: config.logLevel });
   const ids = createUlidGenerator(clock);
   const db = openSqliteDatabase(config.databaseFile);
+  const usage = createUsageMeter();
+  // Auctions are read by every bid and written by few: their committed rows are served from memory.
+  const sqliteStore = new SqliteItemStore(db, { cacheRows: isAuctionKey });
   // WAL checkpoints of a database file run in a worker thread.
   const checkpointer =
     config.databaseFile === ":memory:"
       ? undefined
-      : startBackgroundCheckpointer(db, (message) => logger.error("WAL checkpoint failed", { error: message }));
-  const usage = createUsageMeter();
-  // Auctions are read by every bid and written by few: their committed rows are served from memory.
-  const sqliteStore = new SqliteItemStore(db, { cacheRows: isAuctionKey });
+      : startBackgroundCheckpointer(db, (message) => logger.error("WAL checkpoint failed", { error: message }), {
+          holdWrites: (released) => sqliteStore.holdWritesUntil(released),
+        });
   const store = meterItemStore(sqliteStore, usage);
   const fileObjects = new FileObjectStore(config.objectsDir);
   const objects = meterObjectStore(overrides.objects?.(fileObjects) ?? fileObjects, usage);
