@@ -45,15 +45,15 @@ export function idempotencyMiddleware(
     const fingerprint = createHash("sha256").update(body).digest("base64url");
 
     if (options.answeredInTransaction?.(c.req.method, c.req.path)) {
-      const earlier = await idempotency.lookup(scope, key, fingerprint);
-      if (earlier.kind === "replay") return replay(c, earlier.response);
+      // Nothing is read first: the answer commits only while the key is free, so a new key costs no read.
       c.set("idempotency", { answer: (response) => idempotency.answer(scope, key, fingerprint, response) });
       await next();
-      // Another request with this key may have committed first: its answer made this transaction's
-      // condition fail, or this request was refused against what it wrote (a bid no longer high enough).
+      // A failed request may be a retry, or a duplicate that raced the first: that one's answer made this
+      // transaction's condition fail, or this request was refused against what it wrote (a bid no longer
+      // high enough). Its answer is replayed; a key used for another request gets 422.
       if (c.error) {
-        const winner = await idempotency.lookup(scope, key, fingerprint);
-        if (winner.kind === "replay") c.res = replay(c, winner.response);
+        const earlier = await idempotency.lookup(scope, key, fingerprint);
+        if (earlier.kind === "replay") c.res = replay(c, earlier.response);
       }
       return;
     }
