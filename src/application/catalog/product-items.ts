@@ -4,6 +4,7 @@ import { ConditionFailedError, type Item, type ItemKey, type ItemStore, itemAt, 
 
 /** Where products live in the item store: one place for the key format. */
 export const productKey = (id: string): ItemKey => ({ pk: `PRODUCT#${id}`, sk: "PRODUCT" });
+export const isProductKey = (key: ItemKey): boolean => key.sk === "PRODUCT";
 export const PRODUCTS_PARTITION = "PRODUCTS";
 export const productNumberKey = (number: number) => String(number).padStart(8, "0");
 

@@ -23,6 +23,7 @@ import { createUlidGenerator, systemClock } from "../../adapters/local/system-cl
 import { TestPaymentGateway } from "../../adapters/local/test-payment-gateway.js";
 import { startTtlSweeper, type TtlSweeper } from "../../adapters/local/ttl-sweeper.js";
 import { isAuctionKey } from "../../application/auctions/auction-items.js";
+import { isProductKey } from "../../application/catalog/product-items.js";
 import { createHttpApp } from "../../handlers/http/app.js";
 import type { Clock } from "../../ports/clock.js";
 import type { Logger } from "../../ports/logger.js";
@@ -66,8 +67,9 @@ export function composeLocalRuntime(config: LocalConfig, overrides: LocalOverrid
   const ids = createUlidGenerator(clock);
   const db = openSqliteDatabase(config.databaseFile);
   const usage = createUsageMeter();
-  // Auctions are read by every bid and written by few: their committed rows are served from memory.
-  const sqliteStore = new SqliteItemStore(db, { cacheRows: isAuctionKey });
+  // Auctions are read by every bid and written by few, products by every order and written once by its
+  // stock reservation: their committed rows are served from memory.
+  const sqliteStore = new SqliteItemStore(db, { cacheRows: (key) => isAuctionKey(key) || isProductKey(key) });
   // WAL checkpoints of a database file run in a worker thread.
   const checkpointer =
     config.databaseFile === ":memory:"
