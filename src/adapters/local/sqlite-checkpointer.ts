@@ -53,7 +53,7 @@ export function startBackgroundCheckpointer(
     workerScript = WORKER_SCRIPT,
   }: CheckpointerOptions = {},
 ): Checkpointer {
-  writer.pragma(`wal_autocheckpoint = ${Math.max(WRITER_AUTOCHECKPOINT_PAGES, 2 * forceRestartAtPages)}`);
+  writer.pragma(`wal_autocheckpoint = ${WRITER_AUTOCHECKPOINT_PAGES}`);
   let stopping = false;
   let release = () => {};
   const worker = new Worker(workerScript, {
