@@ -6,8 +6,9 @@ import { freePort, startChildServer } from "../support/child-server.js";
 import { addressesOf, readMailbox } from "../support/mailbox.js";
 import { DEMO_PASSWORD, orderBody } from "../support/test-server.js";
 import { startWebhookReceiver } from "../support/webhook-receiver.js";
+import { type AuctionChaosReport, auctionChaos, auctionOrderChargeKey, checkAuctions } from "./auction-chaos.js";
 
-export interface ChaosReport {
+export interface ChaosReport extends AuctionChaosReport {
   rounds: number;
   kills: number;
   acknowledged: number;
@@ -32,7 +33,8 @@ const CARDS = ["4242424242424242", "4242424242424242", "4242424242424242", "4242
  * A Jepsen-style run: clients place orders (with Idempotency-Keys) and drive them through the bakery
  * lifecycle while the server is killed with SIGKILL at random moments and restarted, and a share of
  * payment, e-mail and webhook calls fail. Then the checker compares what clients were told with the
- * database, the mailbox and what the webhook receivers got.
+ * database, the mailbox and what the webhook receivers got. The same run lists auctions, bids on them
+ * and checks the winners out (see auction-chaos.ts).
  */
 export async function runChaos(options: { rounds: number; roundMs: number; clients: number; faultRate: number }) {
   const dataDir = mkdtempSync(join(tmpdir(), "orderflow-chaos-"));
@@ -53,6 +55,8 @@ export async function runChaos(options: { rounds: number; roundMs: number; clien
     DELIVERY_WEBHOOK_SECRET: SECRET,
     CUSTOMER_SERVICE_WEBHOOK_URL: service.url,
     CUSTOMER_SERVICE_WEBHOOK_SECRET: SECRET,
+    // Short enough that some winners lapse (a checkout then refused and refunded), long enough that most pay.
+    CHECKOUT_WINDOW_HOURS: String((4 * options.roundMs) / 3_600_000),
   };
   const acknowledged = new Map<string, { id: string; token: string }>(); // idempotency key → order
   let attempt = 0;
@@ -69,8 +73,12 @@ export async function runChaos(options: { rounds: number; roundMs: number; clien
     }
   }
 
+  const auctions = auctionChaos(call);
+
   async function client() {
     const n = attempt++;
+    // A modest share of iterations bid or check out, so orders keep their volume.
+    if (auctions.ready() && Math.random() < 0.2) return auctions.iteration(n);
     const key = `chaos-${n}`;
     const known = [...acknowledged.values()];
     const pick = known[Math.floor(Math.random() * known.length)];
@@ -148,7 +156,11 @@ export async function runChaos(options: { rounds: number; roundMs: number; clien
     const server = await startChildServer(env);
     url = server.url;
     await signInMaker();
-    if (round === 0) await restock();
+    if (round === 0) {
+      await restock();
+      // Auctions end during the rounds: some close while the server is up, some while it is down.
+      await auctions.setup(options.rounds * options.roundMs);
+    }
     const killAt = Date.now() + options.roundMs * (0.5 + Math.random());
     const clients = Array.from({ length: options.clients }, async () => {
       while (Date.now() < killAt + 50) await client();
@@ -181,11 +193,15 @@ export async function runChaos(options: { rounds: number; roundMs: number; clien
   }
   const deadLetters = ((await call("/admin/dead-letters", { headers: auth })).body.items as unknown[]).length;
   await server.stop();
+  const stoppedAt = Date.now();
 
   const report = await check(dataDir, acknowledged, courier.received, service.received);
+  const db = openSqliteDatabase(join(dataDir, "orderflow.db"));
+  const auctionReport = checkAuctions(db, auctions, stoppedAt);
+  db.close();
   await courier.close();
   await service.close();
-  return { ...report, rounds: options.rounds, kills, deadLetters } satisfies ChaosReport;
+  return { ...report, ...auctionReport, rounds: options.rounds, kills, deadLetters } satisfies ChaosReport;
 }
 
 async function check(
@@ -222,11 +238,14 @@ async function check(
     const id = order.id as string;
     byStatus[order.status] = (byStatus[order.status] ?? 0) + 1;
     const email = order.customer.email as string;
-    perEmail.set(email, (perEmail.get(email) ?? 0) + 1);
     // pending is never a resting state; fulfilled means the delivery queue did not move it on.
     if (order.status === "pending" || order.status === "fulfilled") result.stuck.push(`${id} (${order.status})`);
-    const charged = charge.get(`PAYMENT#order-${id}`, "CHARGE");
-    const refunded = charge.get(`PAYMENT#order-${id}`, "REFUND");
+    // A winner's order is charged by its checkout; one per sold auction is checked with the auctions.
+    const auctionKey = auctionOrderChargeKey(order as { id: string; lines: Array<{ productId: string }> });
+    const paymentKey = auctionKey ?? `PAYMENT#order-${id}`;
+    if (!auctionKey) perEmail.set(email, (perEmail.get(email) ?? 0) + 1);
+    const charged = charge.get(paymentKey, "CHARGE");
+    const refunded = charge.get(paymentKey, "REFUND");
     if (order.status === "failed" && charged && !refunded) result.unrefundedFailures.push(id);
     if (order.status !== "failed" && order.status !== "pending" && !charged) result.missingCharges.push(id);
     const customerMails = mails.filter((mail) => mail.subject?.includes(id) && addressesOf(mail).includes(email));
@@ -241,7 +260,9 @@ async function check(
   }
   // One charge record per idempotency key is structural; count charges against charged orders instead.
   const chargeCount = orders.filter((order) => charge.get(`PAYMENT#order-${order.id}`, "CHARGE")).length;
-  const chargedTotal = db.prepare("SELECT COUNT(*) AS n FROM items WHERE sk = 'CHARGE'").get() as { n: number };
+  const chargedTotal = db
+    .prepare("SELECT COUNT(*) AS n FROM items WHERE pk LIKE 'PAYMENT#order-%' AND sk = 'CHARGE'")
+    .get() as { n: number };
   db.close();
   if (chargedTotal.n !== chargeCount)
     result.duplicateCharges.push(`${chargedTotal.n} charges for ${chargeCount} orders`);

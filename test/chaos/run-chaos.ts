@@ -19,6 +19,15 @@ const anomalies = [
   "duplicateEmails",
   "duplicateDeliveries",
   "duplicateFeedback",
+  "lostBids",
+  "duplicateBids",
+  "unexpectedBids",
+  "bidRuleViolations",
+  "openPastEnd",
+  "duplicateCheckoutCharges",
+  "unrefundedCheckouts",
+  "checkoutOrderProblems",
+  "stuckCheckouts",
 ] as const;
 process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
 const bad = anomalies.filter((name) => report[name].length > 0);
@@ -28,4 +37,7 @@ if (bad.length > 0 || report.deadLetters > 0) {
   );
   process.exit(1);
 }
-process.stdout.write(`chaos: ${report.kills} kills, ${report.acknowledged} orders acknowledged, no anomaly\n`);
+process.stdout.write(
+  `chaos: ${report.kills} kills, ${report.acknowledged} orders and ${report.bidsAcknowledged} bids acknowledged, ` +
+    `${report.checkoutsPaid}/${report.auctions} auctions paid, no anomaly\n`,
+);
