@@ -26,6 +26,28 @@ export interface ChaosReport extends AuctionChaosReport {
   deadLetters: number;
 }
 
+/** The checker's lists of anomalies: each must come out empty. */
+export const CHAOS_ANOMALIES = [
+  "lost",
+  "duplicated",
+  "stuck",
+  "duplicateCharges",
+  "missingCharges",
+  "unrefundedFailures",
+  "duplicateEmails",
+  "duplicateDeliveries",
+  "duplicateFeedback",
+  "lostBids",
+  "duplicateBids",
+  "unexpectedBids",
+  "bidRuleViolations",
+  "openPastEnd",
+  "duplicateCheckoutCharges",
+  "unrefundedCheckouts",
+  "checkoutOrderProblems",
+  "stuckCheckouts",
+] as const satisfies ReadonlyArray<keyof ChaosReport>;
+
 const SECRET = "chaos-webhook-secret-123";
 const CARDS = ["4242424242424242", "4242424242424242", "4242424242424242", "4242424242424242", "4000000000000002"];
 

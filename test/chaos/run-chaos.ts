@@ -1,5 +1,5 @@
 import "../../src/runtime/local/polyfills.js";
-import { runChaos } from "./chaos.js";
+import { CHAOS_ANOMALIES, runChaos } from "./chaos.js";
 
 /* `npm run test:chaos`: a longer Jepsen-style run; prints the checker's report and fails on any anomaly. */
 const rounds = Number(process.env.CHAOS_ROUNDS ?? 12);
@@ -9,28 +9,8 @@ const report = await runChaos({
   clients: 6,
   faultRate: 0.2,
 });
-const anomalies = [
-  "lost",
-  "duplicated",
-  "stuck",
-  "duplicateCharges",
-  "missingCharges",
-  "unrefundedFailures",
-  "duplicateEmails",
-  "duplicateDeliveries",
-  "duplicateFeedback",
-  "lostBids",
-  "duplicateBids",
-  "unexpectedBids",
-  "bidRuleViolations",
-  "openPastEnd",
-  "duplicateCheckoutCharges",
-  "unrefundedCheckouts",
-  "checkoutOrderProblems",
-  "stuckCheckouts",
-] as const;
 process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-const bad = anomalies.filter((name) => report[name].length > 0);
+const bad = CHAOS_ANOMALIES.filter((name) => report[name].length > 0);
 if (bad.length > 0 || report.deadLetters > 0) {
   process.stderr.write(
     `chaos found anomalies: ${bad.join(", ")}${report.deadLetters ? `, ${report.deadLetters} dead letters` : ""}\n`,
