@@ -338,13 +338,14 @@ export class SqliteItemStore implements ItemStore, EventLog {
     const hold = released.then(() => {
       if (this.held !== hold) return;
       this.held = undefined;
-      if (this.pending.length > 0) this.flush();
+      this.flush();
     });
     this.held = hold;
   }
 
   private flush(): void {
-    if (this.held) return;
+    // Held, or already flushed by the end of a hold before this scheduled flush came round.
+    if (this.held || this.pending.length === 0) return;
     const jobs = this.pending.splice(0);
     let outcomes: Outcome[];
     try {
