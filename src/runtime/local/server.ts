@@ -1,6 +1,5 @@
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
-import { withBufferedJsonBodies } from "./buffered-json-body.js";
 import { composeLocalRuntime, type LocalOverrides } from "./compose.js";
 import type { LocalConfig } from "./config.js";
 import { withWebApp } from "./web-app.js";
@@ -11,7 +10,7 @@ export async function startServer(config: LocalConfig, overrides: LocalOverrides
   await runtime.start();
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const started = serve(
-      { fetch: withBufferedJsonBodies(withWebApp({ fetch: runtime.fetch })), port: config.port, hostname: config.host },
+      { fetch: withWebApp({ fetch: runtime.fetch }), port: config.port, hostname: config.host },
       () => resolve(started),
     );
   });

@@ -24,6 +24,18 @@ describe("serving the web app beside the API", () => {
     expect(await (await fetch(get("/orders/ord_1?token=x", "text/html"))).text()).toContain("<title>shop</title>");
   });
 
+  it("keeps a cached page from answering an API fetch of the same URL", async () => {
+    const fetch = site();
+    const page = await fetch(get("/orders/ord_1", "text/html"));
+    expect(page.headers.get("cache-control")).toBe("no-cache");
+    expect(page.headers.get("vary")).toBe("Accept");
+    expect((await fetch(get("/orders/ord_1", "application/json"))).headers.get("vary")).toBe("Accept");
+    // Assets never change under their hashed names; they are not revalidated.
+    const asset = await fetch(get("/assets/app.js", "*/*"));
+    expect(asset.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
+    expect(asset.headers.get("vary")).toBeNull();
+  });
+
   it("serves built assets and leaves API calls to the API", async () => {
     const fetch = site();
     expect(await (await fetch(get("/assets/app.js", "*/*"))).text()).toContain("console.log");

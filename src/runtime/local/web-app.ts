@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { serveStatic } from "@hono/node-server/serve-static";
-import { Hono } from "hono";
+import { Hono, type MiddlewareHandler } from "hono";
 
 export const WEB_DIST = fileURLToPath(new URL("../../../web/dist", import.meta.url));
 
@@ -29,17 +29,22 @@ export function withWebApp(api: { fetch: (request: Request) => Response | Promis
     if (c.res.ok) c.header("Cache-Control", "public, max-age=31536000, immutable");
   });
   site.use("/assets/*", serveStatic({ root }));
-  site.get("*", serveStatic({ root }), serveStatic({ root, path: "index.html" }), async (c, next) => {
+  const pageHeaders: MiddlewareHandler = async (c, next) => {
     await next();
+    // Revalidated on every visit (a new build changes it); and the same URL also answers JSON.
     c.header("Cache-Control", "no-cache");
-  });
-  return (request: Request) => {
+    c.header("Vary", "Accept");
+  };
+  site.get("*", pageHeaders, serveStatic({ root }), serveStatic({ root, path: "index.html" }));
+  return async (request: Request) => {
     // Only GETs can be for the web app; the API's writes skip parsing the URL here.
     if (request.method !== "GET") return api.fetch(request);
     const url = new URL(request.url);
-    const isAsset = url.pathname.startsWith("/assets/");
-    return isAsset || wantsAppPage(request.method, url.pathname, request.headers.get("accept") ?? "")
-      ? site.fetch(request)
-      : api.fetch(request);
+    if (url.pathname.startsWith("/assets/")) return site.fetch(request);
+    if (wantsAppPage(request.method, url.pathname, request.headers.get("accept") ?? "")) return site.fetch(request);
+    // A browser must not answer a fetch of `/orders/{id}` with the page it cached for the same URL.
+    const response = await api.fetch(request);
+    response.headers.append("Vary", "Accept");
+    return response;
   };
 }
