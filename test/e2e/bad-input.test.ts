@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { MAX_JSON_BODY_BYTES } from "../../src/handlers/http/body-size-limit.js";
 import { orderBody, startTestServer, type TestServer } from "../support/test-server.js";
 
 let server: TestServer;
@@ -73,6 +74,34 @@ describe("bad input gets a clear 4xx and stores nothing", () => {
     const response = await server.api("/orders", { rawBody: '{"items": [' });
     expect(response.status).toBe(400);
     expect(response.body.error.code).toMatch(/MALFORMED_REQUEST|VALIDATION_FAILED/);
+  });
+
+  it("a JSON body over 1 MiB → 413 PAYLOAD_TOO_LARGE, declared or streamed in chunks, and nothing stored", async () => {
+    const before = await orderCount();
+    const padded = (bytes: number) => JSON.stringify({ ...orderBody(), note: "x".repeat(bytes) });
+    const declared = await server.api("/orders", { rawBody: padded(MAX_JSON_BODY_BYTES) });
+    expect(declared.status).toBe(413);
+    expectErrorShape(declared.body, "PAYLOAD_TOO_LARGE");
+    // No Content-Length: the body is sent chunked and counted as it arrives.
+    const chunks = new TextEncoder().encode(padded(MAX_JSON_BODY_BYTES));
+    const streamed = await fetch(`${server.url}/orders`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: new ReadableStream({
+        start(controller) {
+          for (let at = 0; at < chunks.length; at += 64 * 1024) controller.enqueue(chunks.slice(at, at + 64 * 1024));
+          controller.close();
+        },
+      }),
+      duplex: "half",
+    } as RequestInit);
+    expect(streamed.status).toBe(413);
+    expectErrorShape(await streamed.json(), "PAYLOAD_TOO_LARGE");
+    // Under the limit the body is read and validated as usual.
+    const under = await server.api("/orders", { rawBody: padded(MAX_JSON_BODY_BYTES - 2048) });
+    expect(under.status).toBe(400);
+    expect(under.body.error.fields.map((f: { path: string }) => f.path)).toEqual(["note"]);
+    expect(await orderCount()).toBe(before);
   });
 
   it("an invalid Idempotency-Key header → 400", async () => {

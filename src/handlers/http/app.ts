@@ -9,6 +9,7 @@ import type { Logger } from "../../ports/logger.js";
 import type { QueueAdmin } from "../../ports/queue-admin.js";
 import type { UsageMeter } from "../../ports/usage-meter.js";
 import { type ActorResolver, actorMiddleware } from "./actor-middleware.js";
+import { jsonBodySizeLimit } from "./body-size-limit.js";
 import { errorBody, makeErrorHandler, validationFailed } from "./error-response.js";
 import type { HttpEnv } from "./http-env.js";
 import { idempotencyMiddleware } from "./idempotency-middleware.js";
@@ -73,6 +74,7 @@ export function createHttpApp(deps: HttpAppDeps) {
     await next();
   });
   app.use("*", actorMiddleware(deps.resolveActor));
+  app.on(["POST", "PUT", "PATCH", "DELETE"], "*", jsonBodySizeLimit());
   app.on(
     ["POST", "PUT", "PATCH", "DELETE"],
     "*",
