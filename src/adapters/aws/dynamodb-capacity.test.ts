@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { itemSize } from "./dynamodb-capacity.js";
+import { indexWriteUnits, itemSize } from "./dynamodb-capacity.js";
 
 /** DynamoDB's number size the long way: significant digits of the decimal form, 1 byte per two, plus 1. */
 function referenceNumberSize(value: number): number {
@@ -37,5 +37,24 @@ describe("DynamoDB item size", () => {
     expect(itemSize({ m: { a: true, b: undefined } })).toBe(1 + 3 + (1 + 1 + 1));
     expect(itemSize({ a: undefined })).toBe(0);
     expect(itemSize(undefined)).toBe(0);
+  });
+});
+
+describe("index write units", () => {
+  const listed = { pk: "O", sk: "S", gsi1pk: "G", gsi1sk: "1", status: "paid", lines: [{ sku: "a", n: 1 }] };
+
+  it("bill nothing for an item written unchanged, whatever the attribute order or undefined attributes", () => {
+    const reordered = { lines: [{ n: 1, sku: "a" }], status: "paid", gsi1sk: "1", gsi1pk: "G", sk: "S", pk: "O" };
+    expect(indexWriteUnits(listed, reordered)).toBe(0);
+    expect(indexWriteUnits(listed, { ...listed, note: undefined })).toBe(0);
+  });
+
+  it("bill a rewrite for any changed value, also deep in a list, and entries put or deleted as the key comes or goes", () => {
+    expect(indexWriteUnits(listed, { ...listed, lines: [{ sku: "a", n: 2 }] })).toBe(1);
+    expect(indexWriteUnits(listed, { ...listed, lines: [...listed.lines, { sku: "b", n: 1 }] })).toBe(1);
+    expect(indexWriteUnits(listed, { ...listed, note: null })).toBe(1);
+    expect(indexWriteUnits(undefined, listed)).toBe(1);
+    expect(indexWriteUnits(listed, undefined)).toBe(1);
+    expect(indexWriteUnits(listed, { ...listed, gsi1sk: "2" })).toBe(2);
   });
 });

@@ -85,27 +85,49 @@ function indexKey(item: Record<string, unknown> | undefined, index: (typeof INDE
   return typeof partition === "string" && typeof sort === "string" ? `${partition}\u0000${sort}` : undefined;
 }
 
+/** Whether two values hold the same data as DynamoDB stores it (undefined attributes absent, key order aside). */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    return a.every((element, i) => sameValue(element, b[i]));
+  }
+  const left = a as Record<string, unknown>;
+  const right = b as Record<string, unknown>;
+  let unmatched = 0;
+  for (const name in left) {
+    if (left[name] === undefined) continue;
+    if (!sameValue(left[name], right[name])) return false;
+    unmatched++;
+  }
+  for (const name in right) if (right[name] !== undefined) unmatched--;
+  return unmatched === 0;
+}
+
 /**
  * Write units the global secondary indexes consume for one item write (billed like standard writes,
  * in a transaction too): an entry put when the item enters an index, deleted when it leaves, both when
  * its index key changes, and rewritten when it stays but any attribute changes (every attribute is
- * projected). Nothing for an item in no index, or written unchanged.
+ * projected). Nothing for an item in no index, or written unchanged. The item sizes may be passed in
+ * when the caller has them already.
  */
 export function indexWriteUnits(
   before: Record<string, unknown> | undefined,
   after: Record<string, unknown> | undefined,
+  beforeBytes = itemSize(before),
+  afterBytes = itemSize(after),
 ): number {
   let units = 0;
   for (const index of INDEXES) {
     const was = indexKey(before, index);
     const is = indexKey(after, index);
     if (was !== undefined && is !== undefined && was === is) {
-      if (JSON.stringify(before) !== JSON.stringify(after))
-        units += writeUnits(Math.max(itemSize(before), itemSize(after)));
+      if (!sameValue(before, after)) units += writeUnits(Math.max(beforeBytes, afterBytes));
       continue;
     }
-    if (was !== undefined) units += writeUnits(itemSize(before));
-    if (is !== undefined) units += writeUnits(itemSize(after));
+    if (was !== undefined) units += writeUnits(beforeBytes);
+    if (is !== undefined) units += writeUnits(afterBytes);
   }
   return units;
 }

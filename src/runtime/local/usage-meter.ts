@@ -100,14 +100,19 @@ const TYPICAL_SEQ = 10;
 
 /** The write (and outbox read) units DynamoDB bills for one write of the store. */
 export function writeUnitsOf(write: ObservedWrite): { write: number; read: number } {
-  const itemUnits = write.items.map(({ before, after }) => writeUnits(Math.max(itemSize(before), itemSize(after))));
+  const sizes = write.items.map(({ before, after }) => [itemSize(before), itemSize(after)] as const);
+  const itemUnits = sizes.map(([before, after]) => writeUnits(Math.max(before, after)));
   const eventUnits = write.events.map((event) => writeUnits(itemSize(outboxItem(event, TYPICAL_SEQ))));
   const outboxReads = new Set(write.events.map((event) => event.key)).size;
   const sum = (units: number[]) => units.reduce((total, n) => total + n, 0);
   // A refused write changes no item, so no index either.
   const indexUnits = write.refused
     ? 0
-    : sum(write.items.map(({ op, before, after }) => (op === "check" ? 0 : indexWriteUnits(before, after))));
+    : sum(
+        write.items.map(({ op, before, after }, i) =>
+          op === "check" ? 0 : indexWriteUnits(before, after, sizes[i]![0], sizes[i]![1]),
+        ),
+      );
   if (write.method !== "transact" || isSingleItemWrite(write.items, write.events)) {
     // One PutItem / UpdateItem / DeleteItem: billed also when its condition fails.
     return { write: sum([...itemUnits, ...eventUnits]) + indexUnits, read: outboxReads };
@@ -197,7 +202,6 @@ export function meterWorkflows(runner: WorkflowRunner, meter: UsageMeter): Workf
   };
 }
 
-/** Each delivery is an SQS message (send, receive, delete) handled by one Lambda invocation. */
 /**
  * A subscription fed by the order event stream (Kinesis on AWS): one PUT payload unit per record, and
  * its Lambda reads records in batches of RELAY_BATCH.
@@ -219,6 +223,7 @@ export function meterStreamSubscription(subscription: Subscription, meter: Usage
   };
 }
 
+/** Each delivery is an SQS message (send, receive, delete) handled by one Lambda invocation. */
 export function meterSubscription(subscription: Subscription, meter: UsageMeter): Subscription {
   return {
     ...subscription,
