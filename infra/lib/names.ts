@@ -1,8 +1,8 @@
 import { Aws } from "aws-cdk-lib";
 
 /**
- * Subscription names of the local runtime (`src/runtime/local/compose.ts`,
- * `src/handlers/consumers/*.ts`). On AWS each one is an SQS queue with its own DLQ and consumer Lambda.
+ * Subscription names of the local runtime (`src/handlers/consumers/event-routes.ts`, with the event
+ * types each takes). On AWS each one is an SQS queue with its own DLQ and consumer Lambda.
  */
 export const QUEUE_NAMES = [
   "order-pipeline",

@@ -333,7 +333,7 @@ export class StatelessStack extends Stack {
         entry: LAMBDA_ENTRIES.outboxRelay,
         timeout: Duration.seconds(60),
         environment: {
-          // The relay composes the application to learn which consumer takes which events; it reads no items.
+          // The relay routes by the consumers' event types (src/handlers/consumers/event-routes.ts); it reads no items.
           TABLE_NAME: table.tableName,
           QUEUE_URLS: this.toJsonString(
             Object.fromEntries(QUEUE_NAMES.map((name) => [name, queues[name].queue.queueUrl])),

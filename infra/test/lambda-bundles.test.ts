@@ -1,6 +1,6 @@
 import { execFile, execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import type { Server } from "node:http";
+import { createServer, type Server } from "node:http";
 import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -173,6 +173,49 @@ process.stdout.write(JSON.stringify(answers));`;
       });
     } finally {
       await dynamodb.close();
+    }
+  }, 60_000);
+
+  it("counts an order from a Kinesis record with the order-events bundle: one transaction, the event's marker and its minute", async () => {
+    // dynalite has no transactions: a stand-in endpoint records the request and accepts it.
+    const requests: Array<{ target: string; body: string }> = [];
+    const endpoint = createServer((request, response) => {
+      let body = "";
+      request.on("data", (chunk) => {
+        body += chunk;
+      });
+      request.on("end", () => {
+        requests.push({ target: String(request.headers["x-amz-target"]), body });
+        response.writeHead(200, { "content-type": "application/x-amz-json-1.0" }).end("{}");
+      });
+    });
+    await new Promise<void>((resolve) => endpoint.listen(0, "127.0.0.1", resolve));
+    try {
+      const event = {
+        seq: 1,
+        id: "evt_42",
+        type: "order_received",
+        key: "ord_42",
+        at: "2026-12-02T10:15:30.000Z",
+        data: {},
+      };
+      const kinesisEvent = {
+        Records: [{ kinesis: { data: Buffer.from(JSON.stringify(event)).toString("base64"), sequenceNumber: "1" } }],
+      };
+      const probe = `const { handler } = await import(${JSON.stringify(await bundle(LAMBDA_ENTRIES.orderEvents))});
+process.stdout.write(JSON.stringify(await handler(${JSON.stringify(kinesisEvent)})));`;
+      const { port } = endpoint.address() as AddressInfo;
+      const { stdout } = await promisify(execFile)(process.execPath, ["--input-type=module", "-e", probe], {
+        cwd: tmpdir(),
+        env: functionEnvironment({ ...ENVIRONMENT.orderEvents, AWS_ENDPOINT_URL_DYNAMODB: `http://127.0.0.1:${port}` }),
+      });
+      expect(JSON.parse(stdout)).toEqual({ batchItemFailures: [] });
+      expect(requests.map((r) => r.target)).toEqual(["DynamoDB_20120810.TransactWriteItems"]);
+      const items = JSON.stringify(JSON.parse(requests[0]!.body).TransactItems);
+      expect(items).toContain('"COUNTED#evt_42"');
+      expect(items).toContain('"2026-12-02T10:15"');
+    } finally {
+      await new Promise<void>((resolve) => endpoint.close(() => resolve()));
     }
   }, 60_000);
 });

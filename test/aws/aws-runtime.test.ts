@@ -15,6 +15,7 @@ import { guest } from "../../src/domain/shared/actor.js";
 import { makeOutboxRelay } from "../../src/handlers/aws/outbox-relay.js";
 import { makeSqsHandler } from "../../src/handlers/aws/sqs-consumer.js";
 import { makeWorkflowTaskHandler } from "../../src/handlers/aws/workflow-task.js";
+import { ORDER_EVENTS_STREAM, QUEUE_EVENT_TYPES } from "../../src/handlers/consumers/event-routes.js";
 import { loadAwsConfig } from "../../src/runtime/aws/config.js";
 import { relayTargets } from "../../src/runtime/aws/relay-targets.js";
 import { unconfigured } from "../../src/runtime/aws/unconfigured.js";
@@ -74,9 +75,14 @@ describe("AWS runtime wiring", () => {
     expect(await Promise.resolve(scheduler)).toBe(scheduler);
   });
 
-  it("has one consumer per queue of the CDK app, with the same names", () => {
-    const names = runtime.application.consumers(unconfigured("workflows", "STATE_MACHINE_ARNS")).map((c) => c.name);
-    expect([...names].sort()).toEqual([...QUEUE_NAMES].sort());
+  it("has one consumer per queue of the CDK app, with the same names, each taking the events the relay routes to it", () => {
+    const consumers = runtime.application.consumers(unconfigured("workflows", "STATE_MACHINE_ARNS"));
+    expect(consumers.map((c) => c.name).sort()).toEqual([...QUEUE_NAMES].sort());
+    expect(Object.keys(QUEUE_EVENT_TYPES).sort()).toEqual([...QUEUE_NAMES].sort());
+    for (const consumer of consumers) {
+      expect(consumer.eventTypes).toEqual(QUEUE_EVENT_TYPES[consumer.name as keyof typeof QUEUE_EVENT_TYPES]);
+    }
+    expect(runtime.application.orderEvents.eventTypes).toEqual(ORDER_EVENTS_STREAM.eventTypes);
   });
 
   it("relays an outbox item from the table's stream to the queues of the consumers that take it and to the order stream", async () => {
@@ -84,11 +90,8 @@ describe("AWS runtime wiring", () => {
     const kinesis = mockClient(KinesisClient);
     sqs.on(SendMessageCommand).resolves({ MessageId: "m-1" });
     kinesis.on(PutRecordCommand).resolves({ SequenceNumber: "1", ShardId: "shardId-000000000000" });
-    const consumers = runtime.application.consumers(unconfigured("workflows", "STATE_MACHINE_ARNS"));
     const relay = makeOutboxRelay(
       relayTargets({
-        consumers,
-        orderEvents: runtime.application.orderEvents,
         queueUrls: Object.fromEntries(QUEUE_NAMES.map((name) => [name, queueUrl(name)])),
         orderEventsStream: "orderflow-order-events",
         sqs: new SQSClient({ region: "eu-west-1" }),

@@ -1,6 +1,6 @@
-import { type makeNotifyAuctionParties, NOTIFIED_EVENTS } from "../../application/auctions/auction-notifications.js";
+import type { makeNotifyAuctionParties } from "../../application/auctions/auction-notifications.js";
 import type { makePublishAuctionQr } from "../../application/auctions/auction-qr.js";
-import { CLOSE_DUE, type makeKeepCloseSchedule } from "../../application/auctions/auction-schedule.js";
+import type { makeKeepCloseSchedule } from "../../application/auctions/auction-schedule.js";
 import {
   CHECKOUT_DUE,
   type makeLapseUnpaidAuction,
@@ -8,9 +8,9 @@ import {
 } from "../../application/auctions/checkout-deadline.js";
 import { AUCTION_CHECKOUT } from "../../application/auctions/checkout-saga.js";
 import type { makeCloseAuction } from "../../application/auctions/close-auction.js";
-import { AuctionEvent } from "../../domain/auctions/auction-events.js";
 import type { StoredEvent } from "../../domain/shared/event.js";
 import type { WorkflowRunner } from "../../ports/workflow-runner.js";
+import { QUEUE_EVENT_TYPES } from "./event-routes.js";
 
 export interface AuctionConsumerUseCases {
   keepCloseSchedule: ReturnType<typeof makeKeepCloseSchedule>;
@@ -27,19 +27,19 @@ export function auctionConsumers(useCases: AuctionConsumerUseCases) {
   return [
     {
       name: "auction-schedules",
-      eventTypes: [AuctionEvent.created, AuctionEvent.updated, AuctionEvent.cancelled],
+      eventTypes: QUEUE_EVENT_TYPES["auction-schedules"],
       handle: (event: StoredEvent) => useCases.keepCloseSchedule(event),
     },
     {
       name: "auction-closer",
-      eventTypes: [CLOSE_DUE],
+      eventTypes: QUEUE_EVENT_TYPES["auction-closer"],
       handle: async (event: StoredEvent) => {
         await useCases.closeAuction(event.key);
       },
     },
     {
       name: "auction-checkout",
-      eventTypes: [AuctionEvent.checkoutRequested],
+      eventTypes: QUEUE_EVENT_TYPES["auction-checkout"],
       handle: async (event: StoredEvent) => {
         const result = await useCases.workflows.run(
           AUCTION_CHECKOUT,
@@ -55,7 +55,7 @@ export function auctionConsumers(useCases: AuctionConsumerUseCases) {
     },
     {
       name: "auction-checkout-deadlines",
-      eventTypes: [AuctionEvent.closed, CHECKOUT_DUE],
+      eventTypes: QUEUE_EVENT_TYPES["auction-checkout-deadlines"],
       handle: async (event: StoredEvent) => {
         if (event.type === CHECKOUT_DUE) await useCases.lapseUnpaidAuction(event.key);
         else await useCases.scheduleCheckoutDeadline(event);
@@ -63,12 +63,12 @@ export function auctionConsumers(useCases: AuctionConsumerUseCases) {
     },
     {
       name: "auction-qr-codes",
-      eventTypes: [AuctionEvent.created],
+      eventTypes: QUEUE_EVENT_TYPES["auction-qr-codes"],
       handle: (event: StoredEvent) => useCases.publishAuctionQr(event),
     },
     {
       name: "auction-notifications",
-      eventTypes: NOTIFIED_EVENTS,
+      eventTypes: QUEUE_EVENT_TYPES["auction-notifications"],
       handle: (event: StoredEvent) => useCases.notifyAuctionParties(event),
     },
   ];

@@ -1,8 +1,8 @@
 import type { makeDispatchDelivery } from "../../application/lifecycle/dispatch-delivery.js";
 import type { makeForwardFeedback } from "../../application/lifecycle/forward-feedback.js";
 import type { makeRequestDelivery } from "../../application/lifecycle/request-delivery.js";
-import { OrderEvent } from "../../domain/orders/order-events.js";
 import type { StoredEvent } from "../../domain/shared/event.js";
+import { QUEUE_EVENT_TYPES } from "./event-routes.js";
 
 export interface LifecycleConsumerUseCases {
   requestDelivery: ReturnType<typeof makeRequestDelivery>;
@@ -15,17 +15,17 @@ export function lifecycleConsumers(useCases: LifecycleConsumerUseCases) {
   return [
     {
       name: "delivery-requests",
-      eventTypes: [OrderEvent.fulfilled],
+      eventTypes: QUEUE_EVENT_TYPES["delivery-requests"],
       handle: (event: StoredEvent) => useCases.requestDelivery(event.key),
     },
     {
       name: "delivery",
-      eventTypes: [OrderEvent.deliveryRequested],
+      eventTypes: QUEUE_EVENT_TYPES.delivery,
       handle: (event: StoredEvent) => useCases.dispatchDelivery(event),
     },
     {
       name: "customer-service",
-      eventTypes: [OrderEvent.reviewed],
+      eventTypes: QUEUE_EVENT_TYPES["customer-service"],
       handle: (event: StoredEvent) => useCases.forwardFeedback(event),
     },
   ];

@@ -1,7 +1,7 @@
 import { ORDER_PIPELINE } from "../../application/orders/pipeline/order-pipeline-tasks.js";
-import { OrderEvent } from "../../domain/orders/order-events.js";
 import type { StoredEvent } from "../../domain/shared/event.js";
 import type { WorkflowRunner } from "../../ports/workflow-runner.js";
+import { QUEUE_EVENT_TYPES } from "./event-routes.js";
 
 /**
  * Consumer of `order_received`: runs the order pipeline for the order. An execution that fails
@@ -10,7 +10,7 @@ import type { WorkflowRunner } from "../../ports/workflow-runner.js";
  */
 export function makeStartOrderPipeline({ workflows }: { workflows: WorkflowRunner }) {
   return {
-    eventTypes: [OrderEvent.received],
+    eventTypes: QUEUE_EVENT_TYPES["order-pipeline"],
     async handle(event: StoredEvent): Promise<void> {
       const result = await workflows.run(ORDER_PIPELINE, { orderId: event.key }, event.key);
       if (result.status === "failed") {

@@ -66,7 +66,8 @@ export function createAwsClients(): AwsClients {
 
 /**
  * The composition root on AWS: the same application as the local runtime (`composeApplication`), with
- * the AWS adapters. Each Lambda builds it once per container and uses the part its entry point needs.
+ * the AWS adapters. Each Lambda builds it once per container and uses the part its entry point needs
+ * (the two stream functions, `outbox-relay.ts` and `order-events.ts`, compose only their own part).
  */
 export async function composeAwsRuntime(config: AwsConfig, clients: AwsClients, clock: Clock = systemClock) {
   const logger = createJsonLogger({ level: config.logLevel });

@@ -6,10 +6,8 @@ import { AUCTION_CHECKOUT, checkoutSagaTasks } from "../../application/auctions/
 import { makeDispatchDelivery } from "../../application/lifecycle/dispatch-delivery.js";
 import { makeForwardFeedback } from "../../application/lifecycle/forward-feedback.js";
 import { makeRequestDelivery } from "../../application/lifecycle/request-delivery.js";
-import { makeRecordOrderActivity, ORDER_ACTIVITY_EVENTS } from "../../application/orders/order-activity.js";
 import { ORDER_PIPELINE, orderPipelineTasks } from "../../application/orders/pipeline/order-pipeline-tasks.js";
 import { makeUseCases, type UseCasePorts } from "../../application/use-cases.js";
-import type { StoredEvent } from "../../domain/shared/event.js";
 import { auctionConsumers } from "../../handlers/consumers/auction-consumers.js";
 import { lifecycleConsumers } from "../../handlers/consumers/lifecycle-consumers.js";
 import { makeStartOrderPipeline } from "../../handlers/consumers/start-order-pipeline.js";
@@ -20,6 +18,8 @@ import type { PaymentGateway } from "../../ports/payment-gateway.js";
 import type { QrCodeRenderer } from "../../ports/qr-code-renderer.js";
 import type { Scheduler } from "../../ports/scheduler.js";
 import type { TaskHandler, WorkflowRunner } from "../../ports/workflow-runner.js";
+import type { EventConsumer } from "./order-events-consumer.js";
+import { makeOrderEventsConsumer } from "./order-events-consumer.js";
 
 /** Everything the application needs from the outside world; the local and AWS runtimes differ only here. */
 export interface ApplicationAdapters extends UseCasePorts {
@@ -32,13 +32,6 @@ export interface ApplicationAdapters extends UseCasePorts {
   delivery: OutboundChannel;
   /** Where customer feedback goes (signed webhook or e-mail to customer service). */
   customerService: OutboundChannel;
-}
-
-/** One event subscription: a queue on AWS, a dispatcher subscription locally. */
-export interface EventConsumer {
-  name: string;
-  eventTypes: readonly string[];
-  handle(event: StoredEvent): Promise<void>;
 }
 
 /**
@@ -83,12 +76,7 @@ export function composeApplication(adapters: ApplicationAdapters) {
     }),
   ];
 
-  /** Consumer of the order event stream (Kinesis on AWS, a dispatcher subscription locally). */
-  const orderEvents: EventConsumer = {
-    name: "order-events",
-    eventTypes: ORDER_ACTIVITY_EVENTS,
-    handle: makeRecordOrderActivity({ store }),
-  };
+  const orderEvents = makeOrderEventsConsumer({ store });
 
   return {
     useCases,
