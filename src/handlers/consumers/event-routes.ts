@@ -23,7 +23,5 @@ export const QUEUE_EVENT_TYPES = {
   "auction-notifications": NOTIFIED_EVENTS,
 } as const satisfies Record<string, readonly string[]>;
 
-export type ConsumerQueue = keyof typeof QUEUE_EVENT_TYPES;
-
 /** The order event stream (Kinesis on AWS) and the event types it carries to the activity projection. */
 export const ORDER_EVENTS_STREAM = { name: "order-events", eventTypes: ORDER_ACTIVITY_EVENTS } as const;
