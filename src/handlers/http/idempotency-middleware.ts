@@ -3,8 +3,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import type { Idempotency, StoredResponse } from "../../application/idempotency/idempotency.js";
 import { ValidationError } from "../../domain/shared/errors.js";
 import type { HttpEnv } from "./http-env.js";
-
-const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+import { IDEMPOTENCY_KEY } from "./schemas.js";
 
 /** Whether a request (its method and path, e.g. "POST", "/auctions/auc_1/bids") is to one of some routes. */
 export type RouteMatcher = (method: string, path: string) => boolean;
@@ -34,7 +33,7 @@ export function idempotencyMiddleware(
   return async (c, next) => {
     const key = c.req.header("idempotency-key");
     if (key === undefined) return next();
-    if (!KEY_PATTERN.test(key)) {
+    if (!IDEMPOTENCY_KEY.test(key)) {
       throw new ValidationError("Invalid Idempotency-Key", [
         { path: "headers.idempotency-key", message: "Use 1-255 visible ASCII characters" },
       ]);

@@ -75,8 +75,20 @@ export const PageQuery = z.object({
   cursor: z.string().max(500).optional(),
 });
 
-/** The header of routes that answer a retry with their first answer (see idempotencyMiddleware). */
-export const IdempotencyKeyHeader = z.object({ "idempotency-key": z.string().max(255).optional() });
+/** What an `Idempotency-Key` may be: 1 to 255 visible ASCII characters. */
+export const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+/**
+ * The `Idempotency-Key` header, documented on the routes that answer a retry with their first answer.
+ * The idempotency middleware checks it on every mutating request; a route-level header schema would
+ * copy all request headers into an object on each request only to read this one.
+ */
+export const idempotencyKeyParameter = {
+  name: "idempotency-key",
+  in: "header",
+  required: false,
+  schema: { type: "string", minLength: 1, maxLength: 255, pattern: IDEMPOTENCY_KEY.source },
+} as const;
 
 export function jsonContent<S extends z.ZodType>(schema: S, description: string) {
   return { description, content: { "application/json": { schema } } };

@@ -24,7 +24,7 @@ import {
 import type { Clock } from "../../../ports/clock.js";
 import type { HttpEnv } from "../http-env.js";
 import type { RouteMatcher } from "../idempotency-middleware.js";
-import { errorResponses, IdempotencyKeyHeader, jsonContent, PageQuery } from "../schemas.js";
+import { errorResponses, idempotencyKeyParameter, jsonContent, PageQuery } from "../schemas.js";
 import { type TimelineFeed, timelineStream } from "../timeline-stream.js";
 
 export interface AuctionUseCases {
@@ -209,7 +209,8 @@ export function registerAuctionRoutes(
       description:
         "Send `Idempotency-Key` to retry safely: the same key and body replay the first answer (a request racing the first gets that answer too), another body gets 422. A refused bid stores nothing under the key, so its retry is judged again.",
       security: signedIn,
-      request: { params: AuctionId, headers: IdempotencyKeyHeader, ...json(BidBody) },
+      parameters: [idempotencyKeyParameter],
+      request: { params: AuctionId, ...json(BidBody) },
       responses: {
         201: jsonContent(
           z.object({

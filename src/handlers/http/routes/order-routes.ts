@@ -11,7 +11,7 @@ import type { RouteMatcher } from "../idempotency-middleware.js";
 import { placedOrderBody, publicEvent, publicOrder } from "../present.js";
 import {
   errorResponses,
-  IdempotencyKeyHeader,
+  idempotencyKeyParameter,
   jsonContent,
   OrderSchema,
   PageQuery,
@@ -54,8 +54,8 @@ export function registerOrderRoutes(app: OpenAPIHono<HttpEnv>, useCases: OrderUs
       summary: "Place an order (guests too); the pipeline then reserves stock, charges and confirms it",
       description:
         "Send `Idempotency-Key` to retry safely: the same key and body replay the first answer (a request racing the first gets that answer too), another body gets 422.",
+      parameters: [idempotencyKeyParameter],
       request: {
-        headers: IdempotencyKeyHeader,
         body: { content: { "application/json": { schema: PlaceOrderBody } }, required: true },
       },
       responses: { 201: jsonContent(PlacedOrder, "Accepted; follow it with the tracking URL"), ...errorResponses },
