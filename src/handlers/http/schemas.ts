@@ -87,6 +87,8 @@ export const idempotencyKeyParameter = {
   name: "idempotency-key",
   in: "header",
   required: false,
+  description:
+    "Send one to retry safely: the same key and body replay the first answer (a request racing the first gets that answer too), another body gets 422.",
   schema: { type: "string", minLength: 1, maxLength: 255, pattern: IDEMPOTENCY_KEY.source },
 } as const;
 

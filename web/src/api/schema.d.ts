@@ -570,14 +570,12 @@ export interface paths {
       };
     };
     put?: never;
-    /**
-     * Place an order (guests too); the pipeline then reserves stock, charges and confirms it
-     * @description Send `Idempotency-Key` to retry safely: the same key and body replay the first answer (a request racing the first gets that answer too), another body gets 422.
-     */
+    /** Place an order (guests too); the pipeline then reserves stock, charges and confirms it */
     post: {
       parameters: {
         query?: never;
         header?: {
+          /** @description Send one to retry safely: the same key and body replay the first answer (a request racing the first gets that answer too), another body gets 422. */
           "idempotency-key"?: string;
         };
         path?: never;
@@ -1855,12 +1853,13 @@ export interface paths {
     put?: never;
     /**
      * Bid; refusals (BID_TOO_LOW, AUCTION_CLOSED, OWN_AUCTION) carry the current highest amount
-     * @description Send `Idempotency-Key` to retry safely: the same key and body replay the first answer (a request racing the first gets that answer too), another body gets 422. A refused bid stores nothing under the key, so its retry is judged again.
+     * @description A refused bid stores nothing under its Idempotency-Key, so its retry is judged again.
      */
     post: {
       parameters: {
         query?: never;
         header?: {
+          /** @description Send one to retry safely: the same key and body replay the first answer (a request racing the first gets that answer too), another body gets 422. */
           "idempotency-key"?: string;
         };
         path: {

@@ -206,8 +206,7 @@ export function registerAuctionRoutes(
       path: "/auctions/{id}/bids",
       tags,
       summary: "Bid; refusals (BID_TOO_LOW, AUCTION_CLOSED, OWN_AUCTION) carry the current highest amount",
-      description:
-        "Send `Idempotency-Key` to retry safely: the same key and body replay the first answer (a request racing the first gets that answer too), another body gets 422. A refused bid stores nothing under the key, so its retry is judged again.",
+      description: "A refused bid stores nothing under its Idempotency-Key, so its retry is judged again.",
       security: signedIn,
       parameters: [idempotencyKeyParameter],
       request: { params: AuctionId, ...json(BidBody) },

@@ -52,8 +52,6 @@ export function registerOrderRoutes(app: OpenAPIHono<HttpEnv>, useCases: OrderUs
       path: "/orders",
       tags: ["Orders"],
       summary: "Place an order (guests too); the pipeline then reserves stock, charges and confirms it",
-      description:
-        "Send `Idempotency-Key` to retry safely: the same key and body replay the first answer (a request racing the first gets that answer too), another body gets 422.",
       parameters: [idempotencyKeyParameter],
       request: {
         body: { content: { "application/json": { schema: PlaceOrderBody } }, required: true },
