@@ -50,7 +50,7 @@ describe("background WAL checkpointer", () => {
   });
 
   it("starts the WAL over by holding the writer's commits for a last pass, never stopping its event loop", async () => {
-    const { db, path } = database();
+    const { db, path, writeMegabyte } = database();
     const store = new SqliteItemStore(db);
     const holds: number[] = [];
     const checkpointer = startBackgroundCheckpointer(db, (message) => expect.fail(message), {
@@ -62,6 +62,10 @@ describe("background WAL checkpointer", () => {
       forceRestartAtPages: Number.POSITIVE_INFINITY, // never a RESTART checkpoint
       intervalMs: 20,
     });
+    writeMegabyte();
+    // Once the worker runs (its first checkpoint has copied that megabyte; starting it may take a while on a
+    // busy machine, and the WAL meanwhile holds all that is written):
+    expect(await waitUntil(() => statSync(path).size > 1024 * 1024)).toBe(true);
     // 40 MB in commits of 100 KB, never waiting for one before sending the next few.
     const row = "x".repeat(2000);
     for (let batch = 0; batch < 400; batch += 4) {
@@ -82,7 +86,7 @@ describe("background WAL checkpointer", () => {
     // Each hold but the ones cut short let the next commit start the WAL over (no RESTART checkpoint here).
     expect(walStartedOver(path)).toBeGreaterThanOrEqual(Math.min(3, holds.length));
     expect(statSync(`${path}-wal`).size).toBeLessThan(40 * 1024 * 1024);
-    expect((db.prepare("SELECT COUNT(*) AS n FROM items").get() as { n: number }).n).toBe(400 * 50);
+    expect((db.prepare("SELECT COUNT(*) AS n FROM items").get() as { n: number }).n).toBe(512 + 400 * 50);
     db.close();
   });
 
