@@ -57,9 +57,11 @@ async function createAuction(api: Session, seller: string): Promise<{ id: string
 /**
  * Hot auction: many bidders bid on one auction as fast as they can, each bidding the minimum next bid
  * as last seen (plus a little), so most attempts race for the same slot. When an auction nears the
- * price cap a fresh one takes over. Afterwards the stored bids are checked against the rules.
+ * price cap a fresh one takes over. The session signs the bidders up once; each `race` is one round of
+ * the load (the bench alternates rounds with the baseline), and `check` reads the stored bids of every
+ * auction raced on against the rules.
  */
-export async function hotAuction(url: string, dataDir: string, password: string, seconds: number) {
+export async function hotAuctionSession(url: string, dataDir: string, password: string) {
   const api = session(url);
   const seller = (await api.post("/auth/sign-in", { email: "seller@orderflow.local", password })).body.token;
   const tokens: string[] = [];
@@ -73,66 +75,67 @@ export async function hotAuction(url: string, dataDir: string, password: string,
   let highest = 0;
   let rotating = false;
   let next = 0;
-  const statuses = new Map<number, number>();
 
-  const result = await autocannon({
-    url,
-    connections: 64,
-    duration: seconds,
-    requests: [
-      {
-        method: "POST",
-        path: `/auctions/${current.id}/bids`,
-        setupRequest: (request, context) => {
-          const amount = nextAmount(highest, next);
-          const token = tokens[next++ % tokens.length];
-          // One request in flight per connection: its answer is about this auction.
-          (context as { auction?: unknown }).auction = current;
-          return {
-            ...request,
-            path: `/auctions/${current.id}/bids`,
-            headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
-            body: JSON.stringify({ amount }),
-          };
+  const race = async (seconds: number) => {
+    const statuses = new Map<number, number>();
+    const result = await autocannon({
+      url,
+      connections: 64,
+      duration: seconds,
+      requests: [
+        {
+          method: "POST",
+          path: `/auctions/${current.id}/bids`,
+          setupRequest: (request, context) => {
+            const amount = nextAmount(highest, next);
+            const token = tokens[next++ % tokens.length];
+            // One request in flight per connection: its answer is about this auction.
+            (context as { auction?: unknown }).auction = current;
+            return {
+              ...request,
+              path: `/auctions/${current.id}/bids`,
+              headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+              body: JSON.stringify({ amount }),
+            };
+          },
+          onResponse: (status, body, context) => {
+            statuses.set(status, (statuses.get(status) ?? 0) + 1);
+            const answer = JSON.parse(body) as {
+              auction?: { id: string; highestBid?: { amount: number } };
+              error?: { details?: { currentHighest?: number | null } };
+            };
+            // Accepted bids and refusals both tell the bidders the current highest amount.
+            const seen = answer.auction?.highestBid?.amount ?? answer.error?.details?.currentHighest ?? 0;
+            // Answers about an auction already left behind would send the bidders (and the rotation) back to it.
+            if ((context as { auction?: unknown }).auction !== current) return;
+            highest = Math.max(highest, seen);
+            if (highest > ROTATE_AT && !rotating) {
+              rotating = true;
+              void createAuction(api, seller).then((fresh) => {
+                auctions.push(fresh);
+                current = fresh;
+                highest = 0;
+                rotating = false;
+              });
+            }
+          },
         },
-        onResponse: (status, body, context) => {
-          statuses.set(status, (statuses.get(status) ?? 0) + 1);
-          const answer = JSON.parse(body) as {
-            auction?: { id: string; highestBid?: { amount: number } };
-            error?: { details?: { currentHighest?: number | null } };
-          };
-          // Accepted bids and refusals both tell the bidders the current highest amount.
-          const seen = answer.auction?.highestBid?.amount ?? answer.error?.details?.currentHighest ?? 0;
-          // Answers about an auction already left behind would send the bidders (and the rotation) back to it.
-          if ((context as { auction?: unknown }).auction !== current) return;
-          highest = Math.max(highest, seen);
-          if (highest > ROTATE_AT && !rotating) {
-            rotating = true;
-            void createAuction(api, seller).then((fresh) => {
-              auctions.push(fresh);
-              current = fresh;
-              highest = 0;
-              rotating = false;
-            });
-          }
-        },
-      },
-    ],
-  });
-
-  const check = checkRules(dataDir, auctions);
-  return {
-    bidders: BIDDERS,
-    attempts: result.requests.total,
-    attemptsPerSecond: Math.round(result.requests.total / seconds),
-    p99: result.latency.p99,
-    accepted: statuses.get(201) ?? 0,
-    answers: Object.fromEntries([...statuses].sort((a, b) => a[0] - b[0])),
-    errors: result.errors + result.timeouts,
-    auctions: auctions.length,
-    ...check,
+      ],
+    });
+    return {
+      attempts: result.requests.total,
+      attemptsPerSecond: Math.round(result.requests.total / seconds),
+      p99: result.latency.p99,
+      accepted: statuses.get(201) ?? 0,
+      answers: Object.fromEntries([...statuses].sort((a, b) => a[0] - b[0])),
+      errors: result.errors + result.timeouts,
+    };
   };
+
+  return { bidders: BIDDERS, race, auctions: () => auctions.length, check: () => checkRules(dataDir, auctions) };
 }
+
+export type HotAuctionRound = Awaited<ReturnType<Awaited<ReturnType<typeof hotAuctionSession>>["race"]>>;
 
 /**
  * The same race without HTTP: BIDDERS bidders call the place-bid use case of a local runtime in this
