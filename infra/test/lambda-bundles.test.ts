@@ -137,6 +137,20 @@ process.stdout.write(Buffer.from(pdf).subarray(0, 5).toString() + " " + pdf.byte
     60_000,
   );
 
+  it("stops a cold start on bad settings, naming each in English (outbox-relay bundle, settings read with zod/mini)", async () => {
+    const probe = `await import(${JSON.stringify(await bundle(LAMBDA_ENTRIES.outboxRelay))});`;
+    const run = () =>
+      execFileSync(process.execPath, ["--input-type=module", "-e", probe], {
+        cwd: tmpdir(),
+        encoding: "utf8",
+        stdio: "pipe",
+        env: functionEnvironment({ ...ENVIRONMENT.outboxRelay, LOG_LEVEL: "loud", QUEUE_URLS: "[1]" }),
+      });
+    expect(run).toThrow(
+      /Invalid function settings:[\s\S]*LOG_LEVEL: Invalid option: expected one of "info"\|"warn"\|"error"\|"silent"[\s\S]*QUEUE_URLS: Invalid input: expected record, received array/,
+    );
+  }, 60_000);
+
   it.each(Object.entries(LAMBDA_ENTRIES))("%s carries zod's English locale only", async (_name, entry) => {
     const { metafile } = await bundled(entry);
     const locales = Object.keys(metafile.inputs).filter((input) => /[\\/]zod[\\/].*locales[\\/]/.test(input));

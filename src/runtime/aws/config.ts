@@ -1,58 +1,66 @@
-import { z } from "zod";
+import * as z from "zod/mini";
+import en from "zod/v4/locales/en.js";
 
-const json = <T extends z.ZodType>(schema: T) =>
-  z
-    .string()
-    .transform((text, ctx) => {
-      try {
-        return JSON.parse(text) as unknown;
-      } catch {
-        ctx.addIssue({ code: "custom", message: "must be JSON" });
-        return z.NEVER;
-      }
-    })
-    .pipe(schema);
+// zod/mini loads no locale by itself: English messages, as the rest of the code base gets from zod.
+z.config(en());
 
-const optionalUrl = z.preprocess((value) => (value === "" ? undefined : value), z.url().optional());
+const nonEmpty = () => z.string().check(z.minLength(1));
+
+const json = <T extends z.ZodMiniType>(schema: T) =>
+  z.pipe(
+    z.pipe(
+      z.string(),
+      z.transform((text, payload) => {
+        try {
+          return JSON.parse(text) as unknown;
+        } catch {
+          payload.issues.push({ code: "custom", message: "must be JSON", input: text });
+          return z.NEVER;
+        }
+      }),
+    ),
+    schema,
+  );
+
+const optionalUrl = z.pipe(
+  z.transform((value: unknown) => (value === "" ? undefined : value)),
+  z.optional(z.url()),
+);
 
 /**
  * The settings of one Lambda function, from the environment the CDK app gives it
  * (`infra/lib/stateless-stack.ts`). Every function gets the table; the rest only where it is used, so
  * an adapter a function has no settings (and no IAM permission) for fails loudly when touched.
  */
-const AwsConfigSchema = z
-  .object({
-    TABLE_NAME: z.string().min(1),
-    OBJECTS_BUCKET: z.string().min(1).optional(),
-    SENDER_EMAIL: z.string().min(3).optional(),
-    MAKER_EMAIL: z.email().default("maker@example.com"),
-    SHOP_NAME: z.string().min(1).default("Orderflow Bakery"),
-    PUBLIC_URL: z.url().default("https://localhost"),
-    CHECKOUT_WINDOW_HOURS: z.coerce
-      .number()
-      .positive()
-      .max(24 * 30)
-      .default(48),
-    LOG_LEVEL: z.enum(["info", "warn", "error", "silent"]).default("info"),
-    JWT_SECRET_ARN: z.string().min(1).optional(),
-    USER_POOL_ID: z.string().min(1).optional(),
-    USER_POOL_CLIENT_ID: z.string().min(1).optional(),
-    QUEUE_NAME: z.string().min(1).optional(),
-    STATE_MACHINE_ARNS: json(z.record(z.string(), z.string())).optional(),
+const AwsConfigSchema = z.pipe(
+  z.object({
+    TABLE_NAME: nonEmpty(),
+    OBJECTS_BUCKET: z.optional(nonEmpty()),
+    SENDER_EMAIL: z.optional(z.string().check(z.minLength(3))),
+    MAKER_EMAIL: z._default(z.email(), "maker@example.com"),
+    SHOP_NAME: z._default(nonEmpty(), "Orderflow Bakery"),
+    PUBLIC_URL: z._default(z.url(), "https://localhost"),
+    CHECKOUT_WINDOW_HOURS: z._default(z.coerce.number().check(z.positive(), z.lte(24 * 30)), 48),
+    LOG_LEVEL: z._default(z.enum(["info", "warn", "error", "silent"]), "info"),
+    JWT_SECRET_ARN: z.optional(nonEmpty()),
+    USER_POOL_ID: z.optional(nonEmpty()),
+    USER_POOL_CLIENT_ID: z.optional(nonEmpty()),
+    QUEUE_NAME: z.optional(nonEmpty()),
+    STATE_MACHINE_ARNS: z.optional(json(z.record(z.string(), z.string()))),
     WEBHOOK_URL: optionalUrl,
-    WEBHOOK_SECRET_ARN: z.string().min(1).optional(),
-    CHANNEL_EMAIL: z.email().optional(),
-    SCHEDULE_GROUP: z.string().min(1).optional(),
-    SCHEDULER_ROLE_ARN: z.string().min(1).optional(),
-    CLOSER_QUEUE_ARN: z.string().min(1).optional(),
-    CHECKOUT_DEADLINES_QUEUE_ARN: z.string().min(1).optional(),
-    CLOSER_DLQ_ARN: z.string().min(1).optional(),
-    CHECKOUT_DEADLINES_DLQ_ARN: z.string().min(1).optional(),
-    QUEUE_URLS: json(z.record(z.string(), z.string())).optional(),
-    DEAD_LETTER_QUEUES: json(z.record(z.string(), z.object({ queue: z.string(), dlq: z.string() }))).optional(),
-    ORDER_EVENTS_STREAM: z.string().min(1).optional(),
-  })
-  .transform((env) => ({
+    WEBHOOK_SECRET_ARN: z.optional(nonEmpty()),
+    CHANNEL_EMAIL: z.optional(z.email()),
+    SCHEDULE_GROUP: z.optional(nonEmpty()),
+    SCHEDULER_ROLE_ARN: z.optional(nonEmpty()),
+    CLOSER_QUEUE_ARN: z.optional(nonEmpty()),
+    CHECKOUT_DEADLINES_QUEUE_ARN: z.optional(nonEmpty()),
+    CLOSER_DLQ_ARN: z.optional(nonEmpty()),
+    CHECKOUT_DEADLINES_DLQ_ARN: z.optional(nonEmpty()),
+    QUEUE_URLS: z.optional(json(z.record(z.string(), z.string()))),
+    DEAD_LETTER_QUEUES: z.optional(json(z.record(z.string(), z.object({ queue: z.string(), dlq: z.string() })))),
+    ORDER_EVENTS_STREAM: z.optional(nonEmpty()),
+  }),
+  z.transform((env) => ({
     tableName: env.TABLE_NAME,
     objectsBucket: env.OBJECTS_BUCKET,
     senderEmail: env.SENDER_EMAIL,
@@ -85,7 +93,8 @@ const AwsConfigSchema = z
     queueUrls: env.QUEUE_URLS ?? {},
     deadLetterQueues: env.DEAD_LETTER_QUEUES ?? {},
     orderEventsStream: env.ORDER_EVENTS_STREAM,
-  }));
+  })),
+);
 
 export type AwsConfig = z.output<typeof AwsConfigSchema>;
 
