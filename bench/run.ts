@@ -59,7 +59,7 @@ function countOrders(dataDir: string, status?: string): number {
 const ROUNDS = 3;
 
 /** The middle round by one measure (rate for maximum rates, p99 for latency). */
-const medianBy = (results: LoadResult[], measure: "perSecond" | "p99" = "perSecond") =>
+const medianBy = <K extends string, R extends Record<K, number>>(results: R[], measure: K) =>
   [...results].sort((a, b) => a[measure] - b[measure])[Math.floor(results.length / 2)]!;
 
 /** The bare `node:http` endpoint every ratio is taken against, and one round of load on it. */
@@ -73,9 +73,10 @@ const maxOrders = (url: string) => postLoad(url, "/orders", { seconds: SECONDS, 
 /**
  * The baseline, the accept path on an empty database and on a prefilled one, measured in alternating
  * rounds (baseline, empty, prefilled, baseline, ...) and reported as medians: this machine's speed drifts
- * by up to ~30% over minutes, and alternating puts the same drift into each figure of a ratio. Then each
- * accept path is offered 80% of its rate, evenly spaced (pacedLoad), in three alternating rounds, for the
- * median p99. The event dispatcher is off.
+ * by up to ~30% over minutes, and alternating puts the same drift into each figure of a ratio. Each round
+ * then offers each accept path 80% of the maximum it reached in that same round, evenly spaced
+ * (pacedLoad), so that a rate measured in a fast minute is not offered in a slow one; the median round's
+ * p99 is reported. The event dispatcher is off.
  */
 async function acceptRates(emptyDir: string, prefilledDir?: string) {
   const servers = {
@@ -84,30 +85,30 @@ async function acceptRates(emptyDir: string, prefilledDir?: string) {
     prefilled: prefilledDir ? await acceptServer(prefilledDir) : undefined,
   };
   const orderServers = servers.prefilled ? [servers.empty, servers.prefilled] : [servers.empty];
+  const atEightyPercent = (url: string, max: LoadResult) =>
+    pacedLoad(url, "/orders", { seconds: SECONDS, rate: Math.round(max.perSecond * 0.8), idempotent: true });
   try {
     await postLoad(servers.baseline.url, "/", { seconds: 2 });
     for (const server of orderServers) await postLoad(server.url, "/orders", { seconds: 2, idempotent: true });
     const rounds = { baseline: [] as LoadResult[], empty: [] as LoadResult[], prefilled: [] as LoadResult[] };
-    for (let round = 1; round <= ROUNDS; round++) {
-      log(`  round ${round} of ${ROUNDS}: baseline, empty${servers.prefilled ? `, ${SCALE_ORDERS} orders` : ""}`);
-      rounds.baseline.push(await baselineLoad(servers.baseline.url));
-      rounds.empty.push(await maxOrders(servers.empty.url));
-      if (servers.prefilled) rounds.prefilled.push(await maxOrders(servers.prefilled.url));
-    }
-    const empty = medianBy(rounds.empty);
-    const prefilled = servers.prefilled ? medianBy(rounds.prefilled) : undefined;
-    // Latency at 80% of each maximum, also in alternating rounds, reported by the median round's p99.
     const pacedRounds = { empty: [] as LoadResult[], prefilled: [] as LoadResult[] };
-    const paced = (url: string, max: LoadResult) =>
-      pacedLoad(url, "/orders", { seconds: SECONDS, rate: Math.round(max.perSecond * 0.8), idempotent: true });
     for (let round = 1; round <= ROUNDS; round++) {
-      log(`  paced round ${round} of ${ROUNDS}: 80 % of each maximum`);
-      pacedRounds.empty.push(await paced(servers.empty.url, empty));
-      if (servers.prefilled && prefilled) pacedRounds.prefilled.push(await paced(servers.prefilled.url, prefilled));
+      const accepts = servers.prefilled ? `empty, ${SCALE_ORDERS} orders` : "empty";
+      log(`  round ${round} of ${ROUNDS}: baseline, ${accepts}, then each at 80 % of its maximum`);
+      rounds.baseline.push(await baselineLoad(servers.baseline.url));
+      const emptyMax = await maxOrders(servers.empty.url);
+      rounds.empty.push(emptyMax);
+      const prefilledMax = servers.prefilled ? await maxOrders(servers.prefilled.url) : undefined;
+      if (prefilledMax) rounds.prefilled.push(prefilledMax);
+      pacedRounds.empty.push(await atEightyPercent(servers.empty.url, emptyMax));
+      if (servers.prefilled && prefilledMax) {
+        pacedRounds.prefilled.push(await atEightyPercent(servers.prefilled.url, prefilledMax));
+      }
     }
+    const prefilled = servers.prefilled ? medianBy(rounds.prefilled, "perSecond") : undefined;
     return {
-      base: medianBy(rounds.baseline),
-      empty: { max: empty, paced: medianBy(pacedRounds.empty, "p99") },
+      base: medianBy(rounds.baseline, "perSecond"),
+      empty: { max: medianBy(rounds.empty, "perSecond"), paced: medianBy(pacedRounds.empty, "p99") },
       scaled: prefilled ? { max: prefilled, paced: medianBy(pacedRounds.prefilled, "p99") } : undefined,
     };
   } finally {
@@ -284,8 +285,8 @@ async function hotAuctionRun() {
       baselines.push(await baselineLoad(baseline.url));
       races.push(await hot.race(SECONDS));
     }
-    const base = medianBy(baselines);
-    const median = [...races].sort((a, b) => a.attemptsPerSecond - b.attemptsPerSecond)[Math.floor(races.length / 2)]!;
+    const base = medianBy(baselines, "perSecond");
+    const median = medianBy(races, "attemptsPerSecond");
     const sum = (measure: (race: HotAuctionRound) => number) => races.reduce((total, race) => total + measure(race), 0);
     const answers: Record<string, number> = {};
     for (const race of races) {
