@@ -1,16 +1,23 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { brokenBodies, type JsonSchema } from "../support/openapi-arbitrary.js";
 import { startTestServer, type TestServer } from "../support/test-server.js";
 
 let server: TestServer;
-let routes: Array<{ method: string; path: string }>;
+let routes: Array<{ method: string; path: string; bodySchema?: JsonSchema }>;
+let schemas: Record<string, JsonSchema>;
 let tokens: Record<string, string | undefined>;
 
 beforeAll(async () => {
   server = await startTestServer();
   const document = (await server.api("/openapi.json")).body;
-  routes = Object.entries(document.paths as Record<string, Record<string, unknown>>).flatMap(([path, operations]) =>
-    Object.keys(operations).map((method) => ({ method: method.toUpperCase(), path })),
+  schemas = document.components.schemas;
+  type Operation = { requestBody?: { content?: { "application/json"?: { schema?: JsonSchema } } } };
+  routes = Object.entries(document.paths as Record<string, Record<string, Operation>>).flatMap(([path, operations]) =>
+    Object.entries(operations).map(([method, operation]) => {
+      const bodySchema = operation.requestBody?.content?.["application/json"]?.schema;
+      return { method: method.toUpperCase(), path, ...(bodySchema ? { bodySchema } : {}) };
+    }),
   );
   tokens = {
     guest: undefined,
@@ -38,6 +45,22 @@ const body = fc.oneof(
 function fill(path: string, values: string[]): string {
   let index = 0;
   return path.replace(/\{[^}]+\}/g, () => values[index++ % values.length] ?? "x");
+}
+
+/** The response is a 4xx in the standard error shape; a refused body names its fields. */
+function expectStandardRefusal(label: string, status: number, text: string) {
+  expect(status, `${label} → ${text.slice(0, 200)}`).toBeGreaterThanOrEqual(400);
+  expect(status, `${label} → ${text.slice(0, 200)}`).toBeLessThan(500);
+  const { error } = JSON.parse(text);
+  expect(typeof error.code, label).toBe("string");
+  expect(typeof error.message, label).toBe("string");
+  if (error.code === "VALIDATION_FAILED") {
+    expect(error.fields.length, label).toBeGreaterThan(0);
+    for (const field of error.fields) {
+      expect(typeof field.path, label).toBe("string");
+      expect(typeof field.message, label).toBe("string");
+    }
+  }
 }
 
 async function storedCounts() {
@@ -75,18 +98,48 @@ describe("API fuzzing from the OpenAPI document", () => {
             },
           );
           const text = await response.text();
-          expect(response.status, `${route.method} ${route.path} → ${text.slice(0, 200)}`).toBeLessThan(500);
-          if (response.status >= 400) {
-            const parsed = JSON.parse(text);
-            expect(typeof parsed.error.code).toBe("string");
-            expect(typeof parsed.error.message).toBe("string");
-          }
+          const label = `${route.method} ${route.path}`;
+          expect(response.status, `${label} → ${text.slice(0, 200)}`).toBeLessThan(500);
+          if (response.status >= 400) expectStandardRefusal(label, response.status, text);
         },
       ),
       { numRuns: 400 },
     );
     // Random bodies may legitimately create an account or an order only if they happen to be valid;
     // anything stored must have come with a 2xx. Bodies this random never are, so nothing is stored.
+    expect(await storedCounts()).toEqual(before);
+  });
+
+  it("every body schema, broken in one place at any depth, is refused with a 4xx naming the field, storing nothing", async () => {
+    const withBodies = routes.filter((route) => route.bodySchema);
+    expect(withBodies.length).toBeGreaterThan(15);
+    const resolve = (ref: string) => schemas[ref.replace("#/components/schemas/", "")]!;
+    const before = await storedCounts();
+    let validationRefusals = 0;
+    for (const route of withBodies) {
+      await fc.assert(
+        fc.asyncProperty(
+          brokenBodies(route.bodySchema!, resolve),
+          fc.constantFrom("guest", "customer", "maker", "admin"),
+          fc.constantFrom("chocolate-fudge-cake", "ord_missing", "auc_missing"),
+          async (body, who, id) => {
+            const headers: Record<string, string> = { "content-type": "application/json" };
+            if (tokens[who]) headers.authorization = `Bearer ${tokens[who]}`;
+            const response = await fetch(`${server.url}${fill(route.path, [id])}`, {
+              method: route.method,
+              headers,
+              body: JSON.stringify(body),
+            });
+            const text = await response.text();
+            expectStandardRefusal(`${route.method} ${route.path} as ${who}`, response.status, text);
+            if (response.status === 400) validationRefusals++;
+          },
+        ),
+        { numRuns: 40 },
+      );
+    }
+    // The bodies reached validation (not only the role checks in front of it), and none got stored.
+    expect(validationRefusals).toBeGreaterThan(withBodies.length * 10);
     expect(await storedCounts()).toEqual(before);
   });
 });
