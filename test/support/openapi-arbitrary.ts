@@ -104,8 +104,8 @@ export function brokenBodies(schema: JsonSchema, resolve: (ref: string) => JsonS
     return Object.entries(s.properties ?? {}).flatMap(([name, p]) => {
       const child = deref(p);
       const own = wrongType(child) === undefined ? [] : [{ path: [...at, name], schema: child }];
-      // Only required properties lead further in: a broken value under an optional one may be left out.
-      return (s.required ?? []).includes(name) ? [...own, ...breakable(child, [...at, name], depth + 1)] : own;
+      // Under an optional property too: the body is built with the way down to the broken value.
+      return [...own, ...breakable(child, [...at, name], depth + 1)];
     });
   };
 
