@@ -4,7 +4,7 @@ import { brokenBodies, type JsonSchema } from "../support/openapi-arbitrary.js";
 import { startTestServer, type TestServer } from "../support/test-server.js";
 
 let server: TestServer;
-let routes: Array<{ method: string; path: string; bodySchema?: JsonSchema }>;
+let routes: Array<{ method: string; path: string; signedIn: boolean; bodySchema?: JsonSchema }>;
 let schemas: Record<string, JsonSchema>;
 let tokens: Record<string, string | undefined>;
 
@@ -12,11 +12,15 @@ beforeAll(async () => {
   server = await startTestServer();
   const document = (await server.api("/openapi.json")).body;
   schemas = document.components.schemas;
-  type Operation = { requestBody?: { content?: { "application/json"?: { schema?: JsonSchema } } } };
+  type Operation = {
+    security?: unknown[];
+    requestBody?: { content?: { "application/json"?: { schema?: JsonSchema } } };
+  };
   routes = Object.entries(document.paths as Record<string, Record<string, Operation>>).flatMap(([path, operations]) =>
     Object.entries(operations).map(([method, operation]) => {
       const bodySchema = operation.requestBody?.content?.["application/json"]?.schema;
-      return { method: method.toUpperCase(), path, ...(bodySchema ? { bodySchema } : {}) };
+      const signedIn = (operation.security ?? []).length > 0;
+      return { method: method.toUpperCase(), path, signedIn, ...(bodySchema ? { bodySchema } : {}) };
     }),
   );
   tokens = {
@@ -110,7 +114,7 @@ describe("API fuzzing from the OpenAPI document", () => {
     expect(await storedCounts()).toEqual(before);
   });
 
-  it("every body schema, broken in one place at any depth, is refused with a 4xx naming the field, storing nothing", async () => {
+  it("every body schema, broken in one place at any depth, is refused with a 4xx naming the field (401 first for guests where a sign-in is needed), storing nothing", async () => {
     const withBodies = routes.filter((route) => route.bodySchema);
     expect(withBodies.length).toBeGreaterThan(15);
     const resolve = (ref: string) => schemas[ref.replace("#/components/schemas/", "")]!;
@@ -132,6 +136,8 @@ describe("API fuzzing from the OpenAPI document", () => {
             });
             const text = await response.text();
             expectStandardRefusal(`${route.method} ${route.path} as ${who}`, response.status, text);
+            // A route for signed-in users refuses a guest before it reads the body.
+            if (route.signedIn && who === "guest") expect(response.status, `${route.path} as a guest`).toBe(401);
             if (response.status === 400) validationRefusals++;
           },
         ),

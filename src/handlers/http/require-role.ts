@@ -12,3 +12,20 @@ export function requireRole(...roles: string[]): MiddlewareHandler<HttpEnv> {
     await next();
   };
 }
+
+/** 401 for guests. */
+export const requireSignedIn: MiddlewareHandler<HttpEnv> = async (c, next) => {
+  if (!c.get("actor").userId) throw new UnauthenticatedError();
+  await next();
+};
+
+const bearerAuth = [{ bearerAuth: [] }];
+
+/**
+ * Route parts of an operation for signed-in users: documented as taking a bearer token, and a guest is
+ * refused (401) before the request is validated, so no one learns the shape of a request they may not send.
+ */
+export const signedInOnly = { security: bearerAuth, middleware: [requireSignedIn] };
+
+/** Route parts of an operation for users with one of `roles`, refused before validation: 401 for guests, 403 for the rest. */
+export const rolesOnly = (...roles: string[]) => ({ security: bearerAuth, middleware: [requireRole(...roles)] });

@@ -5,7 +5,7 @@ import type { QueueAdmin } from "../../../ports/queue-admin.js";
 import { USAGE_ITEMS, type UsageMeter } from "../../../ports/usage-meter.js";
 import type { HttpEnv } from "../http-env.js";
 import { publicEvent } from "../present.js";
-import { requireRole } from "../require-role.js";
+import { rolesOnly } from "../require-role.js";
 import { errorResponses, jsonContent, TimelineEventSchema } from "../schemas.js";
 
 const QueueDepth = z
@@ -33,7 +33,7 @@ const RedriveBody = z
   })
   .meta({ id: "Redrive", description: "Leave both out to redrive every dead letter" });
 
-const adminOnly = { security: [{ bearerAuth: [] }], middleware: [requireRole("admin")], tags: ["Operations"] };
+const adminOnly = { ...rolesOnly("admin"), tags: ["Operations"] };
 const adminErrors = { 401: errorResponses[401], 403: errorResponses[403] };
 
 export function registerAdminRoutes(

@@ -24,6 +24,7 @@ import {
 import type { Clock } from "../../../ports/clock.js";
 import type { HttpEnv } from "../http-env.js";
 import type { RouteMatcher } from "../idempotency-middleware.js";
+import { signedInOnly } from "../require-role.js";
 import { errorResponses, idempotencyKeyParameter, jsonContent, PageQuery } from "../schemas.js";
 import { type TimelineFeed, timelineStream } from "../timeline-stream.js";
 
@@ -73,7 +74,6 @@ const json = <S extends z.ZodType>(schema: S) => ({
   body: { content: { "application/json": { schema } }, required: true },
 });
 const tags = ["Auctions"];
-const signedIn = [{ bearerAuth: [] }];
 /** Bid amounts and the outcome are public; who bid is not (outbid notices go to the bidder only). */
 const PUBLIC_AUCTION_EVENTS = new Set<string>([
   AuctionEvent.created,
@@ -127,7 +127,7 @@ export function registerAuctionRoutes(
       path: "/me/bids",
       tags,
       summary: "Your bids, newest first, each with its auction",
-      security: signedIn,
+      ...signedInOnly,
       request: { query: PageQuery },
       responses: {
         200: jsonContent(
@@ -166,7 +166,7 @@ export function registerAuctionRoutes(
       path: "/auctions",
       tags,
       summary: "List an auction (seller)",
-      security: signedIn,
+      ...signedInOnly,
       request: json(CreateAuctionBody),
       responses: { 201: jsonContent(AuctionSchema, "Created"), ...errorResponses },
     }),
@@ -179,7 +179,7 @@ export function registerAuctionRoutes(
       path: "/auctions/{id}",
       tags,
       summary: "Change an auction before its first bid (its seller)",
-      security: signedIn,
+      ...signedInOnly,
       request: { params: AuctionId, ...json(UpdateAuctionBody) },
       responses: { 200: jsonContent(AuctionSchema, "Updated"), ...errorResponses },
     }),
@@ -193,7 +193,7 @@ export function registerAuctionRoutes(
       path: "/auctions/{id}/cancel",
       tags,
       summary: "Cancel an active auction (its seller or an admin); bidders are told",
-      security: signedIn,
+      ...signedInOnly,
       request: { params: AuctionId },
       responses: { 200: jsonContent(AuctionSchema, "Cancelled"), ...errorResponses },
     }),
@@ -207,7 +207,7 @@ export function registerAuctionRoutes(
       tags,
       summary: "Bid; refusals (BID_TOO_LOW, AUCTION_CLOSED, OWN_AUCTION) carry the current highest amount",
       description: "A refused bid stores nothing under its Idempotency-Key, so its retry is judged again.",
-      security: signedIn,
+      ...signedInOnly,
       parameters: [idempotencyKeyParameter],
       request: { params: AuctionId, ...json(BidBody) },
       responses: {
@@ -253,7 +253,7 @@ export function registerAuctionRoutes(
       tags,
       summary:
         "The winner pays before the deadline: reserve, charge, create the order (a saga); poll the auction for the outcome",
-      security: signedIn,
+      ...signedInOnly,
       request: { params: AuctionId, ...json(CheckoutBody) },
       responses: {
         202: jsonContent(
@@ -275,7 +275,7 @@ export function registerAuctionRoutes(
       path: "/auctions/{id}/agreement/upload-url",
       tags,
       summary: "A short-lived URL to PUT the listing agreement to (its seller): one object, declared type and size",
-      security: signedIn,
+      ...signedInOnly,
       request: { params: AuctionId, ...json(AgreementUploadBody) },
       responses: {
         201: jsonContent(
@@ -301,7 +301,7 @@ export function registerAuctionRoutes(
       path: "/auctions/{id}/agreement",
       tags,
       summary: "The uploaded listing agreement (its seller or an admin)",
-      security: signedIn,
+      ...signedInOnly,
       request: { params: AuctionId },
       responses: { 200: { description: "The document" }, 404: errorResponses[404] },
     }),

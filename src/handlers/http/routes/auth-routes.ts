@@ -5,6 +5,7 @@ import type { makeSignUp } from "../../../application/users/sign-up.js";
 import { UnauthenticatedError } from "../../../domain/shared/errors.js";
 import { ROLES, SignInBody, SignUpBody } from "../../../domain/users/user.js";
 import type { HttpEnv } from "../http-env.js";
+import { signedInOnly } from "../require-role.js";
 import { errorResponses, jsonContent } from "../schemas.js";
 
 export interface AuthUseCases {
@@ -52,7 +53,7 @@ export function registerAuthRoutes(app: OpenAPIHono<HttpEnv>, useCases: AuthUseC
       path: "/auth/me",
       tags: ["Accounts"],
       summary: "Who the bearer token belongs to",
-      security: [{ bearerAuth: [] }],
+      ...signedInOnly,
       responses: {
         200: jsonContent(z.object({ id: z.string(), email: z.string(), roles: z.array(z.string()) }), "The caller"),
         401: errorResponses[401],

@@ -7,7 +7,7 @@ import type { makeSetStock } from "../../../application/catalog/set-stock.js";
 import type { makeUpdateProduct } from "../../../application/catalog/update-product.js";
 import { CreateProductBody, SetStockBody, UpdateProductBody } from "../../../domain/catalog/product.js";
 import type { HttpEnv } from "../http-env.js";
-import { requireRole } from "../require-role.js";
+import { rolesOnly } from "../require-role.js";
 import { errorResponses, jsonContent, PageQuery, ProductSchema } from "../schemas.js";
 
 export interface CatalogUseCases {
@@ -25,7 +25,6 @@ const ProductPage = z
 const jsonBody = <S extends z.ZodType>(schema: S) => ({
   body: { content: { "application/json": { schema } }, required: true },
 });
-const admin = [{ bearerAuth: [] }];
 
 export function registerCatalogRoutes(app: OpenAPIHono<HttpEnv>, useCases: CatalogUseCases) {
   app.openapi(
@@ -58,8 +57,7 @@ export function registerCatalogRoutes(app: OpenAPIHono<HttpEnv>, useCases: Catal
       path: "/products",
       tags: ["Catalog"],
       summary: "Add a product (admin)",
-      security: admin,
-      middleware: [requireRole("admin")] as const,
+      ...rolesOnly("admin"),
       request: jsonBody(CreateProductBody),
       responses: { 201: jsonContent(ProductSchema, "Created"), ...errorResponses },
     }),
@@ -72,8 +70,7 @@ export function registerCatalogRoutes(app: OpenAPIHono<HttpEnv>, useCases: Catal
       path: "/products/{id}",
       tags: ["Catalog"],
       summary: "Change a product's name, description, price or picture (admin)",
-      security: admin,
-      middleware: [requireRole("admin")] as const,
+      ...rolesOnly("admin"),
       request: { params: ProductId, ...jsonBody(UpdateProductBody) },
       responses: { 200: jsonContent(ProductSchema, "Updated"), ...errorResponses },
     }),
@@ -86,8 +83,7 @@ export function registerCatalogRoutes(app: OpenAPIHono<HttpEnv>, useCases: Catal
       path: "/products/{id}/stock",
       tags: ["Catalog"],
       summary: "Set the units on hand (admin)",
-      security: admin,
-      middleware: [requireRole("admin")] as const,
+      ...rolesOnly("admin"),
       request: { params: ProductId, ...jsonBody(SetStockBody) },
       responses: { 200: jsonContent(ProductSchema, "Updated"), ...errorResponses },
     }),

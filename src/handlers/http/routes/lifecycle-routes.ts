@@ -6,6 +6,7 @@ import type { makeMarkFulfilled } from "../../../application/lifecycle/mark-fulf
 import { FeedbackBody } from "../../../domain/orders/order-schemas.js";
 import type { HttpEnv } from "../http-env.js";
 import { publicOrder } from "../present.js";
+import { signedInOnly } from "../require-role.js";
 import { errorResponses, jsonContent, OrderSchema } from "../schemas.js";
 
 export interface LifecycleUseCases {
@@ -31,7 +32,7 @@ export function registerLifecycleRoutes(app: OpenAPIHono<HttpEnv>, useCases: Lif
       path: "/orders/{id}/fulfilled",
       tags: ["Bakery lifecycle"],
       summary: "The maker has baked the order (maker or admin); the courier is then notified",
-      security: [{ bearerAuth: [] }],
+      ...signedInOnly,
       request,
       responses: answers,
     }),

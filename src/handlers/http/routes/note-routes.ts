@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { makeSellerNotes } from "../../../application/sellers/seller-notes.js";
 import { NoteBody, NoteChange } from "../../../domain/auctions/note.js";
 import type { HttpEnv } from "../http-env.js";
+import { signedInOnly } from "../require-role.js";
 import { errorResponses, jsonContent } from "../schemas.js";
 
 const Note = z
@@ -16,7 +17,7 @@ const Note = z
   })
   .meta({ id: "Note" });
 const NoteId = z.object({ id: z.string().min(1).max(64) });
-const common = { tags: ["Seller notes"], security: [{ bearerAuth: [] }] };
+const common = { tags: ["Seller notes"], ...signedInOnly };
 const json = <S extends z.ZodType>(schema: S) => ({
   body: { content: { "application/json": { schema } }, required: true },
 });

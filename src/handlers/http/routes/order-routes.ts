@@ -9,6 +9,7 @@ import { PlaceOrderBody } from "../../../domain/orders/order-schemas.js";
 import type { HttpEnv } from "../http-env.js";
 import type { RouteMatcher } from "../idempotency-middleware.js";
 import { placedOrderBody, publicEvent, publicOrder } from "../present.js";
+import { signedInOnly } from "../require-role.js";
 import {
   errorResponses,
   idempotencyKeyParameter,
@@ -77,7 +78,7 @@ export function registerOrderRoutes(app: OpenAPIHono<HttpEnv>, useCases: OrderUs
       path: "/orders",
       tags: ["Orders"],
       summary: "Your orders, newest first (staff see all and may filter by status)",
-      security: [{ bearerAuth: [] }],
+      ...signedInOnly,
       request: { query: ListQuery },
       responses: {
         200: jsonContent(OrderPage, "A page of orders"),

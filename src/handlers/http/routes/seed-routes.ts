@@ -3,6 +3,7 @@ import { z } from "zod";
 import { FeedbackBody, type PlaceOrderBody } from "../../../domain/orders/order-schemas.js";
 import type { HttpEnv } from "../http-env.js";
 import { placedOrderBody, publicOrder } from "../present.js";
+import { signedInOnly } from "../require-role.js";
 import { errorResponses, jsonContent, OrderSchema } from "../schemas.js";
 import type { LifecycleUseCases } from "./lifecycle-routes.js";
 import type { OrderUseCases } from "./order-routes.js";
@@ -92,7 +93,7 @@ export function registerSeedRoutes(
       path: "/order/fulfilled",
       tags,
       summary: "Mark an order fulfilled the original way (maker)",
-      security: [{ bearerAuth: [] }],
+      ...signedInOnly,
       request: json(OrderIdBody),
       responses: { 200: jsonContent(OrderSchema, "Fulfilled"), ...errorResponses },
     }),
