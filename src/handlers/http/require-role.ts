@@ -14,7 +14,7 @@ export function requireRole(...roles: string[]): MiddlewareHandler<HttpEnv> {
 }
 
 /** 401 for guests. */
-export const requireSignedIn: MiddlewareHandler<HttpEnv> = async (c, next) => {
+const requireSignedIn: MiddlewareHandler<HttpEnv> = async (c, next) => {
   if (!c.get("actor").userId) throw new UnauthenticatedError();
   await next();
 };
