@@ -26,6 +26,11 @@ export interface Refund {
  */
 export interface PaymentGateway {
   charge(request: ChargeRequest): Promise<Charge>;
+  /**
+   * The charge made under an idempotency key, if any, without charging: compensation asks it, since a
+   * charge whose answer was lost (a timeout, a crash before it was recorded) must be refunded too.
+   */
+  findCharge(idempotencyKey: string): Promise<Charge | undefined>;
   /** Idempotent: refunding a refunded charge returns the first refund. */
   refund(chargeId: string, idempotencyKey: string): Promise<Refund>;
 }

@@ -77,6 +77,19 @@ export function paymentGatewayContract(
       expect(await charges()).toBe(0);
     });
 
+    it("finds the charge made under an idempotency key without charging again, and none under another", async () => {
+      const { gateway, charges } = await make();
+      expect(await gateway.findCharge("order-9")).toBeUndefined();
+      const charge = await gateway.charge(request("order-9", 700));
+      expect(await gateway.findCharge("order-9")).toEqual(charge);
+      expect(await gateway.findCharge("order-10")).toBeUndefined();
+      await expect(gateway.charge(request("k4", 100, cards.declined))).rejects.toMatchObject({
+        name: "PaymentDeclinedError",
+      });
+      expect(await gateway.findCharge("k4")).toBeUndefined();
+      expect(await charges()).toBe(1);
+    });
+
     it("refunds a charge once, however often and however concurrently asked", async () => {
       const { gateway } = await make();
       const charge = await gateway.charge(request("k3", 500));

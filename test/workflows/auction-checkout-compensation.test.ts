@@ -6,17 +6,22 @@ import { SqliteItemStore } from "../../src/adapters/local/sqlite-item-store.js";
 import { createUlidGenerator } from "../../src/adapters/local/system-clock.js";
 import { TestPaymentGateway } from "../../src/adapters/local/test-payment-gateway.js";
 import { loadAuction } from "../../src/application/auctions/auction-items.js";
+import { makeLapseUnpaidAuction } from "../../src/application/auctions/checkout-deadline.js";
 import { AUCTION_CHECKOUT, checkoutSagaTasks } from "../../src/application/auctions/checkout-saga.js";
 import { makeCloseAuction } from "../../src/application/auctions/close-auction.js";
 import { makeCreateAuction } from "../../src/application/auctions/create-auction.js";
 import { makePlaceBid } from "../../src/application/auctions/place-bid.js";
 import { makeRequestCheckout } from "../../src/application/auctions/request-checkout.js";
+import type { PaymentGateway } from "../../src/ports/payment-gateway.js";
 import { WORKFLOWS_DIR } from "../../src/runtime/local/compose.js";
 
 const START = Date.parse("2026-07-01T10:00:00Z");
 const address = { line1: "1 Winner Way", city: "Delft", postalCode: "2611 AA", country: "NL" };
 
-async function wonAuction(failingStep?: string, card = "4242424242424242") {
+/** Wraps the gateway the saga's steps get; `lapse` moves the clock past the payment deadline and lapses the auction. */
+type PaymentsFault = (gateway: TestPaymentGateway, lapse: () => Promise<unknown>) => PaymentGateway;
+
+async function wonAuction(failingStep?: string, card = "4242424242424242", paymentsFault?: PaymentsFault) {
   let now = START;
   const clock = { now: () => new Date(now) };
   const store = new SqliteItemStore(openSqliteDatabase(":memory:"));
@@ -41,7 +46,14 @@ async function wonAuction(failingStep?: string, card = "4242424242424242") {
     { deliveryAddress: address, payment: { card } },
     { userId: "winner", email: "w@example.com", roles: ["customer"] },
   );
-  const tasks = checkoutSagaTasks({ ...deps, payments });
+  const advance = (ms: number) => {
+    now += ms;
+  };
+  const lapse = () => {
+    advance(49 * 3600 * 1000);
+    return makeLapseUnpaidAuction(deps)(auction.id);
+  };
+  const tasks = checkoutSagaTasks({ ...deps, payments: paymentsFault?.(payments, lapse) ?? payments });
   if (failingStep) {
     tasks[failingStep] = async () => {
       throw Object.assign(new Error(`${failingStep} broke`), { name: "InfrastructureError" });
@@ -55,7 +67,7 @@ async function wonAuction(failingStep?: string, card = "4242424242424242") {
   });
   const run = () => runner.run(AUCTION_CHECKOUT, { auctionId: auction.id }, "chk");
   const orders = async () => (await store.query({ partition: "ORDERS", index: "gsi2" })).items;
-  return { run, store, payments, auctionId: auction.id, orders, advance: (ms: number) => (now += ms) };
+  return { run, store, payments, auctionId: auction.id, orders, advance };
 }
 
 describe("auction checkout saga", () => {
@@ -99,6 +111,25 @@ describe("auction checkout saga", () => {
       expect(await store.get({ pk: `AUCTION#${auctionId}`, sk: "CHECKOUT_PAYMENT" })).toBeUndefined();
     },
   );
+
+  it("when the payment deadline lapses the auction while the charge is in flight, the charge is refunded", async () => {
+    const { run, store, payments, auctionId } = await wonAuction(undefined, undefined, (gateway, lapse) => ({
+      charge: async (request) => {
+        const charge = await gateway.charge(request);
+        await lapse();
+        return charge;
+      },
+      findCharge: (key) => gateway.findCharge(key),
+      refund: (chargeId, key) => gateway.refund(chargeId, key),
+    }));
+    expect((await run()).status).toBe("succeeded");
+    const auction = await loadAuction(store, auctionId);
+    expect(auction.status).toBe("unsold");
+    expect(auction.checkout).toMatchObject({ state: "failed", refundId: expect.any(String) });
+    expect(auction.checkout?.failureReason).toMatch(/Your payment has been refunded\.$/);
+    expect(await payments.countCharges()).toBe(1);
+    expect(await payments.countRefunds()).toBe(1);
+  });
 
   it("a declined card fails the checkout with the card's reason and charges nothing", async () => {
     const { run, store, payments, auctionId } = await wonAuction(undefined, "4000000000000002");

@@ -16,12 +16,26 @@ import { loadProduct, productKey } from "../../src/application/catalog/product-i
 import { legacyReservationKey, loadOrder } from "../../src/application/orders/order-items.js";
 import { ORDER_PIPELINE, orderPipelineTasks } from "../../src/application/orders/pipeline/order-pipeline-tasks.js";
 import { makePlaceOrder } from "../../src/application/orders/place-order.js";
+import { PaymentUnavailableError } from "../../src/domain/shared/errors.js";
+import type { DomainEvent } from "../../src/domain/shared/event.js";
+import type { ItemStore, TransactOp } from "../../src/ports/item-store.js";
+import type { PaymentGateway } from "../../src/ports/payment-gateway.js";
 import { WORKFLOWS_DIR } from "../../src/runtime/local/compose.js";
 import { readMailbox } from "../support/mailbox.js";
 import { orderBody } from "../support/test-server.js";
 
-/** `failingStep` throws instead of running; with `afterItsWork`, it throws after doing its work (a lost answer). */
-async function setup(failingStep?: string, { afterItsWork = false } = {}) {
+interface Faults {
+  /** The step throws after doing its work (a lost answer). */
+  afterItsWork?: boolean;
+  /** What the pipeline's steps get instead of the gateway. */
+  payments?: (gateway: TestPaymentGateway) => PaymentGateway;
+  /** What the pipeline's steps get instead of the store. */
+  store?: (store: SqliteItemStore) => ItemStore;
+}
+
+/** `failingStep` throws instead of running (see Faults for the others). */
+async function setup(failingStep?: string, faults: Faults = {}) {
+  const { afterItsWork = false } = faults;
   const dir = mkdtempSync(join(tmpdir(), "orderflow-wf-"));
   const store = new SqliteItemStore(openSqliteDatabase(":memory:"));
   const ids = createUlidGenerator();
@@ -30,11 +44,11 @@ async function setup(failingStep?: string, { afterItsWork = false } = {}) {
   const payments = new TestPaymentGateway({ store, ids, clock });
   const mailDir = join(dir, "mail");
   const deps = {
-    store,
+    store: faults.store?.(store) ?? store,
     ids,
     clock,
     logger,
-    payments,
+    payments: faults.payments?.(payments) ?? payments,
     objects: new FileObjectStore(join(dir, "objects")),
     mailer: new EmlMailer({ mailDir, from: "shop@example.com", clock }),
     receipts: new PdfReceiptRenderer(),
@@ -91,7 +105,9 @@ describe("order pipeline compensation: each step failing in turn", () => {
     if (status === "failed") {
       expect(result.status).toBe("succeeded");
       expect(after.failureReason).toBe(
-        "We could not complete your order because of a problem on our side. You have not been charged.",
+        `We could not complete your order because of a problem on our side. ${
+          step === "ConfirmOrder" ? "Your payment has been refunded." : "You have not been charged."
+        }`,
       );
       const mails = await readMailbox(mailDir);
       expect(mails.map((mail) => mail.subject)).toEqual([`Test Bakery: we could not complete order ${order.id}`]);
@@ -101,6 +117,57 @@ describe("order pipeline compensation: each step failing in turn", () => {
       expect(result.status).toBe("failed");
     }
     expect(await payments.countCharges()).toBe(step === "ConfirmOrder" ? 1 : 0);
+  });
+
+  it.each<[string, Faults]>([
+    [
+      "the gateway charges but its answer is lost on every attempt",
+      {
+        payments: (gateway) => ({
+          charge: async (request) => {
+            await gateway.charge(request);
+            throw new PaymentUnavailableError("The payment provider timed out");
+          },
+          findCharge: (key) => gateway.findCharge(key),
+          refund: (chargeId, key) => gateway.refund(chargeId, key),
+        }),
+      },
+    ],
+    [
+      "the charge is made but recording it keeps failing",
+      {
+        store: (store) =>
+          Object.assign(Object.create(store), {
+            transact: (ops: TransactOp[], events: DomainEvent[] = []) => {
+              if (events.some((event) => event.type === "payment_charged")) {
+                throw Object.assign(new Error("disk I/O error"), { name: "SqliteError" });
+              }
+              return store.transact(ops, events);
+            },
+          }),
+      },
+    ],
+  ])("when %s, the charge is refunded and the customer told so", async (_, faults) => {
+    const { run, timeline, stock, store, order, payments, mailDir } = await setup(undefined, faults);
+    expect((await run()).status).toBe("succeeded");
+    const after = await loadOrder(store, order.id);
+    expect(after.status).toBe("failed");
+    expect(await timeline()).toEqual([
+      "order_received",
+      "stock_reserved",
+      "payment_refunded",
+      "stock_released",
+      "order_failed",
+    ]);
+    expect(await payments.countCharges()).toBe(1);
+    expect(await payments.countRefunds()).toBe(1);
+    expect(after.refundId).toBeDefined();
+    expect(after.chargeId).toBe((await payments.findCharge(`order-${order.id}`))?.chargeId);
+    expect(after.failureReason).toMatch(/Your payment has been refunded\.$/);
+    expect(await stock()).toBe(5);
+    const mails = await readMailbox(mailDir);
+    expect(mails.map((mail) => mail.subject)).toEqual([`Test Bakery: we could not complete order ${order.id}`]);
+    expect(mails[0]?.text).toContain("has been refunded");
   });
 
   it.each(["IssueReceipt", "NotifyMaker"])(

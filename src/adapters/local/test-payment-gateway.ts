@@ -23,6 +23,12 @@ const refundKey = (idempotencyKey: string) => ({ pk: `PAYMENT#${idempotencyKey}`
 const chargeIdKey = (chargeId: string) => ({ pk: `CHARGE_ID#${chargeId}`, sk: "CHARGE_ID" });
 const STATS = { pk: "PAYMENT_STATS", sk: "PAYMENT_STATS" };
 
+const chargeOf = (item: Record<string, unknown>): Charge => ({
+  chargeId: String(item.chargeId),
+  amount: item.amount as Charge["amount"],
+  last4: String(item.last4),
+});
+
 /**
  * A payment gateway in test mode whose charges and refunds are kept in the item store: one charge per
  * idempotency key even across restarts and concurrent calls, as a real processor's idempotency keys do.
@@ -72,6 +78,12 @@ export class TestPaymentGateway implements PaymentGateway {
     return charge;
   }
 
+  async findCharge(idempotencyKey: string): Promise<Charge | undefined> {
+    this.maybeFail();
+    const existing = await this.options.store.get(chargeKey(idempotencyKey));
+    return existing ? chargeOf(existing) : undefined;
+  }
+
   async refund(chargeId: string, idempotencyKey: string): Promise<Refund> {
     this.maybeFail();
     const pointer = await this.options.store.get(chargeIdKey(chargeId));
@@ -105,11 +117,11 @@ export class TestPaymentGateway implements PaymentGateway {
   }
 
   private replay(existing: Record<string, unknown>, request: ChargeRequest): Charge {
-    const amount = existing.amount as Charge["amount"];
-    if (amount.amount !== request.amount.amount || amount.currency !== request.amount.currency) {
+    const charge = chargeOf(existing);
+    if (charge.amount.amount !== request.amount.amount || charge.amount.currency !== request.amount.currency) {
       throw new ConflictError("IDEMPOTENCY_KEY_REUSED", "This idempotency key was used for another amount");
     }
-    return { chargeId: String(existing.chargeId), amount, last4: String(existing.last4) };
+    return charge;
   }
 
   private maybeFail(): void {

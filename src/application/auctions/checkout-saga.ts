@@ -16,6 +16,9 @@ import { assertCanCheckOut, checkoutPaymentKey } from "./request-checkout.js";
 
 export const AUCTION_CHECKOUT = "auction-checkout";
 
+/** The gateway's idempotency key of a checkout's one charge. */
+const checkoutChargeKey = (checkoutId: string) => `auction-${checkoutId}`;
+
 interface SagaInput {
   auctionId: string;
   error?: { Error?: string; Cause?: string };
@@ -73,7 +76,7 @@ export function checkoutSagaTasks(deps: AuctionDeps & { payments: PaymentGateway
       if (!source)
         throw new CheckoutRejectedError("NO_PAYMENT_DETAILS", "conflict", "The checkout has no payment details");
       const charge = await deps.payments.charge({
-        idempotencyKey: `auction-${checkout.id}`,
+        idempotencyKey: checkoutChargeKey(checkout.id),
         amount: { amount: auction.highestBid!.amount, currency: auction.currency },
         source: String(source.source),
         description: `Auction ${auction.id}`,
@@ -135,9 +138,12 @@ export function checkoutSagaTasks(deps: AuctionDeps & { payments: PaymentGateway
     refundWinner: async (input: SagaInput) => {
       const auction = await loadAuction(store, input.auctionId);
       const checkout = current(auction);
-      if (!checkout.chargeId || checkout.refundId || checkout.state === "paid") return input;
-      const refund = await deps.payments.refund(checkout.chargeId, `refund-${checkout.id}`);
-      await save(auction, { refundId: refund.refundId });
+      if (checkout.refundId || checkout.state === "paid") return input;
+      // A charge whose answer was lost or whose record failed (the auction changed meanwhile) is refunded too.
+      const chargeId = checkout.chargeId ?? (await deps.payments.findCharge(checkoutChargeKey(checkout.id)))?.chargeId;
+      if (!chargeId) return input;
+      const refund = await deps.payments.refund(chargeId, `refund-${checkout.id}`);
+      await save(auction, { chargeId, refundId: refund.refundId });
       return input;
     },
 
@@ -153,7 +159,7 @@ export function checkoutSagaTasks(deps: AuctionDeps & { payments: PaymentGateway
       const reason =
         input.error?.Error === "CheckoutRejectedError"
           ? (input.error.Cause ?? "The checkout was refused")
-          : customerReason(input.error?.Error, input.error?.Cause);
+          : customerReason(input.error?.Error, input.error?.Cause, Boolean(checkout.refundId));
       await save(
         auction,
         { state: "failed", failureReason: reason },

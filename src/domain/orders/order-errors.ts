@@ -11,13 +11,17 @@ export class OrderRejectedError extends DomainError {
 /** Error names (as a workflow reports them) whose message is written for the customer. */
 export const CUSTOMER_READABLE_ERRORS = ["OrderRejectedError", "PaymentDeclinedError", "PaymentUnavailableError"];
 
-/** The reason shown to the customer for a failed order, never leaking internal errors. */
-export function customerReason(errorName: string | undefined, message: string | undefined): string {
+/**
+ * The reason shown to the customer for a failed order, never leaking internal errors; `refunded` says
+ * whether a charge was made and refunded (a provider's lost answer may have charged the card after all).
+ */
+export function customerReason(errorName: string | undefined, message: string | undefined, refunded: boolean): string {
+  const payment = refunded ? "Your payment has been refunded." : "You have not been charged.";
   if (errorName && message && CUSTOMER_READABLE_ERRORS.includes(errorName)) {
     if (errorName === "PaymentUnavailableError") {
-      return "The payment provider did not respond, so the order was cancelled. You have not been charged.";
+      return `The payment provider did not respond, so the order was cancelled. ${payment}`;
     }
     return message;
   }
-  return "We could not complete your order because of a problem on our side. You have not been charged.";
+  return `We could not complete your order because of a problem on our side. ${payment}`;
 }

@@ -5,6 +5,9 @@ import { orderEvent } from "../new-event.js";
 import { loadOrder, orderKey, paymentSourceKey } from "../order-items.js";
 import type { PipelineDeps, StepInput } from "./pipeline-deps.js";
 
+/** The gateway's idempotency key of an order's one charge. */
+export const orderChargeKey = (orderId: string) => `order-${orderId}`;
+
 /**
  * Charges the order total once: the gateway call is keyed by the order id, so a step retried after a
  * timeout or a crash gets the first charge back instead of charging again.
@@ -17,7 +20,7 @@ export function makeChargePayment(deps: Pick<PipelineDeps, "store" | "ids" | "cl
     const source = await store.get(paymentSourceKey(orderId));
     if (!source) throw new OrderRejectedError("ORDER_NOT_PENDING", "The order has no payment details any more");
     const charge = await payments.charge({
-      idempotencyKey: `order-${orderId}`,
+      idempotencyKey: orderChargeKey(orderId),
       amount: order.total,
       source: String(source.source),
       description: `Order ${orderId}`,

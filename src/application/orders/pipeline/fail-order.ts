@@ -13,7 +13,7 @@ export function makeFailOrder(deps: Pick<PipelineDeps, "store" | "ids" | "clock"
   return async (input: StepInput) => {
     const order = await loadOrder(store, input.orderId);
     if (order.status !== "pending") return { orderId: order.id };
-    const reason = customerReason(input.error?.Error, input.error?.Cause);
+    const reason = customerReason(input.error?.Error, input.error?.Cause, Boolean(order.refundId));
     logger.warn("order failed", { orderId: order.id, error: input.error?.Error, cause: input.error?.Cause });
     await commitOnce(
       store,

@@ -4,27 +4,33 @@ import { when } from "../../../ports/item-store.js";
 import { commitOnce } from "../../shared/commit-once.js";
 import { orderEvent } from "../new-event.js";
 import { loadOrder, orderKey } from "../order-items.js";
+import { orderChargeKey } from "./charge-payment.js";
 import type { PipelineDeps, StepInput } from "./pipeline-deps.js";
 
 /**
  * Compensation: refunds the order's charge if there is one and it is not refunded yet. Only a pending
  * order is undone: a confirmed one keeps its charge (the workflow re-checks before it gets here).
+ * The gateway is asked for the order's charge when the order has none recorded: its answer may have
+ * been lost (every attempt timed out) or recording it may have failed, after the card was charged.
  */
 export function makeRefundPayment(deps: Pick<PipelineDeps, "store" | "ids" | "clock" | "payments">) {
   const { store, payments, clock } = deps;
   return async (input: StepInput) => {
     const order = await loadOrder(store, input.orderId);
-    if (!order.chargeId || order.refundId) return input;
+    if (order.refundId) return input;
+    const chargeId = order.chargeId ?? (await payments.findCharge(orderChargeKey(order.id)))?.chargeId;
+    if (!chargeId) return input;
     nextStatus("fail", order.status); // compensation ends the order failed: a confirmed one is refused
-    const refund = await payments.refund(order.chargeId, `refund-${order.id}`);
+    const refund = await payments.refund(chargeId, `refund-${order.id}`);
     await commitOnce(
       store,
       [
         {
           op: "update",
           key: orderKey(order.id),
-          update: { set: { refundId: refund.refundId, updatedAt: clock.now().toISOString() } },
-          condition: when.and(when.eq("chargeId", order.chargeId), when.lacks("refundId")),
+          update: { set: { chargeId, refundId: refund.refundId, updatedAt: clock.now().toISOString() } },
+          // One charge per order key, so a chargeId written meanwhile is this one.
+          condition: when.lacks("refundId"),
         },
       ],
       [orderEvent(deps, order.id, OrderEvent.paymentRefunded, { refundId: refund.refundId, amount: order.total })],
