@@ -2,6 +2,7 @@
  * The item store port: a key-value store with conditional writes and transactions, shaped after
  * DynamoDB's primitives so that the SQLite and DynamoDB adapters can both implement it honestly.
  */
+import { ValidationError } from "../domain/shared/errors.js";
 import type { DomainEvent } from "../domain/shared/event.js";
 
 export type IndexName = "gsi1" | "gsi2";
@@ -110,6 +111,10 @@ export interface QueryPage {
   items: Item[];
   cursor?: string;
 }
+
+/** A query cursor no page of the store handed out: the caller's input, refused as its `cursor` field. */
+export const invalidCursor = () =>
+  new ValidationError("Invalid cursor", [{ path: "cursor", message: "Use the cursor of a page as it was given" }]);
 
 /** One or more conditions failed; `failedIndexes` tells which transaction operations (like CancellationReasons). */
 export class ConditionFailedError extends Error {

@@ -165,6 +165,27 @@ export function itemOperationsContract(name: string, make: () => Promise<ItemSto
       expect(rest.cursor).toBeUndefined();
     });
 
+    it("refuses a cursor it never handed out as a validation error of the cursor field", async () => {
+      const store = await make();
+      const forged = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
+      for (const cursor of [
+        "garbage",
+        "%00",
+        forged(null),
+        forged([]),
+        forged(["x"]),
+        forged({ a: 1 }),
+        forged([1, 2, 3]),
+      ]) {
+        for (const index of [undefined, "gsi1" as const]) {
+          await expect(store.query({ partition: "Q#1", cursor, ...(index ? { index } : {}) })).rejects.toMatchObject({
+            code: "VALIDATION_FAILED",
+            fields: [{ path: "cursor", message: expect.any(String) }],
+          });
+        }
+      }
+    });
+
     it("pages through a secondary index with cursors, newest first", async () => {
       const store = await make();
       for (let i = 0; i < 5; i++) {

@@ -104,6 +104,20 @@ describe("bad input gets a clear 4xx and stores nothing", () => {
     expect(await orderCount()).toBe(before);
   });
 
+  it("refuses a body of a type no route reads with 415 UNSUPPORTED_MEDIA_TYPE, storing nothing", async () => {
+    const before = await orderCount();
+    for (const type of ["text/plain", "application/x-www-form-urlencoded", "application/xml"]) {
+      const response = await fetch(`${server.url}/orders`, {
+        method: "POST",
+        headers: { "content-type": type },
+        body: JSON.stringify(orderBody()),
+      });
+      expect(response.status, type).toBe(415);
+      expectErrorShape(await response.json(), "UNSUPPORTED_MEDIA_TYPE");
+    }
+    expect(await orderCount()).toBe(before);
+  });
+
   it("an invalid Idempotency-Key header → 400", async () => {
     const response = await server.api("/orders", { body: orderBody(), headers: { "idempotency-key": "has space" } });
     expect(response.status).toBe(400);

@@ -170,6 +170,34 @@ describe("order pipeline compensation: each step failing in turn", () => {
     expect(mails[0]?.text).toContain("has been refunded");
   });
 
+  it("when another run fails the order between ConfirmOrder's read and its write, nothing confirms it", async () => {
+    let otherRun: (() => Promise<void>) | undefined;
+    const pipeline = await setup(undefined, {
+      store: (store) =>
+        Object.assign(Object.create(store), {
+          transact: async (ops: TransactOp[], events: DomainEvent[] = []) => {
+            if (otherRun && events.some((event) => event.type === "order_placed")) {
+              const race = otherRun;
+              otherRun = undefined;
+              await race();
+            }
+            return store.transact(ops, events);
+          },
+        }),
+    });
+    const { run, tasks, order, store, timeline, payments, mailDir } = pipeline;
+    otherRun = async () => {
+      for (const step of ["RefundPayment", "ReleaseStock", "FailOrder"])
+        await tasks[step]!({ orderId: order.id } as never);
+    };
+    await run();
+    expect((await loadOrder(store, order.id)).status).toBe("failed");
+    expect(await timeline()).not.toContain("order_placed");
+    expect(await payments.countRefunds()).toBe(1);
+    const subjects = (await readMailbox(mailDir)).map((mail) => mail.subject ?? "");
+    expect(subjects.filter((subject) => !subject.includes("could not complete"))).toEqual([]);
+  });
+
   it.each(["IssueReceipt", "NotifyMaker"])(
     "when %s keeps failing the order stays confirmed and the execution fails, to be retried",
     async (step) => {

@@ -1,5 +1,5 @@
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useState } from "react";
-import { call, type Role, tokenStore, type User } from "./api/client";
+import { call, type Role, SESSION_ENDED_EVENT, tokenStore, type User } from "./api/client";
 
 interface Auth {
   user: User | null;
@@ -22,6 +22,11 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       .then((me) => setUser(me as User))
       .catch(() => tokenStore.set(null))
       .finally(() => setReady(true));
+  }, []);
+  useEffect(() => {
+    const ended = () => setUser(null);
+    window.addEventListener(SESSION_ENDED_EVENT, ended);
+    return () => window.removeEventListener(SESSION_ENDED_EVENT, ended);
   }, []);
   const signIn = useCallback(async (email: string, password: string) => {
     const answer = await call("post", "/auth/sign-in", { body: { email, password } });

@@ -16,6 +16,7 @@ import {
   type Item,
   type ItemKey,
   type ItemStore,
+  invalidCursor,
   type QueryInput,
   type QueryPage,
   type TransactOp,
@@ -363,9 +364,9 @@ function decodeCursor(cursor: string, keyNames: string[]): Record<string, string
   let key: Record<string, unknown> = {};
   try {
     key = Object(JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")));
-  } catch (error) {
-    throw new Error("Invalid cursor", { cause: error });
+  } catch {
+    throw invalidCursor();
   }
-  if (keyNames.some((name) => typeof key[name] !== "string")) throw new Error("Invalid cursor");
+  if (keyNames.some((name) => typeof key[name] !== "string")) throw invalidCursor();
   return Object.fromEntries(keyNames.map((name) => [name, key[name] as string]));
 }

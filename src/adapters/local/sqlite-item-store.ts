@@ -7,6 +7,7 @@ import {
   type Item,
   type ItemKey,
   type ItemStore,
+  invalidCursor,
   type QueryInput,
   type QueryPage,
   type TransactOp,
@@ -72,8 +73,15 @@ function encodeCursor(item: Item, sortColumn: string): string {
 }
 
 function decodeCursor(cursor: string): [string, string, string] {
-  const parsed = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-  if (!Array.isArray(parsed) || parsed.length !== 3) throw new Error("Invalid cursor");
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+  } catch {
+    throw invalidCursor();
+  }
+  if (!Array.isArray(parsed) || parsed.length !== 3 || !parsed.every((part) => typeof part === "string")) {
+    throw invalidCursor();
+  }
   return parsed as [string, string, string];
 }
 

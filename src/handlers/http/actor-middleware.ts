@@ -5,10 +5,16 @@ import type { HttpEnv } from "./http-env.js";
 /** Turns a bearer token into claims; the local runtime verifies its own JWTs, AWS trusts Cognito's. */
 export type ActorResolver = (bearerToken: string) => Promise<Actor>;
 
-/** Sets `actor`: the signed-in user, or a guest (who may carry a tracking token in `?token=`). */
-export function actorMiddleware(resolve: ActorResolver): MiddlewareHandler<HttpEnv> {
+/**
+ * Sets `actor`: the signed-in user, or a guest (who may carry a tracking token in `?token=`). A bearer
+ * token that does not verify is refused (401), except on the paths `ignoresCredentials` names.
+ */
+export function actorMiddleware(
+  resolve: ActorResolver,
+  ignoresCredentials: (path: string) => boolean = () => false,
+): MiddlewareHandler<HttpEnv> {
   return async (c, next) => {
-    const header = c.req.header("authorization");
+    const header = ignoresCredentials(c.req.path) ? undefined : c.req.header("authorization");
     const trackingToken = c.req.query("token");
     let actor: Actor = { roles: [] };
     if (header) {

@@ -12,14 +12,15 @@ import { type ActorResolver, actorMiddleware } from "./actor-middleware.js";
 import { jsonBodySizeLimit } from "./body-size-limit.js";
 import { errorBody, makeErrorHandler, validationFailed } from "./error-response.js";
 import type { HttpEnv } from "./http-env.js";
-import { idempotencyMiddleware } from "./idempotency-middleware.js";
+import { idempotencyMiddleware, type RouteMatcher } from "./idempotency-middleware.js";
+import { documentIdempotencyKey, IDEMPOTENT_METHODS, signedInRoutes } from "./registered-routes.js";
 import { registerAdminRoutes } from "./routes/admin-routes.js";
 import {
   type AuctionUseCases,
   isAuctionRouteAnsweredInTransaction,
   registerAuctionRoutes,
 } from "./routes/auction-routes.js";
-import { type AuthUseCases, registerAuthRoutes } from "./routes/auth-routes.js";
+import { type AuthUseCases, isCredentialRoute, registerAuthRoutes } from "./routes/auth-routes.js";
 import { type CatalogUseCases, registerCatalogRoutes } from "./routes/catalog-routes.js";
 import { type LifecycleUseCases, registerLifecycleRoutes } from "./routes/lifecycle-routes.js";
 import { registerNoteRoutes } from "./routes/note-routes.js";
@@ -71,16 +72,26 @@ export function createHttpApp(deps: HttpAppDeps) {
     const correlationId = c.req.header("x-correlation-id")?.slice(0, 100) || randomUUID();
     c.set("correlationId", correlationId);
     c.header("X-Correlation-Id", correlationId);
+    c.header("X-Content-Type-Options", "nosniff");
     await next();
+    // Answers hold orders, addresses, tokens and receipts (some reached with a token in the URL): no cache
+    // keeps them unless a route says otherwise.
+    if (!c.res.headers.has("cache-control")) c.res.headers.set("Cache-Control", "no-store");
   });
-  app.use("*", actorMiddleware(deps.resolveActor));
+  app.use("*", actorMiddleware(deps.resolveActor, isCredentialRoute));
   app.on(["POST", "PUT", "PATCH", "DELETE"], "*", jsonBodySizeLimit());
+  let signedInOnly: RouteMatcher | undefined; // known once every route is registered, before the first request
   app.on(
-    ["POST", "PUT", "PATCH", "DELETE"],
+    [...IDEMPOTENT_METHODS],
     "*",
     idempotencyMiddleware(deps.idempotency, {
+      logger: deps.logger,
       answeredInTransaction: (method, path) =>
         isOrderRouteAnsweredInTransaction(method, path) || isAuctionRouteAnsweredInTransaction(method, path),
+      signedInOnly: (method, path) => {
+        signedInOnly ??= signedInRoutes(app);
+        return signedInOnly(method, path);
+      },
     }),
   );
 
@@ -107,6 +118,7 @@ export function createHttpApp(deps: HttpAppDeps) {
       links: { openapi: "/openapi.json", products: "/products", orders: "/orders", signIn: "/auth/sign-in" },
     }),
   );
+  documentIdempotencyKey(app);
   app.doc31("/openapi.json", { openapi: "3.1.0", info: OPENAPI_INFO });
   return app;
 }

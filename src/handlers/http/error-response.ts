@@ -40,17 +40,32 @@ export function validationFailed(c: Context, error: z.ZodError) {
   return c.json(errorBody("VALIDATION_FAILED", "The request has invalid fields", fieldErrorsOf(error)), 400);
 }
 
+/** Stable codes for the errors Hono itself raises (an unreadable body, a body type no route reads). */
+const HTTP_EXCEPTION_CODES: Record<number, string> = {
+  400: "MALFORMED_REQUEST",
+  413: "PAYLOAD_TOO_LARGE",
+  415: "UNSUPPORTED_MEDIA_TYPE",
+};
+
+/** The challenge a 401 carries (RFC 6750): a token that was sent and did not verify is `invalid_token`. */
+function bearerChallenge(code: string): string {
+  return code === "INVALID_TOKEN" || code === "TOKEN_EXPIRED"
+    ? 'Bearer realm="orderflow", error="invalid_token"'
+    : 'Bearer realm="orderflow"';
+}
+
 /** Hono `onError`: domain errors keep their code; anything unexpected is a 500 without internals. */
 export function makeErrorHandler(logger: Logger) {
   return (error: Error, c: Context) => {
     if (error instanceof DomainError) {
+      if (error.kind === "unauthenticated") c.header("WWW-Authenticate", bearerChallenge(error.code));
       return c.json(errorBody(error.code, error.message, error.fields, error.details), statusOfKind[error.kind]);
     }
     if (error instanceof ConditionFailedError) {
       return c.json(errorBody("CONFLICT", "The resource changed while you were changing it; try again"), 409);
     }
     if (error instanceof HTTPException) {
-      const code = error.status === 400 ? "MALFORMED_REQUEST" : `HTTP_${error.status}`;
+      const code = HTTP_EXCEPTION_CODES[error.status] ?? `HTTP_${error.status}`;
       return c.json(
         errorBody(code, error.message || "The request could not be read"),
         error.status as ContentfulStatusCode,

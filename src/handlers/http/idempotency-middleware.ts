@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import type { Context, MiddlewareHandler } from "hono";
 import type { Idempotency, StoredResponse } from "../../application/idempotency/idempotency.js";
 import { ValidationError } from "../../domain/shared/errors.js";
+import type { Logger } from "../../ports/logger.js";
 import type { HttpEnv } from "./http-env.js";
 import { IDEMPOTENCY_KEY } from "./schemas.js";
 
@@ -9,11 +10,20 @@ import { IDEMPOTENCY_KEY } from "./schemas.js";
 export type RouteMatcher = (method: string, path: string) => boolean;
 
 export interface IdempotencyOptions {
+  logger: Logger;
   /**
    * Routes whose only effect is one transaction that commits the answer with its writes (through the
    * `idempotency` request variable): no claim is written first, so one commit per request.
    */
   answeredInTransaction?: RouteMatcher;
+  /** Routes for signed-in callers: a guest's request passes through untouched, for the route to refuse (401). */
+  signedInOnly?: RouteMatcher;
+}
+
+/** The answer to keep for replays: its status and JSON body (null when it has none, as a 204). */
+async function storedResponse(response: Response): Promise<StoredResponse> {
+  const json = /^application\/(?:[\w.+-]*\+)?json\b/i.test(response.headers.get("content-type") ?? "");
+  return { status: response.status, body: json ? await response.clone().json() : null };
 }
 
 /**
@@ -23,16 +33,18 @@ export interface IdempotencyOptions {
  */
 export function idempotencyMiddleware(
   idempotency: Idempotency,
-  options: IdempotencyOptions = {},
+  options: IdempotencyOptions,
 ): MiddlewareHandler<HttpEnv> {
   const replay = (c: Context<HttpEnv>, response: StoredResponse) => {
     c.header("Idempotent-Replayed", "true");
+    if (response.body === null) return c.body(null, response.status as 204);
     return c.json(response.body as object, response.status as 200);
   };
 
   return async (c, next) => {
     const key = c.req.header("idempotency-key");
     if (key === undefined) return next();
+    if (!c.get("actor").userId && options.signedInOnly?.(c.req.method, c.req.path)) return next();
     if (!IDEMPOTENCY_KEY.test(key)) {
       throw new ValidationError("Invalid Idempotency-Key", [
         { path: "headers.idempotency-key", message: "Use 1-255 visible ASCII characters" },
@@ -64,7 +76,11 @@ export function idempotencyMiddleware(
       await idempotency.release(scope, key, claim.token);
       return;
     }
-    const responseBody = await c.res.clone().json();
-    await idempotency.complete(scope, key, claim.token, { status: c.res.status, body: responseBody });
+    try {
+      await idempotency.complete(scope, key, claim.token, await storedResponse(c.res));
+    } catch (error) {
+      // The work is done: its answer stands. A retry finds the key in flight (409) until the lock runs out.
+      options.logger.error("idempotency record not completed", { error, method: c.req.method, path: c.req.path });
+    }
   };
 }

@@ -79,9 +79,9 @@ export const PageQuery = z.object({
 export const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 /**
- * The `Idempotency-Key` header, documented on the routes that answer a retry with their first answer.
- * The idempotency middleware checks it on every mutating request; a route-level header schema would
- * copy all request headers into an object on each request only to read this one.
+ * The `Idempotency-Key` header, documented on every mutating route (`documentIdempotencyKey`). The
+ * idempotency middleware checks it; a route-level header schema would copy all request headers into an
+ * object on each request only to read this one.
  */
 export const idempotencyKeyParameter = {
   name: "idempotency-key",

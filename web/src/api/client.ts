@@ -62,6 +62,15 @@ export const tokenStore = {
   set: (token: string | null) => (token ? localStorage.setItem(TOKEN_KEY, token) : localStorage.removeItem(TOKEN_KEY)),
 };
 
+/** Dispatched on `window` when the server refused the stored token (expired, or signed by another key). */
+export const SESSION_ENDED_EVENT = "orderflow:session-ended";
+
+/** A refused token is dropped at once: the next call goes as a guest, and the app shows the user signed out. */
+function endSession() {
+  tokenStore.set(null);
+  window.dispatchEvent(new Event(SESSION_ENDED_EVENT));
+}
+
 let apiBase = "";
 
 /**
@@ -117,6 +126,9 @@ export async function call<P extends keyof paths, M extends Method>(
         | { error?: { code?: string; message?: string; fields?: FieldError[]; details?: Record<string, unknown> } }
         | undefined
     )?.error;
+    if (response.status === 401 && token && (error?.code === "TOKEN_EXPIRED" || error?.code === "INVALID_TOKEN")) {
+      endSession();
+    }
     throw new ApiError(
       response.status,
       error?.code ?? `HTTP_${response.status}`,

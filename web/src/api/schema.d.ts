@@ -17,7 +17,10 @@ export interface paths {
     post: {
       parameters: {
         query?: never;
-        header?: never;
+        header?: {
+          /** @description Send one to retry safely: the same key and body replay the first answer (a request racing the first gets that answer too), another body gets 422. */
+          "idempotency-key"?: string;
+        };
         path?: never;
         cookie?: never;
       };
@@ -75,7 +78,10 @@ export interface paths {
     post: {
       parameters: {
         query?: never;
-        header?: never;
+        header?: {
+          /** @description Send one to retry safely: the same key and body replay the first answer (a request racing the first gets that answer too), another body gets 422. */
+          "idempotency-key"?: string;
+        };
         path?: never;
         cookie?: never;
       };
@@ -214,7 +220,10 @@ export interface paths {
     post: {
       parameters: {
         query?: never;
-        header?: never;
+        header?: {
+          /** @description Send one to retry safely: the same key and body replay the first answer (a request racing the first gets that answer too), another body gets 422. */
+          "idempotency-key"?: string;
+        };
         path?: never;
         cookie?: never;
       };
@@ -343,7 +352,10 @@ export interface paths {
     patch: {
       parameters: {
         query?: never;
-        header?: never;
+        header?: {
+          /** @description Send one to retry safely: the same key and body replay the first answer (a request racing the first gets that answer too), another body gets 422. */
+          "idempotency-key"?: string;
+        };
         path: {
           id: string;
         };
@@ -434,7 +446,10 @@ export interface paths {
     put: {
       parameters: {
         query?: never;
-        header?: never;
+        header?: {
+          /** @description Send one to retry safely: the same key and body replay the first answer (a request racing the first gets that answer too), another body gets 422. */
+          "idempotency-key"?: string;
+        };
         path: {
           id: string;
         };
@@ -827,7 +842,10 @@ export interface paths {
           /** @description A guest's tracking token */
           token?: string;
         };
-        header?: never;
+        header?: {
+          /** @description Send one to retry safely: the same key and body replay the first answer (a request racing the first gets that answer too), another body gets 422. */
+          "idempotency-key"?: string;
+        };
         path: {
           id: string;
         };
@@ -922,7 +940,10 @@ export interface paths {
           /** @description A guest's tracking token */
           token?: string;
         };
-        header?: never;
+        header?: {
+          /** @description Send one to retry safely: the same key and body replay the first answer (a request racing the first gets that answer too), another body gets 422. */
+          "idempotency-key"?: string;
+        };
         path: {
           id: string;
         };
@@ -1017,7 +1038,10 @@ export interface paths {
           /** @description A guest's tracking token */
           token?: string;
         };
-        header?: never;
+        header?: {
+          /** @description Send one to retry safely: the same key and body replay the first answer (a request racing the first gets that answer too), another body gets 422. */
+          "idempotency-key"?: string;
+        };
         path: {
           id: string;
         };
@@ -1113,7 +1137,10 @@ export interface paths {
     post: {
       parameters: {
         query?: never;
-        header?: never;
+        header?: {
+          /** @description Send one to retry safely: the same key and body replay the first answer (a request racing the first gets that answer too), another body gets 422. */
+          "idempotency-key"?: string;
+        };
         path?: never;
         cookie?: never;
       };
@@ -1212,7 +1239,10 @@ export interface paths {
     post: {
       parameters: {
         query?: never;
-        header?: never;
+        header?: {
+          /** @description Send one to retry safely: the same key and body replay the first answer (a request racing the first gets that answer too), another body gets 422. */
+          "idempotency-key"?: string;
+        };
         path?: never;
         cookie?: never;
       };
@@ -1308,7 +1338,10 @@ export interface paths {
     post: {
       parameters: {
         query?: never;
-        header?: never;
+        header?: {
+          /** @description Send one to retry safely: the same key and body replay the first answer (a request racing the first gets that answer too), another body gets 422. */
+          "idempotency-key"?: string;
+        };
         path?: never;
         cookie?: never;
       };
@@ -1439,7 +1472,10 @@ export interface paths {
     post: {
       parameters: {
         query?: never;
-        header?: never;
+        header?: {
+          /** @description Send one to retry safely: the same key and body replay the first answer (a request racing the first gets that answer too), another body gets 422. */
+          "idempotency-key"?: string;
+        };
         path?: never;
         cookie?: never;
       };
@@ -1671,7 +1707,10 @@ export interface paths {
     patch: {
       parameters: {
         query?: never;
-        header?: never;
+        header?: {
+          /** @description Send one to retry safely: the same key and body replay the first answer (a request racing the first gets that answer too), another body gets 422. */
+          "idempotency-key"?: string;
+        };
         path: {
           id: string;
         };
@@ -1763,7 +1802,10 @@ export interface paths {
     post: {
       parameters: {
         query?: never;
-        header?: never;
+        header?: {
+          /** @description Send one to retry safely: the same key and body replay the first answer (a request racing the first gets that answer too), another body gets 422. */
+          "idempotency-key"?: string;
+        };
         path: {
           id: string;
         };
@@ -1964,7 +2006,10 @@ export interface paths {
     post: {
       parameters: {
         query?: never;
-        header?: never;
+        header?: {
+          /** @description Send one to retry safely: the same key and body replay the first answer (a request racing the first gets that answer too), another body gets 422. */
+          "idempotency-key"?: string;
+        };
         path: {
           id: string;
         };
@@ -2063,7 +2108,10 @@ export interface paths {
     post: {
       parameters: {
         query?: never;
-        header?: never;
+        header?: {
+          /** @description Send one to retry safely: the same key and body replay the first answer (a request racing the first gets that answer too), another body gets 422. */
+          "idempotency-key"?: string;
+        };
         path: {
           id: string;
         };
@@ -2390,7 +2438,10 @@ export interface paths {
     post: {
       parameters: {
         query?: never;
-        header?: never;
+        header?: {
+          /** @description Send one to retry safely: the same key and body replay the first answer (a request racing the first gets that answer too), another body gets 422. */
+          "idempotency-key"?: string;
+        };
         path?: never;
         cookie?: never;
       };
@@ -2561,7 +2612,10 @@ export interface paths {
     delete: {
       parameters: {
         query?: never;
-        header?: never;
+        header?: {
+          /** @description Send one to retry safely: the same key and body replay the first answer (a request racing the first gets that answer too), another body gets 422. */
+          "idempotency-key"?: string;
+        };
         path: {
           id: string;
         };
@@ -2638,7 +2692,10 @@ export interface paths {
     patch: {
       parameters: {
         query?: never;
-        header?: never;
+        header?: {
+          /** @description Send one to retry safely: the same key and body replay the first answer (a request racing the first gets that answer too), another body gets 422. */
+          "idempotency-key"?: string;
+        };
         path: {
           id: string;
         };
@@ -2979,7 +3036,10 @@ export interface paths {
     post: {
       parameters: {
         query?: never;
-        header?: never;
+        header?: {
+          /** @description Send one to retry safely: the same key and body replay the first answer (a request racing the first gets that answer too), another body gets 422. */
+          "idempotency-key"?: string;
+        };
         path?: never;
         cookie?: never;
       };

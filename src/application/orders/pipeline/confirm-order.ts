@@ -1,3 +1,4 @@
+import { OrderRejectedError } from "../../../domain/orders/order-errors.js";
 import { OrderEvent } from "../../../domain/orders/order-events.js";
 import { nextStatus } from "../../../domain/orders/order-state.js";
 import { when } from "../../../ports/item-store.js";
@@ -6,14 +7,18 @@ import { orderEvent } from "../new-event.js";
 import { loadOrder, orderKey } from "../order-items.js";
 import type { PipelineDeps, StepInput } from "./pipeline-deps.js";
 
-/** Moves a paid order to `confirmed` (conditional on it still being pending and charged). Idempotent. */
+/**
+ * Moves a paid order to `confirmed` (conditional on it still being pending and charged). Idempotent: a
+ * refused write is fine only if the order is confirmed after all (a concurrent run did it); an order that
+ * another run failed meanwhile is refused here, so no confirmation, receipt or maker e-mail follows.
+ */
 export function makeConfirmOrder(deps: Pick<PipelineDeps, "store" | "ids" | "clock">) {
   const { store, clock } = deps;
   return async ({ orderId }: StepInput) => {
     const order = await loadOrder(store, orderId);
     if (order.status === "confirmed") return { orderId };
     const status = nextStatus("confirm", order.status);
-    await commitOnce(
+    const committed = await commitOnce(
       store,
       [
         {
@@ -25,6 +30,9 @@ export function makeConfirmOrder(deps: Pick<PipelineDeps, "store" | "ids" | "clo
       ],
       [orderEvent(deps, orderId, OrderEvent.placed, { total: order.total })],
     );
+    if (!committed && (await loadOrder(store, orderId)).status !== "confirmed") {
+      throw new OrderRejectedError("ORDER_NOT_PENDING", "The order stopped waiting for confirmation");
+    }
     return { orderId };
   };
 }

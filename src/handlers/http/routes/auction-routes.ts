@@ -25,7 +25,7 @@ import type { Clock } from "../../../ports/clock.js";
 import type { HttpEnv } from "../http-env.js";
 import type { RouteMatcher } from "../idempotency-middleware.js";
 import { signedInOnly } from "../require-role.js";
-import { errorResponses, idempotencyKeyParameter, jsonContent, PageQuery } from "../schemas.js";
+import { errorResponses, jsonContent, PageQuery } from "../schemas.js";
 import { type TimelineFeed, timelineStream } from "../timeline-stream.js";
 
 export interface AuctionUseCases {
@@ -208,7 +208,6 @@ export function registerAuctionRoutes(
       summary: "Bid; refusals (BID_TOO_LOW, AUCTION_CLOSED, OWN_AUCTION) carry the current highest amount",
       description: "A refused bid stores nothing under its Idempotency-Key, so its retry is judged again.",
       ...signedInOnly,
-      parameters: [idempotencyKeyParameter],
       request: { params: AuctionId, ...json(BidBody) },
       responses: {
         201: jsonContent(

@@ -18,6 +18,9 @@ const UserSchema = z
   .meta({ id: "User" });
 const SignedIn = z.object({ token: z.string(), user: UserSchema }).meta({ id: "SignedIn" });
 
+/** Routes that hand out credentials: they ignore any sent along, so a stale token never blocks signing in again. */
+export const isCredentialRoute = (path: string) => path === "/auth/sign-in" || path === "/auth/sign-up";
+
 export function registerAuthRoutes(app: OpenAPIHono<HttpEnv>, useCases: AuthUseCases) {
   app.openapi(
     createRoute({

@@ -10,14 +10,7 @@ import type { HttpEnv } from "../http-env.js";
 import type { RouteMatcher } from "../idempotency-middleware.js";
 import { placedOrderBody, publicEvent, publicOrder } from "../present.js";
 import { signedInOnly } from "../require-role.js";
-import {
-  errorResponses,
-  idempotencyKeyParameter,
-  jsonContent,
-  OrderSchema,
-  PageQuery,
-  TimelineEventSchema,
-} from "../schemas.js";
+import { errorResponses, jsonContent, OrderSchema, PageQuery, TimelineEventSchema } from "../schemas.js";
 
 export interface OrderUseCases {
   placeOrder: ReturnType<typeof makePlaceOrder>;
@@ -53,7 +46,6 @@ export function registerOrderRoutes(app: OpenAPIHono<HttpEnv>, useCases: OrderUs
       path: "/orders",
       tags: ["Orders"],
       summary: "Place an order (guests too); the pipeline then reserves stock, charges and confirms it",
-      parameters: [idempotencyKeyParameter],
       request: {
         body: { content: { "application/json": { schema: PlaceOrderBody } }, required: true },
       },
