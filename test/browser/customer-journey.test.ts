@@ -146,4 +146,36 @@ describe("the shop in a browser", () => {
     expect(types).not.toContain("payment_charged");
     await page.close();
   });
+
+  it("paying again after the answer to the first payment was lost places one order, not two", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${web.url}/cakes/carrot-cake`);
+    await page.getByRole("button", { name: "Add to cart" }).click();
+    await page.goto(`${web.url}/checkout`);
+    const email = "lost-answer@example.com";
+    let lost = 0;
+    // The first POST /orders reaches the server and is answered, but the answer never reaches the page.
+    await page.route("**/orders", async (route) => {
+      if (route.request().method() !== "POST" || lost > 0) return route.continue();
+      lost++;
+      await route.fetch();
+      await route.abort("connectionreset");
+    });
+    await page.getByLabel("Full name").fill("Ada Lovelace");
+    await page.getByLabel("E-mail").fill(email);
+    await page.getByLabel("Street and number").fill("12 Analytical Row");
+    await page.getByLabel("City").fill("London");
+    await page.getByLabel("Postal code").fill("N1 7AA");
+    await page.getByLabel("Card number").fill("4242 4242 4242 4242");
+    await page.getByRole("button", { name: /place order/ }).click();
+    await page.getByText(/could not reach the bakery/).waitFor();
+    await page.getByRole("button", { name: /place order/ }).click();
+    await page.getByRole("heading", { name: "Thank you for your order!" }).waitFor();
+    expect(lost).toBe(1);
+    const all = await server.api("/orders?limit=100", { token: await server.tokenFor("admin") });
+    expect(
+      all.body.items.filter((order: { customer: { email: string } }) => order.customer.email === email),
+    ).toHaveLength(1);
+    await page.close();
+  });
 });

@@ -160,9 +160,15 @@ export function CheckoutPage() {
         setErrors(fromApi);
         setFormError(other.length ? `${error.message}: ${other.join("; ")}` : error.message);
         focusFirstError(fromApi);
-      } else {
-        setFormError(errorMessage(error));
+      } else if (error instanceof ApiError && error.code === "IDEMPOTENCY_KEY_REUSED") {
+        // An earlier try with other details went through after all; another submit is a new order.
         idempotencyKey.current = crypto.randomUUID();
+        setFormError(
+          "Your earlier attempt may have been placed with the details you had then: check your e-mail for a confirmation before you order again.",
+        );
+      } else {
+        // Keep the key: the order may have been placed and only its answer lost, so a retry must replay it.
+        setFormError(errorMessage(error));
       }
     }
   }
