@@ -130,10 +130,65 @@ describe("OutboxDispatcher", () => {
     expect((await dispatcher.listDeadLetters()).map((d) => d.event.id)).toEqual(["first-0"]);
   });
 
+  it("delivers again when a handler hangs past its visibility timeout; the hung attempt's late answer changes nothing", async () => {
+    let calls = 0;
+    let answerFirst: (() => void) | undefined;
+    const { dispatcher, emit } = setup([
+      {
+        name: "slow",
+        eventTypes: ["thing_happened"],
+        visibilityTimeoutMs: 100,
+        handle: () => {
+          calls++;
+          return calls === 1 ? new Promise<void>((resolve) => (answerFirst = resolve)) : Promise.resolve();
+        },
+      },
+    ]);
+    dispatcher.start();
+    await emit("hang");
+    await dispatcher.idle(); // the second attempt answered; the first still hangs
+    expect(calls).toBe(2);
+    answerFirst?.();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await dispatcher.idle();
+    expect(calls).toBe(2);
+    expect((await dispatcher.depths())[0]).toMatchObject({ ready: 0, inFlight: 0, delayed: 0, deadLetters: 0 });
+  });
+
+  it("dead-letters a delivery whose last attempt hangs past its visibility timeout", async () => {
+    let calls = 0;
+    const { dispatcher, emit } = setup([
+      {
+        name: "stuck",
+        eventTypes: ["thing_happened"],
+        maxAttempts: 2,
+        visibilityTimeoutMs: 50,
+        handle: () => {
+          calls++;
+          return new Promise<void>(() => {});
+        },
+      },
+    ]);
+    dispatcher.start();
+    await emit("stuck");
+    await dispatcher.idle();
+    expect(calls).toBe(2);
+    const [dead] = await dispatcher.listDeadLetters();
+    expect(dead).toMatchObject({ subscription: "stuck", attempts: 2, event: { id: "stuck-0" } });
+    expect(dead?.error).toMatch(/visibility timeout/);
+  });
+
   it("redelivers what was in flight when the process died", async () => {
     const path = join(mkdtempSync(join(tmpdir(), "orderflow-")), "d.db");
+    let answerDeadProcess: (() => void) | undefined;
     const first = setup(
-      [{ name: "slow", eventTypes: ["thing_happened"], handle: () => new Promise<void>(() => {}) }],
+      [
+        {
+          name: "slow",
+          eventTypes: ["thing_happened"],
+          handle: () => new Promise<void>((resolve) => (answerDeadProcess = resolve)),
+        },
+      ],
       openSqliteDatabase(path),
     );
     first.dispatcher.start();
@@ -151,5 +206,9 @@ describe("OutboxDispatcher", () => {
     second.dispatcher.start();
     await second.dispatcher.idle();
     expect(delivered).toEqual(["crash-0"]);
+    // Let the "dead" process's handler end so its dispatcher stops and its database closes.
+    answerDeadProcess?.();
+    await first.dispatcher.stop();
+    first.db.close();
   });
 });

@@ -35,6 +35,11 @@ export interface DispatcherOptions {
 
 const FAN_OUT_BATCH = 1000;
 
+/** A (subscription, key) line: its events are delivered one at a time, in order. */
+const lineOf = (row: Pick<DeliveryRow, "subscription" | "key">) => `${row.subscription}\u0000${row.key}`;
+/** One attempt at one delivery, as claimed (attempts counts it). */
+const claimOf = (row: DeliveryRow) => `${lineOf(row)}#${row.seq}#${row.attempts}`;
+
 /**
  * Delivers outbox events to subscriptions with SQS-like semantics: at-least-once, ordered per key
  * within a subscription, visibility timeout, exponential backoff, max attempts, dead letters, redrive.
@@ -42,6 +47,7 @@ const FAN_OUT_BATCH = 1000;
  */
 export class OutboxDispatcher implements QueueAdmin {
   private readonly subscriptions: Map<string, Subscription>;
+  /** Running deliveries by claim (line, event and attempt): a claim whose visibility timeout ran out leaves. */
   private readonly inFlight = new Map<string, Promise<void>>();
   private readonly concurrency: number;
   private readonly random: () => number;
@@ -49,8 +55,8 @@ export class OutboxDispatcher implements QueueAdmin {
   private timer: NodeJS.Timeout | undefined;
   private pumpScheduled = false;
   private idleWaiters: Array<() => void> = [];
-  /** (subscription, key) lines with a delivery in flight: the next event of a line waits for it. */
-  private readonly busyLines = new Set<string>();
+  /** (subscription, key) lines with a delivery in flight, and its claim: the next event of a line waits for it. */
+  private readonly busyLines = new Map<string, string>();
   /** Deliveries handled since the last pump; deleted in the pump's transaction. */
   private acks: Array<[string, number]> = [];
   private lastExpiryCheck = 0;
@@ -82,8 +88,12 @@ export class OutboxDispatcher implements QueueAdmin {
         "UPDATE deliveries SET in_flight = 1, attempts = attempts + 1, visible_at = ? WHERE subscription = ? AND seq = ?",
       ),
       done: db.prepare("DELETE FROM deliveries WHERE subscription = ? AND seq = ?"),
+      // A failed attempt reschedules its delivery only while it is still that attempt's claim.
       retry: db.prepare(
-        "UPDATE deliveries SET in_flight = 0, visible_at = ?, last_error = ? WHERE subscription = ? AND seq = ?",
+        "UPDATE deliveries SET in_flight = 0, visible_at = ?, last_error = ? WHERE subscription = ? AND seq = ? AND in_flight = 1 AND attempts = ?",
+      ),
+      doneAttempt: db.prepare(
+        "DELETE FROM deliveries WHERE subscription = ? AND seq = ? AND in_flight = 1 AND attempts = ?",
       ),
       deadLetter: db.prepare(
         "INSERT OR REPLACE INTO dead_letters (subscription, seq, key, attempts, error, failed_at) VALUES (?, ?, ?, ?, ?, ?)",
@@ -92,7 +102,10 @@ export class OutboxDispatcher implements QueueAdmin {
         "SELECT MIN(visible_at) AS at FROM deliveries WHERE in_flight = 0",
       ),
       releaseClaims: db.prepare("UPDATE deliveries SET in_flight = 0, visible_at = ? WHERE in_flight = 1"),
-      expiredClaims: db.prepare("UPDATE deliveries SET in_flight = 0 WHERE in_flight = 1 AND visible_at <= ?"),
+      expiredClaims: db.prepare<[number], DeliveryRow>(
+        "SELECT subscription, seq, key, attempts FROM deliveries WHERE in_flight = 1 AND visible_at <= ?",
+      ),
+      unclaim: db.prepare("UPDATE deliveries SET in_flight = 0 WHERE subscription = ? AND seq = ?"),
       pending: db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM deliveries"),
     };
   }
@@ -203,34 +216,70 @@ export class OutboxDispatcher implements QueueAdmin {
     const free = this.concurrency - this.inFlight.size;
     if (free <= 0 || !this.running) return [];
     const now = this.now();
-    // Claims whose visibility timeout ran out (a handler that hung) become ready again; checked once a second.
     if (now - this.lastExpiryCheck >= 1000) {
       this.lastExpiryCheck = now;
-      this.sql.expiredClaims.run(now);
+      this.expireClaims(now);
     }
     const claimed: Array<{ subscription: Subscription; row: ReadyRow; line: string }> = [];
     for (const row of this.sql.ready.all(now, free * 2)) {
       if (claimed.length >= free) break;
       const subscription = this.subscriptions.get(row.subscription);
       if (!subscription) continue;
-      const line = `${row.subscription}\u0000${row.key}`;
+      const line = lineOf(row);
       if (this.busyLines.has(line)) continue;
-      this.busyLines.add(line);
       const timeout = subscription.visibilityTimeoutMs ?? deliveryDefaults.visibilityTimeoutMs;
       this.sql.claim.run(now + timeout, row.subscription, row.seq);
-      claimed.push({ subscription, row: { ...row, attempts: row.attempts + 1 }, line });
+      const claimedRow = { ...row, attempts: row.attempts + 1 };
+      this.busyLines.set(line, claimOf(claimedRow));
+      claimed.push({ subscription, row: claimedRow, line });
     }
     return claimed;
   }
 
+  /**
+   * Claims whose visibility timeout ran out (a handler that hangs) leave the running set: the delivery is
+   * ready again, as an SQS message becomes visible again, or dead-lettered if that was its last attempt.
+   * A late answer of the expired attempt is still taken as done, but can no longer reschedule it.
+   */
+  private expireClaims(now: number): void {
+    for (const row of this.sql.expiredClaims.all(now)) {
+      const subscription = this.subscriptions.get(row.subscription);
+      const maxAttempts = subscription?.maxAttempts ?? deliveryDefaults.maxAttempts;
+      const claim = claimOf(row);
+      if (this.busyLines.get(lineOf(row)) === claim) this.busyLines.delete(lineOf(row));
+      this.inFlight.delete(claim);
+      const fields = { subscription: row.subscription, seq: row.seq, key: row.key, attempt: row.attempts };
+      if (row.attempts >= maxAttempts) {
+        this.deadLetter(row, "No answer within the visibility timeout");
+        this.options.logger.error("delivery timed out on its last attempt, dead-lettered", fields);
+      } else {
+        this.sql.unclaim.run(row.subscription, row.seq);
+        this.options.logger.warn("delivery timed out, delivering again", fields);
+      }
+    }
+  }
+
   private run(subscription: Subscription, row: ReadyRow, line: string): void {
-    const id = `${line}#${row.seq}`;
+    const claim = claimOf(row);
     const delivery = this.deliver(subscription, row).finally(() => {
-      this.inFlight.delete(id);
-      this.busyLines.delete(line);
+      this.inFlight.delete(claim);
+      if (this.busyLines.get(line) === claim) this.busyLines.delete(line);
       this.wake();
     });
-    this.inFlight.set(id, delivery);
+    this.inFlight.set(claim, delivery);
+  }
+
+  /** Moves a delivery to the dead letters with its error, if it is still the claim of `row`'s attempt. */
+  private deadLetter(row: DeliveryRow, error: string): void {
+    if (this.sql.doneAttempt.run(row.subscription, row.seq, row.attempts).changes === 0) return;
+    this.sql.deadLetter.run(
+      row.subscription,
+      row.seq,
+      row.key,
+      row.attempts,
+      error,
+      new Date(this.now()).toISOString(),
+    );
   }
 
   private async deliver(subscription: Subscription, row: ReadyRow): Promise<void> {
@@ -247,23 +296,11 @@ export class OutboxDispatcher implements QueueAdmin {
       const maxAttempts = subscription.maxAttempts ?? deliveryDefaults.maxAttempts;
       const fields = { subscription: subscription.name, eventId: event.id, key: event.key, attempt: row.attempts };
       if (row.attempts >= maxAttempts) {
-        this.options.db
-          .transaction(() => {
-            this.sql.deadLetter.run(
-              row.subscription,
-              row.seq,
-              row.key,
-              row.attempts,
-              message,
-              new Date(this.now()).toISOString(),
-            );
-            this.sql.done.run(row.subscription, row.seq);
-          })
-          .immediate();
+        this.options.db.transaction(() => this.deadLetter(row, message)).immediate();
         this.options.logger.error("delivery dead-lettered", { ...fields, error });
       } else {
         const delay = backoffMs(subscription, row.attempts, this.random);
-        this.sql.retry.run(this.now() + delay, message, row.subscription, row.seq);
+        this.sql.retry.run(this.now() + delay, message, row.subscription, row.seq, row.attempts);
         this.options.logger.warn("delivery failed, will retry", { ...fields, retryInMs: delay, error });
       }
     }
