@@ -6,7 +6,7 @@ export interface MailAttachment {
 
 export interface MailMessage {
   /**
-   * De-duplication id: the mailer sends a message with a given id at most once, so a retried step
+   * De-duplication id: the mailer sends a message with a given id once, so a retried step
    * never e-mails twice (e.g. `order-confirmed-<orderId>`).
    */
   id: string;

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { mailerContract } from "../../../test/contract/mailer.contract.js";
 import { openSqliteDatabase } from "../local/sqlite-database.js";
 import { SqliteItemStore } from "../local/sqlite-item-store.js";
-import { SesMailer, type SesMailerOptions } from "./ses-mailer.js";
+import { CLAIM_LEASE_MS, MailSendInProgressError, SesMailer, type SesMailerOptions } from "./ses-mailer.js";
 
 const clock = { now: () => new Date("2026-03-01T10:00:00Z") };
 
@@ -87,9 +87,54 @@ describe("SesMailer", () => {
   it("answers a duplicate with the Message-ID stored by the first send, not a recomputed one", async () => {
     const { mailer, store, sends } = setup();
     // Claimed while the shop sent from another domain: the duplicate must report what was really sent.
-    await store.put({ pk: "MAIL#welcome-1", sk: "MAIL", messageId: "<welcome-1@old.example>", claimToken: "t" });
+    await store.put({
+      pk: "MAIL#welcome-1",
+      sk: "MAIL",
+      messageId: "<welcome-1@old.example>",
+      claimToken: "t",
+      claimedAt: "2026-02-01T10:00:00.000Z",
+      sentAt: "2026-02-01T10:00:01.000Z",
+    });
     const sent = await mailer.send({ id: "welcome-1", to: "ada@example.com", subject: "Hi", text: "Hi" });
     expect(sent).toEqual({ messageId: "<welcome-1@old.example>", sentNow: false });
+    expect(sends()).toHaveLength(0);
+  });
+
+  it("sends a message whose claim a sender that died left unsent, once its lease has run out", async () => {
+    const { mailer, store, sends } = setup();
+    const claimedAt = new Date(clock.now().getTime() - CLAIM_LEASE_MS - 1000).toISOString();
+    await store.put({
+      pk: "MAIL#receipt-ord_3",
+      sk: "MAIL",
+      messageId: "<r3@bakery.example>",
+      claimToken: "dead",
+      claimedAt,
+    });
+    const sent = await mailer.send({ id: "receipt-ord_3", to: "ada@example.com", subject: "Receipt", text: "Thanks" });
+    expect(sent).toEqual({ messageId: "<r3@bakery.example>", sentNow: true });
+    expect(sends()).toHaveLength(1);
+    expect(await store.get({ pk: "MAIL#receipt-ord_3", sk: "MAIL" })).toMatchObject({
+      sesMessageId: "0100018e-ses-id",
+    });
+    expect(
+      (await mailer.send({ id: "receipt-ord_3", to: "ada@example.com", subject: "Receipt", text: "Thanks" })).sentNow,
+    ).toBe(false);
+    expect(sends()).toHaveLength(1);
+  });
+
+  it("does not send a message another caller claimed within the lease: the caller is told to retry later", async () => {
+    const { mailer, store, sends } = setup();
+    const claimedAt = new Date(clock.now().getTime() - 10_000).toISOString();
+    await store.put({
+      pk: "MAIL#receipt-ord_4",
+      sk: "MAIL",
+      messageId: "<r4@bakery.example>",
+      claimToken: "busy",
+      claimedAt,
+    });
+    await expect(
+      mailer.send({ id: "receipt-ord_4", to: "ada@example.com", subject: "Receipt", text: "Thanks" }),
+    ).rejects.toBeInstanceOf(MailSendInProgressError);
     expect(sends()).toHaveLength(0);
   });
 

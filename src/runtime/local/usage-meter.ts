@@ -145,7 +145,7 @@ export function meterObjectStore(objects: ObjectStore, meter: UsageMeter): Objec
 
 /**
  * Each e-mail sent is an SES message, plus the claim SesMailer keeps in the table so that an id is
- * sent at most once: a conditional put of the claim, then its update once sent (a put refused by an
+ * sent once: a conditional put of the claim, then its update once sent (a put refused by an
  * existing claim and a read of it for a duplicate; the claim put and deleted again when sending fails).
  */
 /** Claims are sized with a token and an SES message id of the lengths they have (a UUID; SES's 60 characters). */
