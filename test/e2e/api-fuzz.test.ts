@@ -4,7 +4,15 @@ import { brokenBodies, type JsonSchema } from "../support/openapi-arbitrary.js";
 import { startTestServer, type TestServer } from "../support/test-server.js";
 
 let server: TestServer;
-let routes: Array<{ method: string; path: string; signedIn: boolean; bodySchema?: JsonSchema }>;
+interface Route {
+  method: string;
+  path: string;
+  signedIn: boolean;
+  /** The statuses its OpenAPI operation documents. */
+  documented: Set<number>;
+  bodySchema?: JsonSchema;
+}
+let routes: Route[];
 let schemas: Record<string, JsonSchema>;
 let tokens: Record<string, string | undefined>;
 
@@ -14,13 +22,15 @@ beforeAll(async () => {
   schemas = document.components.schemas;
   type Operation = {
     security?: unknown[];
+    responses: Record<string, unknown>;
     requestBody?: { content?: { "application/json"?: { schema?: JsonSchema } } };
   };
   routes = Object.entries(document.paths as Record<string, Record<string, Operation>>).flatMap(([path, operations]) =>
     Object.entries(operations).map(([method, operation]) => {
       const bodySchema = operation.requestBody?.content?.["application/json"]?.schema;
       const signedIn = (operation.security ?? []).length > 0;
-      return { method: method.toUpperCase(), path, signedIn, ...(bodySchema ? { bodySchema } : {}) };
+      const documented = new Set(Object.keys(operation.responses).map(Number));
+      return { method: method.toUpperCase(), path, signedIn, documented, ...(bodySchema ? { bodySchema } : {}) };
     }),
   );
   tokens = {
@@ -51,11 +61,21 @@ function fill(path: string, values: string[]): string {
   return path.replace(/\{[^}]+\}/g, () => values[index++ % values.length] ?? "x");
 }
 
-/** The response is a 4xx in the standard error shape; a refused body names its fields. */
-function expectStandardRefusal(label: string, status: number, text: string) {
+/**
+ * The response is a 4xx in the standard error shape, documented for the route (unless no route ran: a
+ * path the router cannot match); a refused body names its fields.
+ */
+function expectStandardRefusal(route: Route, status: number, text: string) {
+  const label = `${route.method} ${route.path}`;
   expect(status, `${label} → ${text.slice(0, 200)}`).toBeGreaterThanOrEqual(400);
   expect(status, `${label} → ${text.slice(0, 200)}`).toBeLessThan(500);
   const { error } = JSON.parse(text);
+  if (error.code !== "ROUTE_NOT_FOUND") {
+    expect(
+      route.documented.has(status),
+      `${label} answered ${status} (${error.code}), not in its OpenAPI answers`,
+    ).toBe(true);
+  }
   expect(typeof error.code, label).toBe("string");
   expect(typeof error.message, label).toBe("string");
   if (error.code === "VALIDATION_FAILED") {
@@ -109,7 +129,7 @@ describe("API fuzzing from the OpenAPI document", () => {
           const text = await response.text();
           const label = `${route.method} ${route.path}`;
           expect(response.status, `${label} → ${text.slice(0, 200)}`).toBeLessThan(500);
-          if (response.status >= 400) expectStandardRefusal(label, response.status, text);
+          if (response.status >= 400) expectStandardRefusal(route, response.status, text);
           // Path values the router cannot match (empty, encoded slashes) are 404s before any route runs.
           const routeRuns = values.every((value) => /^[\w-]+$/.test(value));
           if (routeRuns) expectGuestRefusedFirst(route, who, response.status);
@@ -143,7 +163,7 @@ describe("API fuzzing from the OpenAPI document", () => {
               body: JSON.stringify(body),
             });
             const text = await response.text();
-            expectStandardRefusal(`${route.method} ${route.path} as ${who}`, response.status, text);
+            expectStandardRefusal(route, response.status, text);
             expectGuestRefusedFirst(route, who, response.status);
             if (response.status === 400) validationRefusals++;
           },

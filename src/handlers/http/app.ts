@@ -13,7 +13,7 @@ import { jsonBodySizeLimit } from "./body-size-limit.js";
 import { errorBody, makeErrorHandler, validationFailed } from "./error-response.js";
 import type { HttpEnv } from "./http-env.js";
 import { idempotencyMiddleware, type RouteMatcher } from "./idempotency-middleware.js";
-import { documentIdempotencyKey, IDEMPOTENT_METHODS, signedInRoutes } from "./registered-routes.js";
+import { documentMiddlewareAnswers, IDEMPOTENT_METHODS, signedInRoutes } from "./registered-routes.js";
 import { registerAdminRoutes } from "./routes/admin-routes.js";
 import {
   type AuctionUseCases,
@@ -118,7 +118,7 @@ export function createHttpApp(deps: HttpAppDeps) {
       links: { openapi: "/openapi.json", products: "/products", orders: "/orders", signIn: "/auth/sign-in" },
     }),
   );
-  documentIdempotencyKey(app);
+  documentMiddlewareAnswers(app, isCredentialRoute);
   app.doc31("/openapi.json", { openapi: "3.1.0", info: OPENAPI_INFO });
   return app;
 }

@@ -1,7 +1,7 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { HttpEnv } from "./http-env.js";
 import type { RouteMatcher } from "./idempotency-middleware.js";
-import { idempotencyKeyParameter } from "./schemas.js";
+import { errorResponses, idempotencyKeyParameter } from "./schemas.js";
 
 /** The methods whose requests the idempotency middleware serves, and on whose routes the header is documented. */
 export const IDEMPOTENT_METHODS = ["POST", "PUT", "PATCH", "DELETE"] as const;
@@ -20,14 +20,23 @@ function routesOf(app: OpenAPIHono<HttpEnv>): RegisteredRoute[] {
 const isIdempotent = (method: string) => (IDEMPOTENT_METHODS as readonly string[]).includes(method.toUpperCase());
 
 /**
- * Documents the `Idempotency-Key` header on every operation the idempotency middleware serves, once all
- * routes are registered: the document and the middleware cannot disagree about which routes take it.
+ * Documents what the app-wide middleware adds to every route, once all routes are registered, so the
+ * document and the middleware cannot disagree: the `Idempotency-Key` header and its refusals (400, 409,
+ * 422) on mutating routes, 401 for a bearer token that does not verify (all but the credential routes),
+ * 400 where a request has parameters, and 413 / 415 where it has a JSON body.
  */
-export function documentIdempotencyKey(app: OpenAPIHono<HttpEnv>): void {
+export function documentMiddlewareAnswers(app: OpenAPIHono<HttpEnv>, ignoresCredentials: (path: string) => boolean) {
   for (const route of routesOf(app)) {
-    if (!isIdempotent(route.method)) continue;
-    const operation = route as { parameters?: unknown[] }; // the OpenAPI 3.0 and 3.1 parameter types differ
-    operation.parameters = [...(operation.parameters ?? []), idempotencyKeyParameter];
+    const answers: Array<keyof typeof errorResponses> = [];
+    if (isIdempotent(route.method)) {
+      const operation = route as { parameters?: unknown[] }; // the OpenAPI 3.0 and 3.1 parameter types differ
+      operation.parameters = [...(operation.parameters ?? []), idempotencyKeyParameter];
+      answers.push(400, 409, 422);
+    }
+    if (!ignoresCredentials(route.path)) answers.push(401);
+    if (route.request?.params || route.request?.query) answers.push(400);
+    if (route.request?.body) answers.push(400, 413, 415);
+    for (const status of answers) route.responses[status] ??= errorResponses[status];
   }
 }
 

@@ -103,4 +103,6 @@ export const errorResponses = {
   404: jsonContent(ErrorSchema, "Not found (or not yours)"),
   409: jsonContent(ErrorSchema, "Conflicts with the current state"),
   422: jsonContent(ErrorSchema, "Understood but refused"),
+  413: jsonContent(ErrorSchema, "PAYLOAD_TOO_LARGE: the JSON body is over 1 MiB"),
+  415: jsonContent(ErrorSchema, "UNSUPPORTED_MEDIA_TYPE: the body is not JSON"),
 };

@@ -57,6 +57,33 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
+        /** @description PAYLOAD_TOO_LARGE: the JSON body is over 1 MiB */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description UNSUPPORTED_MEDIA_TYPE: the body is not JSON */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Understood but refused */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
       };
     };
     delete?: never;
@@ -111,6 +138,42 @@ export interface paths {
         };
         /** @description Not signed in, or the token is invalid or expired */
         401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Conflicts with the current state */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description PAYLOAD_TOO_LARGE: the JSON body is over 1 MiB */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description UNSUPPORTED_MEDIA_TYPE: the body is not JSON */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Understood but refused */
+        422: {
           headers: {
             [name: string]: unknown;
           };
@@ -213,6 +276,15 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
+        /** @description Not signed in, or the token is invalid or expired */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
       };
     };
     put?: never;
@@ -287,6 +359,24 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
+        /** @description PAYLOAD_TOO_LARGE: the JSON body is over 1 MiB */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description UNSUPPORTED_MEDIA_TYPE: the body is not JSON */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
         /** @description Understood but refused */
         422: {
           headers: {
@@ -330,6 +420,24 @@ export interface paths {
           };
           content: {
             "application/json": components["schemas"]["Product"];
+          };
+        };
+        /** @description Invalid request: `fields` lists each offending field */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not signed in, or the token is invalid or expired */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
           };
         };
         /** @description Not found (or not yours) */
@@ -414,6 +522,24 @@ export interface paths {
         };
         /** @description Conflicts with the current state */
         409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description PAYLOAD_TOO_LARGE: the JSON body is over 1 MiB */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description UNSUPPORTED_MEDIA_TYPE: the body is not JSON */
+        415: {
           headers: {
             [name: string]: unknown;
           };
@@ -508,6 +634,24 @@ export interface paths {
         };
         /** @description Conflicts with the current state */
         409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description PAYLOAD_TOO_LARGE: the JSON body is over 1 MiB */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description UNSUPPORTED_MEDIA_TYPE: the body is not JSON */
+        415: {
           headers: {
             [name: string]: unknown;
           };
@@ -656,6 +800,24 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
+        /** @description PAYLOAD_TOO_LARGE: the JSON body is over 1 MiB */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description UNSUPPORTED_MEDIA_TYPE: the body is not JSON */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
         /** @description Understood but refused */
         422: {
           headers: {
@@ -702,6 +864,24 @@ export interface paths {
           };
           content: {
             "application/json": components["schemas"]["OrderWithTimeline"];
+          };
+        };
+        /** @description Invalid request: `fields` lists each offending field */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not signed in, or the token is invalid or expired */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
           };
         };
         /** @description Not found (or not yours) */
@@ -752,6 +932,24 @@ export interface paths {
           };
           content: {
             "application/pdf": string;
+          };
+        };
+        /** @description Invalid request: `fields` lists each offending field */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not signed in, or the token is invalid or expired */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
           };
         };
         /** @description Not found (or not yours) */
@@ -805,6 +1003,24 @@ export interface paths {
           };
           content: {
             "text/event-stream": string;
+          };
+        };
+        /** @description Invalid request: `fields` lists each offending field */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not signed in, or the token is invalid or expired */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
           };
         };
         /** @description Not found (or not yours) */
@@ -907,6 +1123,24 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
+        /** @description PAYLOAD_TOO_LARGE: the JSON body is over 1 MiB */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description UNSUPPORTED_MEDIA_TYPE: the body is not JSON */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
         /** @description Understood but refused */
         422: {
           headers: {
@@ -998,6 +1232,24 @@ export interface paths {
         };
         /** @description Not allowed in the order's current state */
         409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description PAYLOAD_TOO_LARGE: the JSON body is over 1 MiB */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description UNSUPPORTED_MEDIA_TYPE: the body is not JSON */
+        415: {
           headers: {
             [name: string]: unknown;
           };
@@ -1107,6 +1359,24 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
+        /** @description PAYLOAD_TOO_LARGE: the JSON body is over 1 MiB */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description UNSUPPORTED_MEDIA_TYPE: the body is not JSON */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
         /** @description Understood but refused */
         422: {
           headers: {
@@ -1202,6 +1472,24 @@ export interface paths {
         };
         /** @description Conflicts with the current state */
         409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description PAYLOAD_TOO_LARGE: the JSON body is over 1 MiB */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description UNSUPPORTED_MEDIA_TYPE: the body is not JSON */
+        415: {
           headers: {
             [name: string]: unknown;
           };
@@ -1308,6 +1596,24 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
+        /** @description PAYLOAD_TOO_LARGE: the JSON body is over 1 MiB */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description UNSUPPORTED_MEDIA_TYPE: the body is not JSON */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
         /** @description Understood but refused */
         422: {
           headers: {
@@ -1405,6 +1711,24 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
+        /** @description PAYLOAD_TOO_LARGE: the JSON body is over 1 MiB */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description UNSUPPORTED_MEDIA_TYPE: the body is not JSON */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
         /** @description Understood but refused */
         422: {
           headers: {
@@ -1458,6 +1782,15 @@ export interface paths {
         };
         /** @description Invalid request: `fields` lists each offending field */
         400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not signed in, or the token is invalid or expired */
+        401: {
           headers: {
             [name: string]: unknown;
           };
@@ -1532,6 +1865,24 @@ export interface paths {
         };
         /** @description Conflicts with the current state */
         409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description PAYLOAD_TOO_LARGE: the JSON body is over 1 MiB */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description UNSUPPORTED_MEDIA_TYPE: the body is not JSON */
+        415: {
           headers: {
             [name: string]: unknown;
           };
@@ -1640,6 +1991,24 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
+        /** @description PAYLOAD_TOO_LARGE: the JSON body is over 1 MiB */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description UNSUPPORTED_MEDIA_TYPE: the body is not JSON */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
         /** @description Understood but refused */
         422: {
           headers: {
@@ -1685,6 +2054,24 @@ export interface paths {
           };
           content: {
             "application/json": components["schemas"]["Auction"];
+          };
+        };
+        /** @description Invalid request: `fields` lists each offending field */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not signed in, or the token is invalid or expired */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
           };
         };
         /** @description Not found (or not yours) */
@@ -1776,6 +2163,24 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
+        /** @description PAYLOAD_TOO_LARGE: the JSON body is over 1 MiB */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description UNSUPPORTED_MEDIA_TYPE: the body is not JSON */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
         /** @description Understood but refused */
         422: {
           headers: {
@@ -1860,6 +2265,24 @@ export interface paths {
         };
         /** @description Conflicts with the current state */
         409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description PAYLOAD_TOO_LARGE: the JSON body is over 1 MiB */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description UNSUPPORTED_MEDIA_TYPE: the body is not JSON */
+        415: {
           headers: {
             [name: string]: unknown;
           };
@@ -1976,6 +2399,24 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
+        /** @description PAYLOAD_TOO_LARGE: the JSON body is over 1 MiB */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description UNSUPPORTED_MEDIA_TYPE: the body is not JSON */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
         /** @description Understood but refused */
         422: {
           headers: {
@@ -2071,6 +2512,24 @@ export interface paths {
         };
         /** @description Conflicts with the current state */
         409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description PAYLOAD_TOO_LARGE: the JSON body is over 1 MiB */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description UNSUPPORTED_MEDIA_TYPE: the body is not JSON */
+        415: {
           headers: {
             [name: string]: unknown;
           };
@@ -2186,6 +2645,24 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
+        /** @description PAYLOAD_TOO_LARGE: the JSON body is over 1 MiB */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description UNSUPPORTED_MEDIA_TYPE: the body is not JSON */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
         /** @description Understood but refused */
         422: {
           headers: {
@@ -2228,6 +2705,24 @@ export interface paths {
             [name: string]: unknown;
           };
           content?: never;
+        };
+        /** @description Invalid request: `fields` lists each offending field */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not signed in, or the token is invalid or expired */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
         };
         /** @description Not found (or not yours) */
         404: {
@@ -2279,6 +2774,24 @@ export interface paths {
             "image/png": string;
           };
         };
+        /** @description Invalid request: `fields` lists each offending field */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not signed in, or the token is invalid or expired */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
         /** @description Not found (or not yours) */
         404: {
           headers: {
@@ -2326,6 +2839,24 @@ export interface paths {
           };
           content: {
             "text/event-stream": string;
+          };
+        };
+        /** @description Invalid request: `fields` lists each offending field */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not signed in, or the token is invalid or expired */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
           };
         };
         /** @description Not found (or not yours) */
@@ -2422,6 +2953,24 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
+        /** @description PAYLOAD_TOO_LARGE: the JSON body is over 1 MiB */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description UNSUPPORTED_MEDIA_TYPE: the body is not JSON */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
         /** @description Understood but refused */
         422: {
           headers: {
@@ -2498,6 +3047,24 @@ export interface paths {
         };
         /** @description Conflicts with the current state */
         409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description PAYLOAD_TOO_LARGE: the JSON body is over 1 MiB */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description UNSUPPORTED_MEDIA_TYPE: the body is not JSON */
+        415: {
           headers: {
             [name: string]: unknown;
           };
@@ -2595,6 +3162,24 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
+        /** @description PAYLOAD_TOO_LARGE: the JSON body is over 1 MiB */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description UNSUPPORTED_MEDIA_TYPE: the body is not JSON */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
         /** @description Understood but refused */
         422: {
           headers: {
@@ -2668,6 +3253,24 @@ export interface paths {
         };
         /** @description Conflicts with the current state */
         409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description PAYLOAD_TOO_LARGE: the JSON body is over 1 MiB */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description UNSUPPORTED_MEDIA_TYPE: the body is not JSON */
+        415: {
           headers: {
             [name: string]: unknown;
           };
@@ -2754,6 +3357,24 @@ export interface paths {
         };
         /** @description Conflicts with the current state */
         409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description PAYLOAD_TOO_LARGE: the JSON body is over 1 MiB */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description UNSUPPORTED_MEDIA_TYPE: the body is not JSON */
+        415: {
           headers: {
             [name: string]: unknown;
           };
@@ -2995,6 +3616,15 @@ export interface paths {
             };
           };
         };
+        /** @description Invalid request: `fields` lists each offending field */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
         /** @description Not signed in, or the token is invalid or expired */
         401: {
           headers: {
@@ -3080,6 +3710,42 @@ export interface paths {
         };
         /** @description Signed in without the role this needs */
         403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Conflicts with the current state */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description PAYLOAD_TOO_LARGE: the JSON body is over 1 MiB */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description UNSUPPORTED_MEDIA_TYPE: the body is not JSON */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Understood but refused */
+        422: {
           headers: {
             [name: string]: unknown;
           };
