@@ -104,6 +104,28 @@ describe("bad input gets a clear 4xx and stores nothing", () => {
     expect(await orderCount()).toBe(before);
   });
 
+  it("refuses a request without the body its route needs (400 naming body), before it does anything", async () => {
+    const admin = await server.tokenFor("admin");
+    const before = await orderCount();
+    for (const [method, path, token] of [
+      ["POST", "/orders", undefined],
+      ["PATCH", "/products/carrot-cake", admin],
+      ["POST", "/admin/dead-letters/redrive", admin],
+    ] as const) {
+      const response = await fetch(`${server.url}${path}`, {
+        method,
+        headers: token ? { authorization: `Bearer ${token}` } : {},
+      });
+      expect(response.status, `${method} ${path}`).toBe(400);
+      const body = await response.json();
+      expectErrorShape(body, "VALIDATION_FAILED");
+      expect(body.error.fields).toEqual([{ path: "body", message: expect.any(String) }]);
+    }
+    // A guest on a route for signed-in users hears 401 first.
+    expect((await fetch(`${server.url}/products`, { method: "POST" })).status).toBe(401);
+    expect(await orderCount()).toBe(before);
+  });
+
   it("refuses a body of a type no route reads with 415 UNSUPPORTED_MEDIA_TYPE, storing nothing", async () => {
     const before = await orderCount();
     for (const type of ["text/plain", "application/x-www-form-urlencoded", "application/xml"]) {

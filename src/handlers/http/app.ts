@@ -9,11 +9,17 @@ import type { Logger } from "../../ports/logger.js";
 import type { QueueAdmin } from "../../ports/queue-admin.js";
 import type { UsageMeter } from "../../ports/usage-meter.js";
 import { type ActorResolver, actorMiddleware } from "./actor-middleware.js";
-import { jsonBodySizeLimit } from "./body-size-limit.js";
+import { jsonBodyRequired, jsonBodySizeLimit } from "./body-size-limit.js";
 import { errorBody, makeErrorHandler, validationFailed } from "./error-response.js";
 import type { HttpEnv } from "./http-env.js";
-import { idempotencyMiddleware, type RouteMatcher } from "./idempotency-middleware.js";
-import { documentMiddlewareAnswers, IDEMPOTENT_METHODS, signedInRoutes } from "./registered-routes.js";
+import { idempotencyMiddleware } from "./idempotency-middleware.js";
+import {
+  documentMiddlewareAnswers,
+  hasJsonBody,
+  isSignedInRoute,
+  MUTATING_METHODS,
+  registeredRoutes,
+} from "./registered-routes.js";
 import { registerAdminRoutes } from "./routes/admin-routes.js";
 import {
   type AuctionUseCases,
@@ -79,19 +85,21 @@ export function createHttpApp(deps: HttpAppDeps) {
     if (!c.res.headers.has("cache-control")) c.res.headers.set("Cache-Control", "no-store");
   });
   app.use("*", actorMiddleware(deps.resolveActor, isCredentialRoute));
-  app.on(["POST", "PUT", "PATCH", "DELETE"], "*", jsonBodySizeLimit());
-  let signedInOnly: RouteMatcher | undefined; // known once every route is registered, before the first request
+  const signedInOnly = registeredRoutes(app, isSignedInRoute);
   app.on(
-    [...IDEMPOTENT_METHODS],
+    [...MUTATING_METHODS],
+    "*",
+    jsonBodySizeLimit(),
+    jsonBodyRequired(registeredRoutes(app, hasJsonBody), signedInOnly),
+  );
+  app.on(
+    [...MUTATING_METHODS],
     "*",
     idempotencyMiddleware(deps.idempotency, {
       logger: deps.logger,
       answeredInTransaction: (method, path) =>
         isOrderRouteAnsweredInTransaction(method, path) || isAuctionRouteAnsweredInTransaction(method, path),
-      signedInOnly: (method, path) => {
-        signedInOnly ??= signedInRoutes(app);
-        return signedInOnly(method, path);
-      },
+      signedInOnly,
     }),
   );
 

@@ -1,6 +1,8 @@
 import type { MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { DomainError } from "../../domain/shared/errors.js";
+import { DomainError, ValidationError } from "../../domain/shared/errors.js";
+import type { HttpEnv } from "./http-env.js";
+import type { RouteMatcher } from "./idempotency-middleware.js";
 
 /** The largest JSON body the API reads: an order of 100 lines is about 10 KB. */
 export const MAX_JSON_BODY_BYTES = 1024 * 1024;
@@ -29,5 +31,21 @@ export function jsonBodySizeLimit(maxBytes = MAX_JSON_BODY_BYTES): MiddlewareHan
       return next();
     }
     return c.req.header("transfer-encoding") === undefined ? next() : counted(c, next);
+  };
+}
+
+/**
+ * A route that documents a JSON body refuses a request that sends none (400 naming `body`): Hono would
+ * validate a missing body as `{}`, which for some routes means something (a redrive of every dead letter).
+ * A guest on a route for signed-in users passes through, for the route to refuse first (401).
+ */
+export function jsonBodyRequired(needsBody: RouteMatcher, refusesGuests: RouteMatcher): MiddlewareHandler<HttpEnv> {
+  return async (c, next) => {
+    const sent = c.req.header("transfer-encoding") !== undefined || Number(c.req.header("content-length") ?? 0) > 0;
+    const { method, path } = c.req;
+    if (sent || !needsBody(method, path) || (!c.get("actor").userId && refusesGuests(method, path))) return next();
+    throw new ValidationError("The request needs a body", [
+      { path: "body", message: "Send a JSON body with Content-Type: application/json" },
+    ]);
   };
 }

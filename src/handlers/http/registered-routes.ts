@@ -3,8 +3,8 @@ import type { HttpEnv } from "./http-env.js";
 import type { RouteMatcher } from "./idempotency-middleware.js";
 import { errorResponses, idempotencyKeyParameter } from "./schemas.js";
 
-/** The methods whose requests the idempotency middleware serves, and on whose routes the header is documented. */
-export const IDEMPOTENT_METHODS = ["POST", "PUT", "PATCH", "DELETE"] as const;
+/** Methods that change something: their requests may carry a JSON body and an Idempotency-Key. */
+export const MUTATING_METHODS = ["POST", "PUT", "PATCH", "DELETE"] as const;
 
 type RegisteredRoute = Extract<
   OpenAPIHono<HttpEnv>["openAPIRegistry"]["definitions"][number],
@@ -17,7 +17,7 @@ function routesOf(app: OpenAPIHono<HttpEnv>): RegisteredRoute[] {
   );
 }
 
-const isIdempotent = (method: string) => (IDEMPOTENT_METHODS as readonly string[]).includes(method.toUpperCase());
+const isMutating = (method: string) => (MUTATING_METHODS as readonly string[]).includes(method.toUpperCase());
 
 /**
  * Documents what the app-wide middleware adds to every route, once all routes are registered, so the
@@ -28,7 +28,7 @@ const isIdempotent = (method: string) => (IDEMPOTENT_METHODS as readonly string[
 export function documentMiddlewareAnswers(app: OpenAPIHono<HttpEnv>, ignoresCredentials: (path: string) => boolean) {
   for (const route of routesOf(app)) {
     const answers: Array<keyof typeof errorResponses> = [];
-    if (isIdempotent(route.method)) {
+    if (isMutating(route.method)) {
       const operation = route as { parameters?: unknown[] }; // the OpenAPI 3.0 and 3.1 parameter types differ
       operation.parameters = [...(operation.parameters ?? []), idempotencyKeyParameter];
       answers.push(400, 409, 422);
@@ -40,18 +40,30 @@ export function documentMiddlewareAnswers(app: OpenAPIHono<HttpEnv>, ignoresCred
   }
 }
 
-/** Matches requests to the routes documented as taking a bearer token (`signedInOnly`, `rolesOnly`). */
-export function signedInRoutes(app: OpenAPIHono<HttpEnv>): RouteMatcher {
-  const patterns = routesOf(app)
-    .filter((route) => (route.security ?? []).length > 0)
-    .map((route) => ({
-      method: route.method.toUpperCase(),
-      path: new RegExp(
-        `^${route.path
-          .split(/\{[^}]+\}/)
-          .map((part) => part.replace(/[.*+?^$()|[\]\\]/g, "\\$&"))
-          .join("[^/]+")}$`,
-      ),
-    }));
-  return (method, path) => patterns.some((pattern) => pattern.method === method && pattern.path.test(path));
+/**
+ * Matches requests to the registered routes that `include` picks, looked up on the first request (by
+ * then every route is registered; middleware is added before the routes it runs ahead of).
+ */
+export function registeredRoutes(
+  app: OpenAPIHono<HttpEnv>,
+  include: (route: RegisteredRoute) => boolean,
+): RouteMatcher {
+  let patterns: Array<{ method: string; path: RegExp }> | undefined;
+  return (method, path) => {
+    patterns ??= routesOf(app)
+      .filter(include)
+      .map((route) => ({ method: route.method.toUpperCase(), path: pathPattern(route.path) }));
+    return patterns.some((pattern) => pattern.method === method && pattern.path.test(path));
+  };
+}
+
+/** Routes documented as taking a bearer token (`signedInOnly`, `rolesOnly`). */
+export const isSignedInRoute = (route: RegisteredRoute) => (route.security ?? []).length > 0;
+/** Routes documented with a JSON request body. */
+export const hasJsonBody = (route: RegisteredRoute) => route.request?.body !== undefined;
+
+/** `/orders/{id}` as a pattern matching `/orders/ord_1`. */
+function pathPattern(template: string): RegExp {
+  const parts = template.split(/\{[^}]+\}/).map((part) => part.replace(/[.*+?^$()|[\]\\]/g, "\\$&"));
+  return new RegExp(`^${parts.join("[^/]+")}$`);
 }
