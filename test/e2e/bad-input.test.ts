@@ -104,6 +104,20 @@ describe("bad input gets a clear 4xx and stores nothing", () => {
     expect(await orderCount()).toBe(before);
   });
 
+  it("answers a method a path does not take with 405 and the methods it does (Allow), and OPTIONS with 204", async () => {
+    const wrong = await fetch(`${server.url}/products/carrot-cake`, { method: "DELETE" });
+    expect(wrong.status).toBe(405);
+    expectErrorShape(await wrong.json(), "METHOD_NOT_ALLOWED");
+    expect(wrong.headers.get("allow")?.split(", ").sort()).toEqual(["GET", "HEAD", "OPTIONS", "PATCH"]);
+    const options = await fetch(`${server.url}/orders`, { method: "OPTIONS" });
+    expect(options.status).toBe(204);
+    expect(options.headers.get("allow")?.split(", ").sort()).toEqual(["GET", "HEAD", "OPTIONS", "POST"]);
+    const unknown = await fetch(`${server.url}/no/such/path`, { method: "PUT" });
+    expect(unknown.status).toBe(404);
+    expectErrorShape(await unknown.json(), "ROUTE_NOT_FOUND");
+    expect((await server.api("/products/carrot-cake")).body.name).toBe("Carrot Cake");
+  });
+
   it("refuses a request without the body its route needs (400 naming body), before it does anything", async () => {
     const admin = await server.tokenFor("admin");
     const before = await orderCount();

@@ -14,6 +14,7 @@ import { errorBody, makeErrorHandler, validationFailed } from "./error-response.
 import type { HttpEnv } from "./http-env.js";
 import { idempotencyMiddleware } from "./idempotency-middleware.js";
 import {
+  allowedMethods,
   documentMiddlewareAnswers,
   hasJsonBody,
   isSignedInRoute,
@@ -72,7 +73,17 @@ export function createHttpApp(deps: HttpAppDeps) {
     },
   });
   app.onError(makeErrorHandler(deps.logger));
-  app.notFound((c) => c.json(errorBody("ROUTE_NOT_FOUND", `No route for ${c.req.method} ${c.req.path}`), 404));
+  const methodsAt = allowedMethods(app);
+  app.notFound((c) => {
+    const allowed = methodsAt(c.req.path);
+    if (allowed.length === 0) {
+      return c.json(errorBody("ROUTE_NOT_FOUND", `No route for ${c.req.method} ${c.req.path}`), 404);
+    }
+    c.header("Allow", [...allowed, "OPTIONS"].join(", "));
+    if (c.req.method === "OPTIONS") return c.body(null, 204);
+    const message = `${c.req.path} answers ${allowed.join(", ")}, not ${c.req.method}`;
+    return c.json(errorBody("METHOD_NOT_ALLOWED", message), 405);
+  });
 
   app.use("*", async (c, next) => {
     const correlationId = c.req.header("x-correlation-id")?.slice(0, 100) || randomUUID();

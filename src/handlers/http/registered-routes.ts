@@ -1,4 +1,5 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { Hono } from "hono";
 import type { HttpEnv } from "./http-env.js";
 import type { RouteMatcher } from "./idempotency-middleware.js";
 import { errorResponses, idempotencyKeyParameter } from "./schemas.js";
@@ -66,4 +67,21 @@ export const hasJsonBody = (route: RegisteredRoute) => route.request?.body !== u
 function pathPattern(template: string): RegExp {
   const parts = template.split(/\{[^}]+\}/).map((part) => part.replace(/[.*+?^$()|[\]\\]/g, "\\$&"));
   return new RegExp(`^${parts.join("[^/]+")}$`);
+}
+
+/** The methods some route answers at a path (HEAD wherever GET), for a 405's `Allow` header; empty if none. */
+export function allowedMethods(app: Hono<HttpEnv>): (path: string) => string[] {
+  let routes: Array<{ method: string; path: RegExp }> | undefined;
+  return (path) => {
+    // Middleware is registered on `*` paths; every route has a concrete path (`/orders/:id`).
+    routes ??= app.routes
+      .filter((route) => route.method !== "ALL" && !route.path.includes("*"))
+      .map((route) => ({
+        method: route.method,
+        path: pathPattern(route.path.replace(/:\w+(\{[^}]*\})?/g, "{param}")),
+      }));
+    const methods = new Set(routes.filter((route) => route.path.test(path)).map((route) => route.method));
+    if (methods.has("GET")) methods.add("HEAD");
+    return [...methods];
+  };
 }
