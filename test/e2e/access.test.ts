@@ -58,6 +58,38 @@ describe("object-level access", () => {
     expect((await server.api("/orders")).status).toBe(401);
   });
 
+  it("a guest's timeline (answer and live stream) leaves out staff identities and payment and storage references", async () => {
+    const placed = await server.api("/orders", { body: orderBody() });
+    const { id } = placed.body.order;
+    await server.idle();
+    const maker = await server.tokenFor("maker");
+    expect((await server.api(`/orders/${id}/fulfilled`, { body: {}, token: maker })).status).toBe(200);
+    await server.idle();
+    const staffOnly = ["by", "chargeId", "refundId", "receiptKey", "messageId"];
+    const keysOf = (timeline: Array<{ data: Record<string, unknown> }>) => timeline.flatMap((e) => Object.keys(e.data));
+
+    const asStaff = (await server.api(`/orders/${id}`, { token: maker })).body.timeline;
+    expect(keysOf(asStaff)).toEqual(expect.arrayContaining(["by", "chargeId", "receiptKey", "messageId"]));
+    const asGuest = (await server.api(`/orders/${id}?token=${placed.body.trackingToken}`)).body.timeline;
+    expect(asGuest.map((e: { type: string }) => e.type)).toEqual(asStaff.map((e: { type: string }) => e.type));
+    expect(keysOf(asGuest).filter((key) => staffOnly.includes(key))).toEqual([]);
+
+    const abort = new AbortController();
+    const stream = await fetch(`${server.url}/orders/${id}/events?token=${placed.body.trackingToken}`, {
+      signal: abort.signal,
+    });
+    const reader = stream.body!.getReader();
+    let text = "";
+    while (!text.includes("event: order_fulfilled")) text += new TextDecoder().decode((await reader.read()).value);
+    abort.abort();
+    const streamed = text
+      .split("\n")
+      .filter((line) => line.startsWith("data: "))
+      .map((line) => JSON.parse(line.slice(6)));
+    expect(streamed.length).toBe(asGuest.length);
+    expect(keysOf(streamed).filter((key) => staffOnly.includes(key))).toEqual([]);
+  });
+
   it("staff see every order", async () => {
     const placed = await server.api("/orders", { body: orderBody() });
     for (const role of ["admin", "maker", "courier"] as const) {

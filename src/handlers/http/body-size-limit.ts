@@ -41,9 +41,16 @@ export function jsonBodySizeLimit(maxBytes = MAX_JSON_BODY_BYTES): MiddlewareHan
  */
 export function jsonBodyRequired(needsBody: RouteMatcher, refusesGuests: RouteMatcher): MiddlewareHandler<HttpEnv> {
   return async (c, next) => {
-    const sent = c.req.header("transfer-encoding") !== undefined || Number(c.req.header("content-length") ?? 0) > 0;
     const { method, path } = c.req;
-    if (sent || !needsBody(method, path) || (!c.get("actor").userId && refusesGuests(method, path))) return next();
+    if (!needsBody(method, path) || (!c.get("actor").userId && refusesGuests(method, path))) return next();
+    // A declared length says it all; without one (a request built in-process, or relayed without the
+    // header), the body is read, and kept for the route's validator.
+    const length = c.req.header("content-length");
+    const sent =
+      length !== undefined || c.req.header("transfer-encoding") !== undefined
+        ? Number(length ?? 1) > 0
+        : (await c.req.text()) !== "";
+    if (sent) return next();
     throw new ValidationError("The request needs a body", [
       { path: "body", message: "Send a JSON body with Content-Type: application/json" },
     ]);

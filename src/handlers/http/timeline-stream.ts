@@ -28,7 +28,8 @@ export function timelineStream(
   key: string,
   { events, windowMs }: TimelineFeed,
   afterSeq: number,
-  visible: (event: StoredEvent) => boolean = () => true,
+  /** What a viewer sees of an event; undefined leaves it out. */
+  present: (event: StoredEvent) => StoredEvent | undefined = (event) => event,
 ) {
   let last = afterSeq;
   const deadline = windowMs === undefined ? Number.POSITIVE_INFINITY : Date.now() + windowMs;
@@ -43,11 +44,12 @@ export function timelineStream(
       while (!stream.aborted) {
         for (const event of await events.listByKey(key, last)) {
           last = event.seq;
-          if (!visible(event)) continue;
+          const shown = present(event);
+          if (!shown) continue;
           await stream.writeSSE({
             id: String(event.seq),
             event: event.type,
-            data: JSON.stringify(publicEvent(event)),
+            data: JSON.stringify(publicEvent(shown)),
             ...(windowMs === undefined ? {} : { retry: RECONNECT_MS }),
           });
         }

@@ -353,7 +353,9 @@ export function registerAuctionRoutes(
       const { id } = c.req.valid("param");
       await useCases.getAuction(id, c.get("actor"));
       const after = c.req.valid("header")["last-event-id"] ?? 0;
-      return timelineStream(c, id, feed, after, (event) => PUBLIC_AUCTION_EVENTS.has(event.type)) as never;
+      return timelineStream(c, id, feed, after, (event) =>
+        PUBLIC_AUCTION_EVENTS.has(event.type) ? event : undefined,
+      ) as never;
     },
   );
 }

@@ -1,5 +1,6 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { z } from "zod";
+import { timelineFor } from "../../../application/orders/order-access.js";
 import type { HttpEnv } from "../http-env.js";
 import { errorResponses } from "../schemas.js";
 import { type TimelineFeed, timelineStream } from "../timeline-stream.js";
@@ -40,9 +41,10 @@ export function registerOrderStreamRoute(app: OpenAPIHono<HttpEnv>, useCases: Or
     }),
     async (c) => {
       const { id } = c.req.valid("param");
-      await useCases.getOrder(id, c.get("actor")); // the same authorization as GET /orders/{id}
+      const actor = c.get("actor");
+      await useCases.getOrder(id, actor); // the same authorization as GET /orders/{id}
       const after = c.req.valid("header")["last-event-id"] ?? c.req.valid("query").lastEventId ?? 0;
-      return timelineStream(c, id, feed, after) as never;
+      return timelineStream(c, id, feed, after, timelineFor(actor)) as never;
     },
   );
 }
