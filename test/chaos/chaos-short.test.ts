@@ -7,6 +7,10 @@ describe("chaos (short run; `npm run test:chaos` runs longer)", () => {
     expect(report.acknowledged).toBeGreaterThan(5);
     for (const anomaly of CHAOS_ANOMALIES) expect(report[anomaly], anomaly).toEqual([]);
     expect(report.deadLetters).toBe(0);
+    // Both endings occurred and the gateway charged, so the e-mail, receipt and payment-count checks bite.
+    expect(report.byStatus.failed ?? 0).toBeGreaterThan(0);
+    expect(report.stored - (report.byStatus.failed ?? 0) - (report.byStatus.pending ?? 0)).toBeGreaterThan(0);
+    expect(report.gatewayCharges).toBeGreaterThan(0);
     // Auctions under the same kills and faults, so their checks above are not vacuous.
     expect(report.bidsAcknowledged).toBeGreaterThan(0);
     expect(report.auctions - (report.auctionsByStatus.active ?? 0)).toBeGreaterThan(0);

@@ -1,7 +1,7 @@
-import { mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { openSqliteDatabase } from "../../src/adapters/local/sqlite-database.js";
+import { openSqliteDatabase, type SqliteDatabase } from "../../src/adapters/local/sqlite-database.js";
 import { freePort, startChildServer } from "../support/child-server.js";
 import { addressesOf, readMailbox } from "../support/mailbox.js";
 import { DEMO_PASSWORD, orderBody } from "../support/test-server.js";
@@ -21,6 +21,16 @@ export interface ChaosReport extends AuctionChaosReport {
   missingCharges: string[];
   unrefundedFailures: string[];
   duplicateEmails: string[];
+  /** A confirmed order without its confirmation or maker e-mail; a failed one without its failure e-mail (more than one: duplicateEmails). */
+  missingEmails: string[];
+  /** A failed order that got a confirmation or maker e-mail, or a confirmed one told it failed. */
+  unexpectedEmails: string[];
+  /** A confirmed order without its receipt stored. */
+  missingReceipts: string[];
+  /** The payment gateway's own charge and refund counts disagree with the orders and checkouts charged. */
+  paymentCountMismatch: string[];
+  gatewayCharges: number;
+  gatewayRefunds: number;
   duplicateDeliveries: string[];
   duplicateFeedback: string[];
   deadLetters: number;
@@ -35,6 +45,10 @@ export const CHAOS_ANOMALIES = [
   "missingCharges",
   "unrefundedFailures",
   "duplicateEmails",
+  "missingEmails",
+  "unexpectedEmails",
+  "missingReceipts",
+  "paymentCountMismatch",
   "duplicateDeliveries",
   "duplicateFeedback",
   "lostBids",
@@ -49,6 +63,9 @@ export const CHAOS_ANOMALIES = [
 ] as const satisfies ReadonlyArray<keyof ChaosReport>;
 
 const SECRET = "chaos-webhook-secret-123";
+const MAKER = "maker@orderflow.local";
+/** Statuses an order reaches only through confirmation. */
+const CONFIRMED = new Set(["confirmed", "fulfilled", "out_for_delivery", "delivered", "reviewed"]);
 const CARDS = ["4242424242424242", "4242424242424242", "4242424242424242", "4242424242424242", "4000000000000002"];
 
 /**
@@ -217,13 +234,21 @@ export async function runChaos(options: { rounds: number; roundMs: number; clien
   await server.stop();
   const stoppedAt = Date.now();
 
-  const report = await check(dataDir, acknowledged, courier.received, service.received);
+  const { orderCharges, ...report } = await check(dataDir, acknowledged, courier.received, service.received);
   const db = openSqliteDatabase(join(dataDir, "orderflow.db"));
   const auctionReport = checkAuctions(db, auctions, stoppedAt);
+  const payments = checkPayments(db, orderCharges, auctionReport.checkoutsPaid);
   db.close();
   await courier.close();
   await service.close();
-  return { ...report, ...auctionReport, rounds: options.rounds, kills, deadLetters } satisfies ChaosReport;
+  return {
+    ...report,
+    ...auctionReport,
+    ...payments,
+    rounds: options.rounds,
+    kills,
+    deadLetters,
+  } satisfies ChaosReport;
 }
 
 async function check(
@@ -251,9 +276,14 @@ async function check(
     missingCharges: [] as string[],
     unrefundedFailures: [] as string[],
     duplicateEmails: [] as string[],
+    missingEmails: [] as string[],
+    unexpectedEmails: [] as string[],
+    missingReceipts: [] as string[],
     duplicateDeliveries: [] as string[],
     duplicateFeedback: [] as string[],
     byStatus,
+    /** Orders charged under their own key (checkouts charge auction orders), and those of them that keep the charge. */
+    orderCharges: { charged: 0, kept: 0 },
   };
   const perEmail = new Map<string, number>();
   for (const order of orders) {
@@ -270,11 +300,35 @@ async function check(
     const refunded = charge.get(paymentKey, "REFUND");
     if (order.status === "failed" && charged && !refunded) result.unrefundedFailures.push(id);
     if (order.status !== "failed" && order.status !== "pending" && !charged) result.missingCharges.push(id);
+    if (!auctionKey && charged) {
+      result.orderCharges.charged++;
+      if (CONFIRMED.has(order.status)) result.orderCharges.kept++;
+    }
     const customerMails = mails.filter((mail) => mail.subject?.includes(id) && addressesOf(mail).includes(email));
-    const makerMails = mails.filter(
-      (mail) => mail.subject?.includes(id) && addressesOf(mail).includes("maker@orderflow.local"),
-    );
+    const makerMails = mails.filter((mail) => mail.subject?.includes(id) && addressesOf(mail).includes(MAKER));
     if (customerMails.length > 1 || makerMails.length > 1) result.duplicateEmails.push(id);
+    // What the pipeline owes a settled order: a confirmed one its confirmation (with the receipt) and the
+    // maker's e-mail; a failed one the e-mail saying why. Pending orders are reported as stuck above.
+    const sent = {
+      confirmation: customerMails.filter((mail) => mail.subject?.endsWith(`order ${id} is confirmed`)).length,
+      maker: makerMails.filter((mail) => mail.subject?.endsWith(`please bake order ${id}`)).length,
+      failure: customerMails.filter((mail) => mail.subject?.endsWith(`could not complete order ${id}`)).length,
+    };
+    const owed = CONFIRMED.has(order.status)
+      ? { confirmation: 1, maker: 1, failure: 0 }
+      : order.status === "failed"
+        ? { confirmation: 0, maker: 0, failure: 1 }
+        : undefined;
+    for (const kind of ["confirmation", "maker", "failure"] as const) {
+      if (owed && sent[kind] < owed[kind]) result.missingEmails.push(`${id} (${order.status}): no ${kind} e-mail`);
+      if (owed?.[kind] === 0 && sent[kind] > 0)
+        result.unexpectedEmails.push(`${id} (${order.status}): a ${kind} e-mail`);
+    }
+    if (
+      CONFIRMED.has(order.status) &&
+      !(order.receiptKey && existsSync(join(dataDir, "objects", ...String(order.receiptKey).split("/"))))
+    )
+      result.missingReceipts.push(`${id} (receipt ${order.receiptKey ?? "not recorded"})`);
     const deliveryIds = new Set(deliveries.filter((d) => d.body.data.orderId === id).map((d) => d.body.id));
     if (deliveryIds.size > 1) result.duplicateDeliveries.push(id);
     const feedbackIds = new Set(feedback.filter((f) => f.body.data.orderId === id).map((f) => f.body.id));
@@ -290,4 +344,34 @@ async function check(
     result.duplicateCharges.push(`${chargedTotal.n} charges for ${chargeCount} orders`);
   result.duplicated = [...perEmail].filter(([, count]) => count > 1).map(([email]) => email);
   return result;
+}
+
+/**
+ * The payment gateway counts every charge and refund it makes (PAYMENT_STATS, beside its records). Every
+ * charge must belong to an order or a checkout, and the charges it keeps (not refunded) must be exactly one
+ * per confirmed order and one per paid checkout: a second charge, one never refunded or a refund too many
+ * shows here even if it was made under a key the other checks do not look at.
+ */
+function checkPayments(db: SqliteDatabase, orderCharges: { charged: number; kept: number }, paidCheckouts: number) {
+  const row = db
+    .prepare<[], { data: string }>("SELECT data FROM items WHERE pk = 'PAYMENT_STATS' AND sk = 'PAYMENT_STATS'")
+    .get();
+  const stats = row ? (JSON.parse(row.data) as { charges?: number; refunds?: number }) : {};
+  const gatewayCharges = Number(stats.charges ?? 0);
+  const gatewayRefunds = Number(stats.refunds ?? 0);
+  const checkoutCharges = (
+    db
+      .prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM items WHERE pk LIKE 'PAYMENT#auction-%' AND sk = 'CHARGE'")
+      .get() ?? { n: 0 }
+  ).n;
+  const paymentCountMismatch: string[] = [];
+  if (gatewayCharges !== orderCharges.charged + checkoutCharges)
+    paymentCountMismatch.push(
+      `the gateway made ${gatewayCharges} charges for ${orderCharges.charged} charged orders and ${checkoutCharges} charged checkouts`,
+    );
+  if (gatewayCharges - gatewayRefunds !== orderCharges.kept + paidCheckouts)
+    paymentCountMismatch.push(
+      `the gateway kept ${gatewayCharges - gatewayRefunds} charges (${gatewayCharges} made, ${gatewayRefunds} refunded) for ${orderCharges.kept} confirmed orders and ${paidCheckouts} paid checkouts`,
+    );
+  return { gatewayCharges, gatewayRefunds, paymentCountMismatch };
 }

@@ -3,10 +3,11 @@ import type { ChargeRequest, PaymentGateway } from "../../src/ports/payment-gate
 
 const eur = (amount: number) => ({ amount, currency: "EUR" });
 
-/** A gateway under test and how many real charges it has made (its own count, not the caller's). */
+/** A gateway under test and how many real charges and refunds it has made (its own counts, not the caller's). */
 export interface PaymentGatewayUnderTest {
   gateway: PaymentGateway;
   charges: () => Promise<number>;
+  refunds: () => Promise<number>;
 }
 
 /** Card sources the adapter treats as "succeeds" and "declined"; Stripe's test numbers unless given. */
@@ -32,12 +33,13 @@ export function paymentGatewayContract(
 
   describe(`PaymentGateway contract: ${name}`, () => {
     it("charges and reports the charge id and last four digits", async () => {
-      const { gateway, charges } = await make();
+      const { gateway, charges, refunds } = await make();
       const charge = await gateway.charge(request("k1"));
       expect(charge.chargeId).toMatch(/\S+/);
       expect(charge.amount).toEqual(eur(1200));
       expect(charge.last4).toBe(cards.success.replace(/\s/g, "").slice(-4));
       expect(await charges()).toBe(1);
+      expect(await refunds()).toBe(0);
     });
 
     it("returns the first charge for a repeated idempotency key", async () => {
@@ -91,12 +93,26 @@ export function paymentGatewayContract(
     });
 
     it("refunds a charge once, however often and however concurrently asked", async () => {
-      const { gateway } = await make();
+      const { gateway, charges, refunds } = await make();
       const charge = await gateway.charge(request("k3", 500));
-      const refunds = await Promise.all([1, 2, 3].map(() => gateway.refund(charge.chargeId, "refund-k3")));
-      refunds.push(await gateway.refund(charge.chargeId, "refund-k3"));
-      expect(new Set(refunds.map((refund) => refund.refundId)).size).toBe(1);
-      expect(refunds[0]?.chargeId).toBe(charge.chargeId);
+      expect(await refunds()).toBe(0);
+      const answers = await Promise.all([1, 2, 3].map(() => gateway.refund(charge.chargeId, "refund-k3")));
+      answers.push(await gateway.refund(charge.chargeId, "refund-k3"));
+      expect(new Set(answers.map((refund) => refund.refundId)).size).toBe(1);
+      expect(answers[0]?.chargeId).toBe(charge.chargeId);
+      expect(await refunds()).toBe(1);
+      expect(await charges()).toBe(1);
+    });
+
+    it("refunds only the charge it is asked to refund", async () => {
+      const { gateway, refunds } = await make();
+      const kept = await gateway.charge(request("order-kept", 800));
+      const refunded = await gateway.charge(request("order-refunded", 900));
+      await gateway.refund(refunded.chargeId, "refund-order-refunded");
+      expect(await refunds()).toBe(1);
+      expect(await gateway.findCharge("order-kept")).toEqual(kept);
+      await gateway.refund(kept.chargeId, "refund-order-kept");
+      expect(await refunds()).toBe(2);
     });
   });
 }

@@ -24,14 +24,14 @@ const gateway = (options: Partial<TestPaymentGatewayOptions> = {}) => setup(opti
 
 paymentGatewayContract("local test gateway", async () => {
   const g = gateway();
-  return { gateway: g, charges: () => g.countCharges() };
+  return { gateway: g, charges: () => g.countCharges(), refunds: () => g.countRefunds() };
 });
 
 paymentGatewayContract(
   "local test gateway, spaced numbers and tokens",
   async () => {
     const g = gateway();
-    return { gateway: g, charges: () => g.countCharges() };
+    return { gateway: g, charges: () => g.countCharges(), refunds: () => g.countRefunds() };
   },
   { success: "4242 4242 4242 4242", declined: "tok_chargeDeclined" },
 );
