@@ -173,6 +173,16 @@ describe("credentials and response headers", () => {
     expect(guest.headers.get("www-authenticate")).toBe('Bearer realm="orderflow"');
   });
 
+  it("answers password guessing with 429 and Retry-After once an address has had ten wrong passwords", async () => {
+    await signUp("guessed@example.com");
+    const body = { email: "guessed@example.com", password: "not the password" };
+    for (let i = 0; i < 10; i++) expect((await server.api("/auth/sign-in", { body })).status).toBe(401);
+    const throttled = await server.api("/auth/sign-in", { body: { ...body, password: "correct horse battery" } });
+    expect(throttled.status).toBe(429);
+    expect(throttled.body.error.code).toBe("TOO_MANY_SIGN_INS");
+    expect(Number(throttled.headers.get("retry-after"))).toBeGreaterThan(800);
+  });
+
   it("keeps API answers out of caches and tells browsers not to sniff their type", async () => {
     const placed = await server.api("/orders", { body: orderBody() });
     const tracked = await server.api(`/orders/${placed.body.order.id}?token=${placed.body.trackingToken}`);

@@ -8,6 +8,7 @@ import { parseWith } from "../../domain/shared/validation.js";
 import { SignInBody, SignUpBody } from "../../domain/users/user.js";
 import { makeEnsureUser } from "./ensure-user.js";
 import { makeSignIn } from "./sign-in.js";
+import { MAX_FAILED_SIGN_INS } from "./sign-in-throttle.js";
 import { makeSignUp } from "./sign-up.js";
 import { userKey } from "./user-items.js";
 
@@ -86,6 +87,27 @@ describe("accounts", () => {
     expect(wrong.code).toBe("INVALID_CREDENTIALS");
     expect(unknown.code).toBe("INVALID_CREDENTIALS");
     expect(wrong.message).toBe(unknown.message);
+  });
+
+  it("refuses sign-ins for an address after ten wrong passwords in 15 minutes, then lets it try again", async () => {
+    const { signUp, signIn, advance } = setup();
+    await signUp(parseWith(SignUpBody, ada));
+    const attempt = (password: string, email = ada.email) => signIn(parseWith(SignInBody, { email, password }));
+    for (let i = 0; i < MAX_FAILED_SIGN_INS; i++) {
+      await expect(attempt("wrong password")).rejects.toMatchObject({ code: "INVALID_CREDENTIALS" });
+    }
+    // Locked out: even the right password is refused, with how long to wait; the same for an unknown address.
+    const locked = attempt(ada.password, "ADA@example.com");
+    await expect(locked).rejects.toMatchObject({ code: "TOO_MANY_SIGN_INS", details: { retryAfterSeconds: 900 } });
+    for (let i = 0; i < MAX_FAILED_SIGN_INS; i++) await attempt("guess", "nobody@example.com").catch(() => undefined);
+    await expect(attempt("guess", "nobody@example.com")).rejects.toMatchObject({ code: "TOO_MANY_SIGN_INS" });
+    advance(15 * 60);
+    expect((await attempt(ada.password)).user.email).toBe("ada@example.com");
+    // A good sign-in clears the count: ten more mistakes are allowed again.
+    for (let i = 0; i < MAX_FAILED_SIGN_INS - 1; i++) await attempt("wrong").catch(() => undefined);
+    expect((await attempt(ada.password)).user.email).toBe("ada@example.com");
+    for (let i = 0; i < MAX_FAILED_SIGN_INS - 1; i++) await attempt("wrong").catch(() => undefined);
+    await expect(attempt("wrong")).rejects.toMatchObject({ code: "INVALID_CREDENTIALS" });
   });
 
   it("refuses expired tokens and tokens signed with another secret", async () => {

@@ -11,6 +11,7 @@ export type ErrorKind =
   | "unprocessable"
   | "too_large"
   | "unsupported_media"
+  | "too_many_requests"
   | "unavailable";
 
 export interface FieldError {

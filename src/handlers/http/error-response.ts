@@ -17,6 +17,7 @@ const statusOfKind: Record<ErrorKind, ContentfulStatusCode> = {
   unprocessable: 422,
   too_large: 413,
   unsupported_media: 415,
+  too_many_requests: 429,
   unavailable: 503,
 };
 
@@ -59,6 +60,8 @@ export function makeErrorHandler(logger: Logger) {
   return (error: Error, c: Context) => {
     if (error instanceof DomainError) {
       if (error.kind === "unauthenticated") c.header("WWW-Authenticate", bearerChallenge(error.code));
+      const retryAfter = error.details?.retryAfterSeconds;
+      if (typeof retryAfter === "number") c.header("Retry-After", String(retryAfter));
       return c.json(errorBody(error.code, error.message, error.fields, error.details), statusOfKind[error.kind]);
     }
     if (error instanceof ConditionFailedError) {

@@ -181,6 +181,15 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
+        /** @description TOO_MANY_SIGN_INS: too many wrong passwords for this address in 15 minutes; `Retry-After` says when to try again */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
       };
     };
     delete?: never;

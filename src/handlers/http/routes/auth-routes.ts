@@ -6,7 +6,7 @@ import { UnauthenticatedError } from "../../../domain/shared/errors.js";
 import { ROLES, SignInBody, SignUpBody } from "../../../domain/users/user.js";
 import type { HttpEnv } from "../http-env.js";
 import { signedInOnly } from "../require-role.js";
-import { errorResponses, jsonContent } from "../schemas.js";
+import { ErrorSchema, errorResponses, jsonContent } from "../schemas.js";
 
 export interface AuthUseCases {
   signUp: ReturnType<typeof makeSignUp>;
@@ -45,7 +45,15 @@ export function registerAuthRoutes(app: OpenAPIHono<HttpEnv>, useCases: AuthUseC
       tags: ["Accounts"],
       summary: "Exchange e-mail and password for a bearer token (JWT)",
       request: { body: { content: { "application/json": { schema: SignInBody } }, required: true } },
-      responses: { 200: jsonContent(SignedIn, "Signed in"), 400: errorResponses[400], 401: errorResponses[401] },
+      responses: {
+        200: jsonContent(SignedIn, "Signed in"),
+        400: errorResponses[400],
+        401: errorResponses[401],
+        429: jsonContent(
+          ErrorSchema,
+          "TOO_MANY_SIGN_INS: too many wrong passwords for this address in 15 minutes; `Retry-After` says when to try again",
+        ),
+      },
     }),
     async (c) => c.json(await useCases.signIn(c.req.valid("json")), 200),
   );
