@@ -257,12 +257,14 @@ describe("auctions", () => {
     expect(mails.filter((mail) => mail.subject?.includes('"Macaron tower" ended unsold'))).toHaveLength(1);
   });
 
-  it("a bid at the buy-now price wins at once and closes the auction", async () => {
+  it("a bid at or above the buy-now price wins at once at that price and closes the auction", async () => {
     const id = await createAuction({ title: "Buy-now brownies", buyNowPrice: 30_000 });
     await bid(id, 10_000, bidders[0]!);
-    const bought = await bid(id, 30_000, bidders[1]!);
+    const bought = await bid(id, 3_000_000, bidders[1]!); // one zero too many
     expect(bought.status).toBe(201);
-    expect(bought.body.auction).toMatchObject({ status: "sold", phase: "sold" });
+    expect(bought.body.bid.amount).toBe(30_000);
+    expect(bought.body.auction).toMatchObject({ status: "sold", phase: "sold", highestBid: { amount: 30_000 } });
+    expect(storedBids(id).map((stored) => stored.amount)).toEqual([10_000, 30_000]);
     expect((await bid(id, 40_000, bidders[2]!)).body.error.code).toBe("AUCTION_CLOSED");
     await server.idle();
     const mails = await readMailbox(server.config.mailDir);

@@ -50,15 +50,16 @@ export function makePlaceBid(deps: AuctionDeps) {
       if (writing.has(auctionId)) continue;
       const now = deps.clock.now();
       checkBid(auction, actor.userId, amount, now);
+      // A bid at or above the buy-now price wins at once, at that price (a slip of the finger above it costs
+      // nothing): the auction closes sold in the same write.
+      const boughtNow = auction.buyNowPrice !== undefined && amount >= auction.buyNowPrice;
       const bid: Bid = {
         id: `bid_${deps.ids.next()}`,
         auctionId,
         bidderId: actor.userId,
-        amount,
+        amount: boughtNow ? (auction.buyNowPrice ?? amount) : amount,
         at: now.toISOString(),
       };
-      // A bid at or above the buy-now price wins at once: the auction closes sold in the same write.
-      const boughtNow = auction.buyNowPrice !== undefined && amount >= auction.buyNowPrice;
       const next: Auction = {
         ...auction,
         highestBid: bid,
@@ -74,7 +75,7 @@ export function makePlaceBid(deps: AuctionDeps) {
           : {}),
       };
       const events: DomainEvent[] = [
-        auctionEvent(deps, auctionId, AuctionEvent.bidPlaced, { amount, bidCount: next.bidCount }),
+        auctionEvent(deps, auctionId, AuctionEvent.bidPlaced, { amount: bid.amount, bidCount: next.bidCount }),
       ];
       const outbid = auction.highestBid;
       if (outbid && outbid.bidderId !== actor.userId) {
@@ -82,7 +83,7 @@ export function makePlaceBid(deps: AuctionDeps) {
           auctionEvent(deps, auctionId, AuctionEvent.outbid, {
             bidderId: outbid.bidderId,
             amount: outbid.amount,
-            newAmount: amount,
+            newAmount: bid.amount,
           }),
         );
       }
@@ -93,7 +94,7 @@ export function makePlaceBid(deps: AuctionDeps) {
             boughtNow: true,
             sellerId: auction.sellerId,
             winnerId: actor.userId,
-            amount,
+            amount: bid.amount,
             checkoutDeadline: next.checkoutDeadline,
           }),
         );
