@@ -70,6 +70,7 @@ describe("concurrency", () => {
     expect(replay.status).toBe(201);
     expect(replay.headers.get("idempotent-replayed")).toBe("true");
     expect(replay.body).toEqual(created[0]!.body);
+    expect(replay.headers.get("location")).toBe(`/orders/${replay.body.order.id}`);
 
     const orders = (await server.api("/orders?limit=100", { token: await server.tokenFor("admin") })).body.items;
     expect(orders.length - ordersBefore).toBe(1);
@@ -109,6 +110,8 @@ describe("Idempotency-Key on routes that claim the key before their work", () =>
     expect(again.status).toBe(201);
     expect(again.headers.get("idempotent-replayed")).toBe("true");
     expect(again.body).toEqual(first.body);
+    expect(first.headers.get("location")).toBe(`/products/${first.body.id}`);
+    expect(again.headers.get("location")).toBe(first.headers.get("location"));
     const other = await server.api("/products", { body: product("Another tart"), token: admin, headers });
     expect(other.status).toBe(422);
     expect(other.body.error.code).toBe("IDEMPOTENCY_KEY_REUSED");

@@ -16,6 +16,8 @@ import {
 export interface StoredResponse {
   status: number;
   body: unknown;
+  /** The `Location` of a created resource, replayed with the rest. */
+  location?: string;
 }
 
 export type Claim = { kind: "claimed"; token: string } | { kind: "replay"; response: StoredResponse };

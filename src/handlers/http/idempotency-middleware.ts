@@ -23,7 +23,12 @@ export interface IdempotencyOptions {
 /** The answer to keep for replays: its status and JSON body (null when it has none, as a 204). */
 async function storedResponse(response: Response): Promise<StoredResponse> {
   const json = /^application\/(?:[\w.+-]*\+)?json\b/i.test(response.headers.get("content-type") ?? "");
-  return { status: response.status, body: json ? await response.clone().json() : null };
+  const location = response.headers.get("location");
+  return {
+    status: response.status,
+    body: json ? await response.clone().json() : null,
+    ...(location ? { location } : {}),
+  };
 }
 
 /**
@@ -37,6 +42,7 @@ export function idempotencyMiddleware(
 ): MiddlewareHandler<HttpEnv> {
   const replay = (c: Context<HttpEnv>, response: StoredResponse) => {
     c.header("Idempotent-Replayed", "true");
+    if (response.location) c.header("Location", response.location);
     if (response.body === null) return c.body(null, response.status as 204);
     return c.json(response.body as object, response.status as 200);
   };

@@ -170,7 +170,11 @@ export function registerAuctionRoutes(
       request: json(CreateAuctionBody),
       responses: { 201: jsonContent(AuctionSchema, "Created"), ...errorResponses },
     }),
-    async (c) => c.json(view(c, await useCases.createAuction(c.req.valid("json"), c.get("actor"))), 201),
+    async (c) => {
+      const auction = await useCases.createAuction(c.req.valid("json"), c.get("actor"));
+      c.header("Location", `/auctions/${auction.id}`);
+      return c.json(view(c, auction), 201);
+    },
   );
 
   app.openapi(

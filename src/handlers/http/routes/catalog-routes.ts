@@ -61,7 +61,11 @@ export function registerCatalogRoutes(app: OpenAPIHono<HttpEnv>, useCases: Catal
       request: jsonBody(CreateProductBody),
       responses: { 201: jsonContent(ProductSchema, "Created"), ...errorResponses },
     }),
-    async (c) => c.json(await useCases.createProduct(c.req.valid("json")), 201),
+    async (c) => {
+      const product = await useCases.createProduct(c.req.valid("json"));
+      c.header("Location", `/products/${product.id}`);
+      return c.json(product, 201);
+    },
   );
 
   app.openapi(

@@ -44,7 +44,11 @@ export function registerNoteRoutes(app: OpenAPIHono<HttpEnv>, notes: ReturnType<
       request: json(NoteBody),
       responses: { 201: jsonContent(Note, "Created"), ...errorResponses },
     }),
-    async (c) => c.json(await notes.create(c.req.valid("json"), c.get("actor")), 201),
+    async (c) => {
+      const note = await notes.create(c.req.valid("json"), c.get("actor"));
+      c.header("Location", `/seller/notes/${note.id}`);
+      return c.json(note, 201);
+    },
   );
   app.openapi(
     createRoute({

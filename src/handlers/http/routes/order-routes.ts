@@ -20,6 +20,7 @@ export interface OrderUseCases {
 }
 
 const OrderId = z.object({ id: z.string().min(1).max(64) });
+const orderLocation = (id: string) => `/orders/${id}`;
 const TrackingQuery = z.object({
   token: z.string().max(200).optional().meta({ description: "A guest's tracking token" }),
 });
@@ -56,10 +57,18 @@ export function registerOrderRoutes(app: OpenAPIHono<HttpEnv>, useCases: OrderUs
       const order = await useCases.placeOrder(c.req.valid("json"), c.get("actor"), {
         correlationId: c.get("correlationId"),
         ...(idempotency
-          ? { alsoWrite: (placed) => [idempotency.answer({ status: 201, body: placedOrderBody(placed, publicUrl) })] }
+          ? {
+              alsoWrite: (placed) => [
+                idempotency.answer({
+                  status: 201,
+                  body: placedOrderBody(placed, publicUrl),
+                  location: orderLocation(placed.id),
+                }),
+              ],
+            }
           : {}),
       });
-      c.header("Location", `/orders/${order.id}`);
+      c.header("Location", orderLocation(order.id));
       return c.json(placedOrderBody(order, publicUrl), 201);
     },
   );
