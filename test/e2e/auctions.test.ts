@@ -102,6 +102,7 @@ describe("auctions", () => {
       [{ title: "x" }, "title"],
       [{ description: "d".repeat(5001) }, "description"],
       [{ status: "sold" }, "status"],
+      [{ productId: "no-such-cake" }, "productId"],
     ];
     for (const [overrides, field] of cases) {
       const response = await server.api("/auctions", { body: auctionBody(overrides), token: seller });
@@ -110,6 +111,10 @@ describe("auctions", () => {
     }
     expect((await server.api("/auctions", { body: auctionBody() })).status).toBe(401);
     expect((await server.api("/auctions", { body: auctionBody(), token: bidders[0] })).status).toBe(403);
+    // A catalog product is named by its id or its catalog number, and stored by its id.
+    const byNumber = await server.api("/auctions", { body: auctionBody({ productId: "1" }), token: seller });
+    expect(byNumber.status).toBe(201);
+    expect(byNumber.body.productId).toBe((await server.api("/products/1")).body.id);
   });
 
   it("accepts rising bids, refuses low, own and unauthenticated ones with the current highest, and hides bidders", async () => {

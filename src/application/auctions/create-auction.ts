@@ -4,6 +4,7 @@ import type { CreateAuctionBody } from "../../domain/auctions/auction-schemas.js
 import { type Actor, hasRole } from "../../domain/shared/actor.js";
 import { ForbiddenError, UnauthenticatedError, ValidationError } from "../../domain/shared/errors.js";
 import { when } from "../../ports/item-store.js";
+import { findProduct } from "../catalog/product-items.js";
 import { type AuctionDeps, auctionEvent } from "./auction-deps.js";
 import { auctionToItem } from "./auction-items.js";
 
@@ -23,12 +24,19 @@ export function makeCreateAuction(deps: AuctionDeps) {
         { path: "endsAt", message: "Must be in the future" },
       ]);
     }
+    // A listing may name the catalog product it sells: one that exists, by its id or catalog number.
+    const product = input.productId ? await findProduct(deps.store, input.productId) : undefined;
+    if (input.productId && !product) {
+      throw new ValidationError("There is no such product", [
+        { path: "productId", message: "No product in the catalog has this id or number" },
+      ]);
+    }
     const auction: Auction = {
       id: `auc_${deps.ids.next()}`,
       sellerId,
       title: input.title,
       description: input.description,
-      ...(input.productId ? { productId: input.productId } : {}),
+      ...(product ? { productId: product.id } : {}),
       currency: input.currency,
       startingPrice: input.startingPrice,
       ...(input.reservePrice !== undefined ? { reservePrice: input.reservePrice } : {}),
