@@ -118,6 +118,19 @@ describe("object-level access", () => {
     expect((await server.api("/products/carrot-cake")).body.name).toBe("Carrot Cake");
   });
 
+  it("an admin changes a product named by its catalog number, as it is read", async () => {
+    const admin = await server.tokenFor("admin");
+    const product = (await server.api("/products/2")).body;
+    const stock = await server.api("/products/2/stock", { method: "PUT", body: { stock: 7 }, token: admin });
+    expect(stock.status).toBe(200);
+    expect(stock.body).toMatchObject({ id: product.id, stock: 7 });
+    const renamed = await server.api("/products/2", { method: "PATCH", body: { name: product.name }, token: admin });
+    expect(renamed.status).toBe(200);
+    expect((await server.api("/products/99999", { method: "PATCH", body: { name: "x" }, token: admin })).status).toBe(
+      404,
+    );
+  });
+
   it("staff page through all orders with a cursor and filter them by status", async () => {
     const admin = await server.tokenFor("admin");
     for (let i = 0; i < 3; i++) await server.api("/orders", { body: orderBody() });

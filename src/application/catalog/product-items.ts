@@ -41,13 +41,21 @@ export async function findProduct(store: ItemStore, idOrNumber: string): Promise
   return loadProduct(store, idOrNumber);
 }
 
-/** Sets attributes of an existing product; PRODUCT_NOT_FOUND when there is none. */
-export async function changeProduct(store: ItemStore, id: string, set: Record<string, unknown>): Promise<Product> {
+/**
+ * Sets attributes of an existing product, named by its id or catalog number (as it is read);
+ * PRODUCT_NOT_FOUND when there is none.
+ */
+export async function changeProduct(
+  store: ItemStore,
+  idOrNumber: string,
+  set: Record<string, unknown>,
+): Promise<Product> {
+  const id = /^\d{1,8}$/.test(idOrNumber) ? ((await findProduct(store, idOrNumber))?.id ?? idOrNumber) : idOrNumber;
   try {
     return productFromItem(await store.update(productKey(id), { set }, when.exists()));
   } catch (error) {
     if (error instanceof ConditionFailedError)
-      throw new NotFoundError("PRODUCT_NOT_FOUND", `There is no product ${id}`);
+      throw new NotFoundError("PRODUCT_NOT_FOUND", `There is no product ${idOrNumber}`);
     throw error;
   }
 }
