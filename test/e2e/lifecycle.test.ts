@@ -289,6 +289,11 @@ describe("the original bakery routes", () => {
     expect(
       (await server.api("/order/delivered", { body: { orderId, trackingToken, feedback: "Lovely" } })).status,
     ).toBe(400);
+    const twoRatings = await server.api("/order/delivered", {
+      body: { orderId, trackingToken, feedback: { rating: 2 }, rating: 5 },
+    });
+    expect(twoRatings.status).toBe(400);
+    expect(twoRatings.body.error.fields.map((f: { path: string }) => f.path)).toEqual(["rating"]);
     const delivered = await server.api("/order/delivered", {
       body: { orderId, trackingToken, feedback: "Lovely, thank you", rating: 5 },
     });
@@ -299,5 +304,7 @@ describe("the original bakery routes", () => {
     const bad = await server.api("/order", { body: { name: "X", address: "Y", productId: 1, quantity: 0, price: 1 } });
     expect(bad.status).toBe(400);
     expect(bad.body.error.fields.map((f: { path: string }) => f.path).sort()).toEqual(["price", "quantity"]);
+    const unknown = await server.api("/order", { body: { name: "X", address: "Y", productId: 999, quantity: 1 } });
+    expect(unknown.body.error).toMatchObject({ code: "UNKNOWN_PRODUCT", fields: [{ path: "productId" }] });
   });
 });

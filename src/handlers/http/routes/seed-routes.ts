@@ -1,6 +1,7 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { z } from "zod";
 import { FeedbackBody, type PlaceOrderBody } from "../../../domain/orders/order-schemas.js";
+import { DomainError } from "../../../domain/shared/errors.js";
 import type { HttpEnv } from "../http-env.js";
 import { placedOrderBody, publicOrder } from "../present.js";
 import { signedInOnly } from "../require-role.js";
@@ -36,7 +37,18 @@ const SeedDeliveredBody = OrderIdBody.extend({
     path: ["rating"],
     message: "Give a rating (1-5) with text feedback",
   })
+  .refine((body) => typeof body.feedback !== "object" || body.rating === undefined, {
+    path: ["rating"],
+    message: "Give the rating inside feedback, or with text feedback here, not both",
+  })
   .meta({ id: "SeedDelivered" });
+
+/** This body has one line, at its top level: a refusal naming `items.0.productId` names `productId`. */
+function inOriginalFields(error: unknown): unknown {
+  if (!(error instanceof DomainError) || !error.fields) return error;
+  for (const field of error.fields) field.path = field.path.replace(/^items\.0\./, "");
+  return error;
+}
 
 const json = <S extends z.ZodType>(schema: S) => ({
   body: { content: { "application/json": { schema } }, required: true },
@@ -73,7 +85,11 @@ export function registerSeedRoutes(
         deliveryAddress: { line1: body.address, city: "-", postalCode: "-", country: defaults.country },
         payment: { card: defaults.paymentSource },
       };
-      const order = await useCases.placeOrder(input, c.get("actor"), { correlationId: c.get("correlationId") });
+      const order = await useCases
+        .placeOrder(input, c.get("actor"), { correlationId: c.get("correlationId") })
+        .catch((error: unknown) => {
+          throw inOriginalFields(error);
+        });
       const placed = placedOrderBody(order, publicUrl);
       return c.json(
         {
