@@ -1,17 +1,21 @@
+import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { composeLocalRuntime, type LocalOverrides } from "./compose.js";
 import type { LocalConfig } from "./config.js";
 import { withWebApp } from "./web-app.js";
 
+/** How long requests in progress may take to finish when the server stops. */
+const SHUTDOWN_GRACE_MS = 2_000;
+
 /** Starts the embedded runtime and its HTTP server; resolves once it is listening. */
 export async function startServer(config: LocalConfig, overrides: LocalOverrides = {}) {
   const runtime = composeLocalRuntime(config, overrides);
   await runtime.start();
-  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+  const server = await new Promise<Server>((resolve) => {
     const started = serve(
       { fetch: withWebApp({ fetch: runtime.fetch }), port: config.port, hostname: config.host },
-      () => resolve(started),
+      () => resolve(started as Server), // HTTP/1.1: no createServer option is given
     );
   });
   const port = (server.address() as AddressInfo).port;
@@ -19,8 +23,15 @@ export async function startServer(config: LocalConfig, overrides: LocalOverrides
     runtime,
     port,
     url: `http://${config.host === "0.0.0.0" ? "localhost" : config.host}:${port}`,
+    /** Stops listening, lets requests in progress finish, ends live streams, then stops the runtime. */
     async close() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      // Live timelines (SSE) never end on their own: ordinary requests get a moment, then what is left is cut
+      // (browsers reconnect to the next server).
+      const cut = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+      await closed;
+      clearTimeout(cut);
       await runtime.stop();
     },
   };
