@@ -67,6 +67,33 @@ describe("OutboxDispatcher", () => {
     expect(seen).toEqual(["order-1-0", "order-1-1", "order-1-2"]);
   });
 
+  it("keeps other keys moving while one key's first event waits for its retries", async () => {
+    const seen: string[] = [];
+    let failing = true;
+    const { dispatcher, emit } = setup([
+      {
+        name: "lines",
+        eventTypes: ["thing_happened"],
+        maxAttempts: 1000,
+        baseBackoffMs: 10,
+        maxBackoffMs: 20,
+        handle: async (e: StoredEvent) => {
+          if (e.key === "blocked" && failing) throw new Error("not yet");
+          seen.push(e.id);
+        },
+      },
+    ]);
+    await emit("blocked");
+    await emit("blocked");
+    for (let i = 0; i < 5; i++) await emit("free");
+    dispatcher.start();
+    await expect.poll(() => seen.length).toBe(5);
+    expect(seen).toEqual(["free-2", "free-3", "free-4", "free-5", "free-6"]);
+    failing = false;
+    await dispatcher.idle();
+    expect(seen.slice(5)).toEqual(["blocked-0", "blocked-1"]);
+  });
+
   it("dead-letters a poison message with its error after max attempts, and redrives it", async () => {
     let broken = true;
     let attempts = 0;
