@@ -70,6 +70,68 @@ describe("the admin pages in a browser", () => {
     await page.close();
   });
 
+  it("the products form refuses what it cannot save beside the field, accepts a decimal comma, and says Saved", async () => {
+    const page = await browser.newPage();
+    await signIn(page, web.url, "admin", DEMO_PASSWORD);
+    await page.getByRole("link", { name: "Products" }).click();
+    const price = page.getByLabel("Price of Lemon Drizzle Cake in");
+    const stock = page.getByLabel("Stock of Lemon Drizzle Cake");
+    const row = page.getByRole("form", { name: "Edit Lemon Drizzle Cake" });
+    const stored = async () => (await server.api("/products/lemon-drizzle-cake")).body;
+    const before = await stored();
+
+    await stock.fill("");
+    await stock.press("Enter");
+    await row.getByText("Enter the stock as a whole number, 0 or more").waitFor();
+    expect(await stock.getAttribute("aria-invalid")).toBe("true");
+    expect((await stored()).stock).toBe(before.stock);
+
+    await stock.fill(String(before.stock));
+    await price.fill("29.999");
+    await price.press("Enter");
+    await row.getByText(/at most 2 decimals/).waitFor();
+    expect(await price.getAttribute("aria-invalid")).toBe("true");
+    expect((await stored()).price.amount).toBe(before.price.amount);
+
+    await price.fill("29,50");
+    await price.press("Enter");
+    await row.getByText("Saved").waitFor();
+    expect((await stored()).price.amount).toBe(2950);
+    await expect.poll(() => price.inputValue()).toBe("29.50"); // the saved price, once reloaded
+
+    await stock.fill("2000000");
+    await stock.press("Enter");
+    await row.getByText(/Too big/).waitFor();
+    expect(await stock.getAttribute("aria-invalid")).toBe("true");
+    expect(await row.getByText("The request has invalid fields").count()).toBe(0);
+    await screenshot(page, "admin-products-errors");
+    await page.close();
+  });
+
+  it("a session that ends shows the sign-in prompt, stops the console's polling, and signing in returns there", async () => {
+    const page = await browser.newPage();
+    await signIn(page, web.url, "maker", DEMO_PASSWORD);
+    await page.getByRole("heading", { name: "Bake list" }).waitFor();
+    let refused = 0;
+    page.on("response", (response) => {
+      if (response.status() === 401) refused++;
+    });
+    await page.evaluate(() => localStorage.setItem("orderflow.token", "expired.or.forged"));
+    await page.getByRole("heading", { name: "Sign in needed" }).waitFor({ timeout: 10_000 });
+    await page.getByText("Your session has ended. Please sign in again.").waitFor();
+    expect(await page.title()).toBe("Sign in needed · Orderflow Bakery");
+    await page.waitForTimeout(6000); // the console polls every 5 s
+    expect(refused).toBe(1);
+
+    await page.getByRole("main").getByRole("link", { name: "Sign in" }).click();
+    await page.getByLabel("E-mail").fill("maker@orderflow.local");
+    await page.getByLabel("Password").fill(DEMO_PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("heading", { name: "Bake list" }).waitFor();
+    expect(new URL(page.url()).pathname).toBe("/maker");
+    await page.close();
+  });
+
   it("pages a role may not use are not offered", async () => {
     const page = await browser.newPage();
     await signIn(page, web.url, "customer", DEMO_PASSWORD);

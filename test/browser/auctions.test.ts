@@ -18,6 +18,23 @@ afterAll(async () => {
   await server?.close();
 });
 
+/** Lists an auction as the demo seller through the API, open for the next hour; its id. */
+async function listAuction(terms: { title: string; startingPrice: number; buyNowPrice?: number }): Promise<string> {
+  const seller = (
+    await server.api("/auth/sign-in", { body: { email: "seller@orderflow.local", password: DEMO_PASSWORD } })
+  ).body.token;
+  const now = Date.now();
+  const created = await server.api("/auctions", {
+    token: seller,
+    body: {
+      ...terms,
+      startsAt: new Date(now - 1000).toISOString(),
+      endsAt: new Date(now + 3_600_000).toISOString(),
+    },
+  });
+  return created.body.id;
+}
+
 describe("auctions in a browser", () => {
   it("a seller lists an auction, a customer's too-low bid is refused, and a valid bid shows live elsewhere", async () => {
     // the seller lists an auction through the form
@@ -113,21 +130,7 @@ describe("auctions in a browser", () => {
   });
 
   it("the winner of a buy-now auction pays through the checkout form and is linked to the order", async () => {
-    const seller = (
-      await server.api("/auth/sign-in", { body: { email: "seller@orderflow.local", password: DEMO_PASSWORD } })
-    ).body.token;
-    const now = Date.now();
-    const created = await server.api("/auctions", {
-      token: seller,
-      body: {
-        title: "Buy-now Baklava",
-        startingPrice: 1000,
-        buyNowPrice: 3000,
-        startsAt: new Date(now - 1000).toISOString(),
-        endsAt: new Date(now + 3_600_000).toISOString(),
-      },
-    });
-    const id = created.body.id;
+    const id = await listAuction({ title: "Buy-now Baklava", startingPrice: 1000, buyNowPrice: 3000 });
     const won = await server.api(`/auctions/${id}/bids`, {
       body: { amount: 3000 },
       token: await server.tokenFor("customer"),
@@ -152,6 +155,39 @@ describe("auctions in a browser", () => {
     expect(paid.checkout.state).toBe("paid");
     const order = await server.api(`/orders/${paid.checkout.orderId}`, { token: await server.tokenFor("customer") });
     expect(order.body.order).toMatchObject({ status: "confirmed", total: { amount: 3000 } });
+
+    // the seller sees the outcome, but no link to the winner's order (which only the winner may open)
+    const sellerContext = await browser.newContext();
+    const sellerPage = await sellerContext.newPage();
+    await signIn(sellerPage, server.url, "seller", DEMO_PASSWORD);
+    await sellerPage.goto(`${server.url}/auctions/${id}`);
+    const yours = sellerPage.getByRole("region", { name: "Your auction" });
+    await yours.getByText("Sold for €30.00. The winner has paid; the bakery has the order.").waitFor();
+    expect(await sellerPage.getByRole("link", { name: /Track order/ }).count()).toBe(0);
+    await screenshot(sellerPage, "auction-seller-paid");
+    await Promise.all([context.close(), sellerContext.close()]);
+  });
+
+  it("a bidder who is outbid while watching is told so, instead of still being called the highest", async () => {
+    const id = await listAuction({ title: "Outbid Opera Cake", startingPrice: 5000 });
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await signIn(page, server.url, "customer", DEMO_PASSWORD);
+    await page.goto(`${server.url}/auctions/${id}`);
+    await page.getByText("● Live bids").waitFor();
+    await page.getByLabel("Your bid (€)").fill("55");
+    await page.getByRole("button", { name: "Place bid" }).click();
+    await page.getByText("Your bid of €55.00 is the highest.").waitFor();
+
+    const rival = await server.api(`/auctions/${id}/bids`, {
+      body: { amount: 6000 },
+      token: await server.tokenFor("maker"),
+    });
+    expect(rival.status).toBe(201);
+    await page.getByText("You have been outbid: the highest bid is now €60.00.").waitFor();
+    expect(await page.getByText("Your bid of €55.00 is the highest.").count()).toBe(0);
+    expect(await page.getByText("You are the highest bidder.").count()).toBe(0);
+    await screenshot(page, "auction-outbid");
     await context.close();
   });
 });

@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEMO_PASSWORD, startTestServer, type TestServer } from "../support/test-server.js";
+import { DEMO_PASSWORD, orderBody, startTestServer, type TestServer } from "../support/test-server.js";
 import { assertWebAppBuilt, launchBrowser, SCREENSHOTS, screenshot, signIn } from "./web-harness.js";
 
 let server: TestServer;
@@ -176,6 +176,101 @@ describe("the shop in a browser", () => {
     expect(
       all.body.items.filter((order: { customer: { email: string } }) => order.customer.email === email),
     ).toHaveLength(1);
+    await page.close();
+  });
+
+  it("staff opening an order from the back office download its receipt with their session, not a tracking token", async () => {
+    const placed = await server.api("/orders", { body: orderBody() });
+    const orderId: string = placed.body.order.id;
+    await server.idle();
+    const context = await browser.newContext(); // another browser: no tracking token stored
+    const page = await context.newPage();
+    await signIn(page, web.url, "admin", DEMO_PASSWORD);
+    await page.getByRole("link", { name: orderId }).click();
+    await page.getByRole("heading", { name: `Order ${orderId}` }).waitFor();
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("link", { name: "Download receipt (PDF)" }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe(`receipt-${orderId}.pdf`);
+    const chunks: Buffer[] = [];
+    for await (const chunk of await download.createReadStream()) chunks.push(chunk as Buffer);
+    expect(Buffer.concat(chunks).subarray(0, 5).toString()).toBe("%PDF-");
+    await context.close();
+  });
+
+  it("an order that failed for want of stock says so and puts the cakes back in the cart, capped at the stock", async () => {
+    const admin = await server.tokenFor("admin");
+    await server.api("/products/black-forest-gateau/stock", { method: "PUT", token: admin, body: { stock: 2 } });
+    const placed = await server.api("/orders", {
+      body: orderBody({ items: [{ productId: "black-forest-gateau", quantity: 3 }] }),
+    });
+    const orderId: string = placed.body.order.id;
+    await server.idle();
+    const page = await browser.newPage();
+    await page.goto(`${web.url}/orders/${orderId}?token=${encodeURIComponent(placed.body.trackingToken)}`);
+    const alert = page.getByRole("alert").filter({ hasText: "We could not take this order" });
+    await alert.getByText("Only 2 × Black Forest Gâteau left").waitFor();
+    expect(await alert.textContent()).not.toContain("another card");
+    await screenshot(page, "tracking-out-of-stock");
+
+    await alert.getByRole("button", { name: "Put these cakes back in my cart" }).click();
+    await page.getByRole("heading", { name: "Your cart" }).waitFor();
+    const quantity = page.getByLabel("Quantity of Black Forest Gâteau");
+    expect(await quantity.inputValue()).toBe("3");
+    expect(await quantity.getAttribute("max")).toBe("2");
+    expect(await quantity.getAttribute("aria-invalid")).toBe("true");
+    await page.getByText("Only 2 left — lower the quantity to check out").waitFor();
+    expect(await page.getByRole("link", { name: "Checkout" }).count()).toBe(0);
+    await screenshot(page, "cart-over-stock");
+    await quantity.fill("2");
+    await page.getByRole("link", { name: "Checkout" }).click();
+    await page.getByRole("button", { name: "Pay €76.00 and place order" }).waitFor();
+    await page.close();
+  });
+
+  it("a cart line for a product no longer sold is dropped, so the count is right and checkout works", async () => {
+    const page = await browser.newPage();
+    await page.goto(web.url);
+    await page.getByRole("heading", { name: "Victoria Sponge" }).waitFor(); // the cart has been read and written
+    await page.evaluate(() =>
+      localStorage.setItem(
+        "orderflow.cart",
+        JSON.stringify([
+          { productId: "discontinued-cake", quantity: 2 },
+          { productId: "victoria-sponge", quantity: 1 },
+        ]),
+      ),
+    );
+    await page.goto(`${web.url}/cart`);
+    await page.getByLabel("Quantity of Victoria Sponge").waitFor();
+    await expect.poll(() => page.locator(".cart-count").textContent()).toBe("1");
+    expect(await page.locator(".cart-line").count()).toBe(1);
+    await page.getByRole("link", { name: "Checkout" }).click();
+    const orderId = await checkout(page, "4242 4242 4242 4242");
+    await server.idle();
+    const order = await server.api(`/orders/${orderId}`, { token: await server.tokenFor("admin") });
+    expect(order.body.order.lines).toEqual([expect.objectContaining({ productId: "victoria-sponge", quantity: 1 })]);
+    await page.close();
+  });
+
+  it("an order that is not there, or not yours, is not retried and says how to reach it", async () => {
+    const placed = await server.api("/orders", { body: orderBody() });
+    const page = await browser.newPage();
+    let streams = 0;
+    page.on("request", (request) => {
+      if (request.url().endsWith("/events")) streams++;
+    });
+    await page.goto(`${web.url}/orders/${placed.body.order.id}`); // without its tracking token
+    await page.getByRole("heading", { name: `We cannot show order ${placed.body.order.id}` }).waitFor();
+    await page.getByText("tracking link in your order confirmation e-mail").waitFor();
+    expect(await page.getByRole("button", { name: "Try again" }).count()).toBe(0);
+    expect(await page.title()).toBe("Order not found · Orderflow Bakery");
+    await page.waitForTimeout(3500); // the stream used to be retried every 1.5 s
+    expect(streams).toBe(1);
+    await page.goto(`${web.url}/thanks/does-not-exist`);
+    await page.getByRole("heading", { name: "We cannot show order does-not-exist" }).waitFor();
+    expect(await page.getByText("Thank you for your order!").count()).toBe(0);
     await page.close();
   });
 });

@@ -2,7 +2,7 @@ import type { ReactNode } from "react";
 import type { Role } from "./api/client";
 import { useAuth } from "./auth";
 import { useCart } from "./cart";
-import { Empty, Loading } from "./components/status";
+import { Empty, Loading, PageTitle } from "./components/status";
 import { AdminMail } from "./pages/admin-mail";
 import { AdminOperations } from "./pages/admin-operations";
 import { AdminOrders } from "./pages/admin-orders";
@@ -20,7 +20,7 @@ import { ProductPage } from "./pages/product-page";
 import { SignInPage } from "./pages/sign-in-page";
 import { Storefront } from "./pages/storefront";
 import { TrackingPage } from "./pages/tracking-page";
-import { Link, match, useRouter } from "./router";
+import { Link, match, signInHref, useRouter } from "./router";
 
 interface Route {
   pattern: string;
@@ -109,7 +109,7 @@ function Header() {
                   Sign out <span className="visually-hidden">{user.email}</span>
                 </button>
               ) : (
-                <Link href="/sign-in">Sign in</Link>
+                <Link href={signInHref(location)}>Sign in</Link>
               )}
             </li>
           </ul>
@@ -121,10 +121,10 @@ function Header() {
 
 export function App() {
   const { location } = useRouter();
-  const { ready, has, user } = useAuth();
+  const { ready, has, user, sessionEnded } = useAuth();
   let page: ReactNode = (
     <Empty>
-      <h1 className="page-title">Page not found</h1>
+      <PageTitle>Page not found</PageTitle>
       <p>
         That page is not on our menu. <Link href="/">Back to the cakes</Link>
       </p>
@@ -133,14 +133,19 @@ export function App() {
   for (const route of ROUTES) {
     const params = match(route.pattern, location.path);
     if (!params) continue;
-    if (route.roles && !ready) page = <Loading />;
+    // Until a stored token is checked, a page would load as someone the server may no longer accept.
+    if (!ready) page = <Loading />;
     else if (route.roles && !has(...route.roles))
       page = (
         <Empty>
-          <h1 className="page-title">Sign in needed</h1>
+          <PageTitle>Sign in needed</PageTitle>
           <p>
-            {user ? "Your account cannot open this page." : "Please sign in with an account that may see this page."}{" "}
-            <Link href="/sign-in">Sign in</Link>
+            {user
+              ? "Your account cannot open this page."
+              : sessionEnded
+                ? "Your session has ended. Please sign in again."
+                : "Please sign in with an account that may see this page."}{" "}
+            <Link href={signInHref(location)}>Sign in</Link>
           </p>
         </Empty>
       );
@@ -153,7 +158,8 @@ export function App() {
         Skip to content
       </a>
       <Header />
-      <main id="main" className="main">
+      {/* A new user (signed in, out, or the session ended) loads every page afresh, as that user. */}
+      <main id="main" className="main" key={user?.id ?? "guest"}>
         {page}
       </main>
       <footer className="site-footer">

@@ -4,6 +4,8 @@ import { call, type Role, SESSION_ENDED_EVENT, tokenStore, type User } from "./a
 interface Auth {
   user: User | null;
   ready: boolean;
+  /** The server refused the token this browser held: the user was signed out without asking. */
+  sessionEnded: boolean;
   signIn: (email: string, password: string) => Promise<User>;
   signOut: () => void;
   has: (...roles: Role[]) => boolean;
@@ -13,6 +15,7 @@ const AuthContext = createContext<Auth | null>(null);
 export function AuthProvider({ children }: { children: ReactNode }) {
   const [user, setUser] = useState<User | null>(null);
   const [ready, setReady] = useState(false);
+  const [sessionEnded, setSessionEnded] = useState(false);
   useEffect(() => {
     if (!tokenStore.get()) {
       setReady(true);
@@ -24,7 +27,10 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       .finally(() => setReady(true));
   }, []);
   useEffect(() => {
-    const ended = () => setUser(null);
+    const ended = () => {
+      setUser(null);
+      setSessionEnded(true);
+    };
     window.addEventListener(SESSION_ENDED_EVENT, ended);
     return () => window.removeEventListener(SESSION_ENDED_EVENT, ended);
   }, []);
@@ -32,14 +38,18 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     const answer = await call("post", "/auth/sign-in", { body: { email, password } });
     tokenStore.set(answer.token);
     setUser(answer.user);
+    setSessionEnded(false);
     return answer.user;
   }, []);
   const signOut = useCallback(() => {
     tokenStore.set(null);
     setUser(null);
+    setSessionEnded(false);
   }, []);
   const has = useCallback((...roles: Role[]) => !!user && roles.some((role) => user.roles.includes(role)), [user]);
-  return <AuthContext.Provider value={{ user, ready, signIn, signOut, has }}>{children}</AuthContext.Provider>;
+  return (
+    <AuthContext.Provider value={{ user, ready, sessionEnded, signIn, signOut, has }}>{children}</AuthContext.Provider>
+  );
 }
 
 export function useAuth() {

@@ -1,4 +1,4 @@
-import { createContext, type ReactNode, useContext, useEffect, useState } from "react";
+import { createContext, type ReactNode, useCallback, useContext, useEffect, useState } from "react";
 
 export interface CartLine {
   productId: string;
@@ -11,6 +11,8 @@ interface Cart {
   setQuantity: (productId: string, quantity: number) => void;
   remove: (productId: string) => void;
   clear: () => void;
+  /** Drops the lines of products not in `productIds` (the whole catalog): they can no longer be ordered. */
+  keepOnly: (productIds: string[]) => void;
 }
 const KEY = "orderflow.cart";
 const CartContext = createContext<Cart | null>(null);
@@ -45,9 +47,19 @@ export function CartProvider({ children }: { children: ReactNode }) {
     );
   const remove = (productId: string) => setLines((old) => old.filter((l) => l.productId !== productId));
   const clear = () => setLines([]);
+  const keepOnly = useCallback(
+    (productIds: string[]) =>
+      setLines((old) => {
+        const kept = old.filter((l) => productIds.includes(l.productId));
+        return kept.length === old.length ? old : kept;
+      }),
+    [],
+  );
   const count = lines.reduce((sum, l) => sum + l.quantity, 0);
   return (
-    <CartContext.Provider value={{ lines, count, add, setQuantity, remove, clear }}>{children}</CartContext.Provider>
+    <CartContext.Provider value={{ lines, count, add, setQuantity, remove, clear, keepOnly }}>
+      {children}
+    </CartContext.Provider>
   );
 }
 

@@ -39,6 +39,18 @@ export function Router({ children }: { children: ReactNode }) {
 
 export const useRouter = () => useContext(RouterContext);
 
+/** The sign-in page, set to come back to `location` afterwards. */
+export function signInHref({ path, query }: Location) {
+  if (path === "/sign-in") return path;
+  return `/sign-in?next=${encodeURIComponent(query.size ? `${path}?${query}` : path)}`;
+}
+
+/** Where the sign-in page should go back to: a path of this app from `?next=`, if one was given. */
+export function returnPath({ query }: Location): string | undefined {
+  const next = query.get("next");
+  return next && /^\/(?![/\\])/.test(next) ? next : undefined; // `//host` and `/\host` lead to another site
+}
+
 /** Matches `/orders/:id` against a path; returns the parameters or null. */
 export function match(pattern: string, path: string): Record<string, string> | null {
   const want = pattern.split("/");

@@ -50,6 +50,12 @@ describe("serving the web app beside the API", () => {
     ).toBe("api POST /orders");
   });
 
+  it("tells the app that the API is on its own origin", async () => {
+    const answer = await site()(get("/config.json", "application/json"));
+    expect(answer.status).toBe(200);
+    expect(await answer.json()).toEqual({});
+  });
+
   it("is only the API when no web app was built", async () => {
     const api = { fetch: async () => new Response("api") };
     expect(withWebApp(api, "/nonexistent/dist")).toBe(api.fetch);

@@ -35,12 +35,14 @@ export function withWebApp(api: { fetch: (request: Request) => Response | Promis
     c.header("Cache-Control", "no-cache");
     c.header("Vary", "Accept");
   };
+  // On AWS the web bucket's config.json names the API's URL; here the API shares the app's origin.
+  site.get("/config.json", (c) => c.json({}));
   site.get("*", pageHeaders, serveStatic({ root }), serveStatic({ root, path: "index.html" }));
   return async (request: Request) => {
     // Only GETs can be for the web app; the API's writes skip parsing the URL here.
     if (request.method !== "GET") return api.fetch(request);
     const url = new URL(request.url);
-    if (url.pathname.startsWith("/assets/")) return site.fetch(request);
+    if (url.pathname.startsWith("/assets/") || url.pathname === "/config.json") return site.fetch(request);
     if (wantsAppPage(request.method, url.pathname, request.headers.get("accept") ?? "")) return site.fetch(request);
     // A browser must not answer a fetch of `/orders/{id}` with the page it cached for the same URL.
     const response = await api.fetch(request);

@@ -98,6 +98,40 @@ export function buildUrl(template: string, params: Record<string, string> = {}, 
   return `${apiBase}${qs ? `${path}?${qs}` : path}`;
 }
 
+const NETWORK_MESSAGE = "We could not reach the bakery. Check your connection and try again.";
+
+/**
+ * Sends a request to the API with the stored token. An answer other than 2xx throws an ApiError in the
+ * server's error shape; a refused token ends the session. Aborting the request rethrows the abort.
+ */
+export async function send(url: string, init: RequestInit & { headers?: Record<string, string> } = {}) {
+  const headers: Record<string, string> = { ...init.headers };
+  const token = tokenStore.get();
+  if (token) headers.authorization = `Bearer ${token}`;
+  let response: Response;
+  try {
+    response = await fetch(url, { ...init, headers });
+  } catch (error) {
+    if (init.signal?.aborted) throw error;
+    throw new ApiError(0, "NETWORK", NETWORK_MESSAGE);
+  }
+  if (response.ok) return response;
+  const data = (await response.json().catch(() => undefined)) as
+    | { error?: { code?: string; message?: string; fields?: FieldError[]; details?: Record<string, unknown> } }
+    | undefined;
+  const error = data?.error;
+  if (response.status === 401 && token && (error?.code === "TOKEN_EXPIRED" || error?.code === "INVALID_TOKEN")) {
+    endSession();
+  }
+  throw new ApiError(
+    response.status,
+    error?.code ?? `HTTP_${response.status}`,
+    error?.message ?? `The request failed (${response.status})`,
+    error?.fields ?? [],
+    error?.details ?? {},
+  );
+}
+
 /** Calls one API operation; the path, body and answer are typed from the OpenAPI document. */
 export async function call<P extends keyof paths, M extends Method>(
   method: M,
@@ -105,39 +139,24 @@ export async function call<P extends keyof paths, M extends Method>(
   options: CallOptions<P, M> = {},
 ): Promise<Success<P, M>> {
   const headers: Record<string, string> = { accept: "application/json", ...options.headers };
-  const token = tokenStore.get();
-  if (token) headers.authorization = `Bearer ${token}`;
   if (options.body !== undefined) headers["content-type"] = "application/json";
-  let response: Response;
-  try {
-    response = await fetch(buildUrl(path as string, options.params, options.query ?? {}), {
-      method: method.toUpperCase(),
-      headers,
-      ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
-    });
-  } catch {
-    throw new ApiError(0, "NETWORK", "We could not reach the bakery. Check your connection and try again.");
-  }
+  const response = await send(buildUrl(path as string, options.params, options.query ?? {}), {
+    method: method.toUpperCase(),
+    headers,
+    ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+  });
   const type = response.headers.get("content-type") ?? "";
-  const data: unknown = type.includes("json") ? await response.json().catch(() => undefined) : undefined;
-  if (!response.ok) {
-    const error = (
-      data as
-        | { error?: { code?: string; message?: string; fields?: FieldError[]; details?: Record<string, unknown> } }
-        | undefined
-    )?.error;
-    if (response.status === 401 && token && (error?.code === "TOKEN_EXPIRED" || error?.code === "INVALID_TOKEN")) {
-      endSession();
-    }
-    throw new ApiError(
-      response.status,
-      error?.code ?? `HTTP_${response.status}`,
-      error?.message ?? `The request failed (${response.status})`,
-      error?.fields ?? [],
-      error?.details ?? {},
-    );
-  }
-  return data as Success<P, M>;
+  return (type.includes("json") ? await response.json().catch(() => undefined) : undefined) as Success<P, M>;
+}
+
+/** Fetches a file with the bearer header (a plain link cannot send it) and saves it under `fileName`. */
+export async function downloadFile(url: string, fileName: string) {
+  const blob = await (await send(url, { headers: { accept: "*/*" } })).blob();
+  const link = document.createElement("a");
+  link.href = URL.createObjectURL(blob);
+  link.download = fileName;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
 }
 
 export function formatMoney(money: Money) {
@@ -148,6 +167,16 @@ export function formatMoney(money: Money) {
 export function formatCents(amount: number, currency = "EUR") {
   return formatMoney({ amount, currency });
 }
+
+/** Parses "12.50" or "12,50" into whole cents; undefined when it is not an amount with at most 2 decimals. */
+export function toCents(value: string): number | undefined {
+  const v = value.trim().replace(",", ".");
+  if (!/^\d+(\.\d{1,2})?$/.test(v)) return undefined;
+  return Math.round(Number(v) * 100);
+}
+
+/** Whole cents as the value of a money input, e.g. 1250 → "12.50". */
+export const toEuros = (cents: number | undefined) => (cents === undefined ? "" : (cents / 100).toFixed(2));
 
 export function errorMessage(error: unknown) {
   return error instanceof Error ? error.message : "Something went wrong";

@@ -1,6 +1,11 @@
-import { buildUrl, type TimelineEvent, tokenStore } from "./client";
+import { ApiError, buildUrl, send, type TimelineEvent } from "./client";
 
-type StreamState = "live" | "reconnecting";
+/** `stopped`: the server refused the stream (not found, not yours), so asking again cannot help. */
+export type StreamState = "connecting" | "live" | "reconnecting" | "stopped";
+
+/** A refusal that a retry cannot change (timeouts and rate limits are worth another try). */
+const final = (error: unknown) =>
+  error instanceof ApiError && error.status >= 400 && error.status < 500 && ![408, 429].includes(error.status);
 
 /**
  * Follows a Server-Sent Events timeline with fetch streaming rather than EventSource, so a signed-in
@@ -17,11 +22,9 @@ function followEvents(url: string, onEvent: (event: TimelineEvent) => void, onSt
   /** Follows one response; true when the server ended it on purpose (a polling answer, not an outage). */
   async function connect(): Promise<boolean> {
     const headers: Record<string, string> = { accept: "text/event-stream" };
-    const token = tokenStore.get();
-    if (token) headers.authorization = `Bearer ${token}`;
     if (lastSeq) headers["last-event-id"] = String(lastSeq);
-    const response = await fetch(url, { headers, signal: controller.signal });
-    if (!response.ok || !response.body) throw new Error(`stream answered ${response.status}`);
+    const response = await send(url, { headers, signal: controller.signal });
+    if (!response.body) throw new Error("the stream has no body");
     onState("live");
     const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
     let buffer = "";
@@ -55,8 +58,9 @@ function followEvents(url: string, onEvent: (event: TimelineEvent) => void, onSt
       let endedOnPurpose = false;
       try {
         endedOnPurpose = await connect();
-      } catch {
-        // reconnect below unless stopped
+      } catch (error) {
+        if (final(error)) return onState("stopped");
+        // otherwise reconnect below unless stopped
       }
       if (controller.signal.aborted) return;
       if (!endedOnPurpose) onState("reconnecting");

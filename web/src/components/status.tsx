@@ -1,5 +1,6 @@
 import { type ReactNode, useCallback, useEffect, useRef, useState } from "react";
 import { errorMessage } from "../api/client";
+import type { StreamState } from "../api/event-stream";
 
 export function Loading({ label = "Loading…" }: { label?: string }) {
   return (
@@ -72,4 +73,14 @@ export const STATUS_LABELS: Record<string, string> = {
 
 export function StatusBadge({ status }: { status: string }) {
   return <span className={`badge badge--${status}`}>{STATUS_LABELS[status] ?? status}</span>;
+}
+
+/** Whether a page is following the server's live stream, e.g. "● Live updates". */
+export function LiveIndicator({ state, label }: { state: StreamState; label: string }) {
+  const text = { connecting: "Connecting…", live: `● ${label}`, reconnecting: "Reconnecting…", stopped: "Not live" };
+  return (
+    <span className={`live live--${state}`} role="status">
+      {text[state]}
+    </span>
+  );
 }

@@ -5,6 +5,7 @@ import { Link } from "../router";
 
 const STATUSES = Object.keys(STATUS_LABELS) as OrderStatus[];
 const PAGE = 20;
+const COLUMNS = ["Order", "Placed", "Customer", "Items", "Total", "Status"] as const;
 
 export function AdminOrders() {
   const [status, setStatus] = useState<OrderStatus | "">("");
@@ -44,31 +45,32 @@ export function AdminOrders() {
       )}
       {page.data && page.data.items.length > 0 && (
         <div className="card table-wrap">
-          <table className="table">
+          <table className="table table--stack">
             <caption className="visually-hidden">Orders</caption>
             <thead>
               <tr>
-                <th scope="col">Order</th>
-                <th scope="col">Placed</th>
-                <th scope="col">Customer</th>
-                <th scope="col">Items</th>
-                <th scope="col">Total</th>
-                <th scope="col">Status</th>
+                {COLUMNS.map((column) => (
+                  <th key={column} scope="col" data-label={column}>
+                    {column}
+                  </th>
+                ))}
               </tr>
             </thead>
             <tbody>
               {page.data.items.map((o) => (
                 <tr key={o.id}>
-                  <td>
+                  <td data-label="Order">
                     <Link href={`/orders/${o.id}`}>{o.id}</Link>
                   </td>
-                  <td>{new Date(o.createdAt).toLocaleString()}</td>
-                  <td>{o.customer.name}</td>
-                  <td>{o.lines.map((l) => `${l.quantity}× ${l.name}`).join(", ")}</td>
-                  <td>{formatMoney(o.total)}</td>
-                  <td>
-                    <StatusBadge status={o.status} />
-                    {o.failureReason && <span className="muted"> {o.failureReason}</span>}
+                  <td data-label="Placed">{new Date(o.createdAt).toLocaleString()}</td>
+                  <td data-label="Customer">{o.customer.name}</td>
+                  <td data-label="Items">{o.lines.map((l) => `${l.quantity}× ${l.name}`).join(", ")}</td>
+                  <td data-label="Total">{formatMoney(o.total)}</td>
+                  <td data-label="Status">
+                    <span>
+                      <StatusBadge status={o.status} />
+                      {o.failureReason && <span className="muted"> {o.failureReason}</span>}
+                    </span>
                   </td>
                 </tr>
               ))}

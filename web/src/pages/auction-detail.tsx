@@ -1,19 +1,11 @@
 import { type FormEvent, useEffect, useRef, useState } from "react";
-import { ApiError, type Auction, buildUrl, call, errorMessage, formatCents } from "../api/client";
-import { followAuction } from "../api/event-stream";
+import { ApiError, type Auction, buildUrl, call, errorMessage, formatCents, toCents, toEuros } from "../api/client";
+import { followAuction, type StreamState } from "../api/event-stream";
 import { useAuth } from "../auth";
 import { currentPrice, PhaseBadge } from "../components/auction-cards";
-import { Empty, ErrorBox, Loading, PageTitle, useLoad } from "../components/status";
-import { Link } from "../router";
+import { Empty, ErrorBox, LiveIndicator, Loading, PageTitle, useLoad } from "../components/status";
+import { Link, signInHref, useRouter } from "../router";
 import { TEST_CARDS } from "./checkout-page";
-
-/** Parses "12.50" or "12,50" euros into whole cents; undefined when it is not an amount. */
-export function toCents(value: string): number | undefined {
-  const v = value.trim().replace(",", ".");
-  if (!/^\d+(\.\d{1,2})?$/.test(v)) return undefined;
-  return Math.round(Number(v) * 100);
-}
-export const toEuros = (cents: number | undefined) => (cents === undefined ? "" : (cents / 100).toFixed(2));
 
 interface LiveBid {
   seq: number;
@@ -29,8 +21,8 @@ function endLabel(a: Auction): string {
 
 export function AuctionDetail({ id }: { id: string }) {
   const { user } = useAuth();
-  const auction = useLoad(() => call("get", "/auctions/{id}", { params: { id } }), [id, user?.id]);
-  const [live, setLive] = useState<"connecting" | "live" | "reconnecting">("connecting");
+  const auction = useLoad(() => call("get", "/auctions/{id}", { params: { id } }), [id]);
+  const [live, setLive] = useState<StreamState>("connecting");
   const [bids, setBids] = useState<LiveBid[]>([]);
   const { reload } = auction;
   useEffect(() => {
@@ -80,10 +72,7 @@ export function AuctionDetail({ id }: { id: string }) {
               Price and bids
             </h2>
             <p>
-              <PhaseBadge phase={a.phase} />
-              <span className={`live live--${live}`} role="status">
-                {live === "live" ? "● Live bids" : live === "reconnecting" ? "Reconnecting…" : "Connecting…"}
-              </span>
+              <PhaseBadge phase={a.phase} /> <LiveIndicator state={live} label="Live bids" />
             </p>
             <p className="auction__price" aria-live="polite">
               <span className="muted">{bidCount === 0 ? "Starting price" : "Highest bid"}</span>{" "}
@@ -109,17 +98,20 @@ export function AuctionDetail({ id }: { id: string }) {
             {a.description && <p className="auction__desc">{a.description}</p>}
           </section>
 
-          {a.phase === "open" && !isSeller && <BidForm auction={a} signedIn={!!user} onPlaced={auction.reload} />}
+          {a.phase === "open" && !isSeller && (
+            <BidForm auction={a} highest={price} signedIn={!!user} onPlaced={auction.reload} />
+          )}
           {isSeller && <SellerActions auction={a} onChange={auction.reload} />}
           {a.status === "sold" && (a.highestBid?.yours || a.checkout) && !isSeller && (
             <WinnerCheckout auction={a} reload={auction.reload} />
           )}
-          {isSeller && a.checkout && <CheckoutState auction={a} />}
 
           <section aria-labelledby="history-title">
             <h2 id="history-title">Bids</h2>
             {bids.length === 0 ? (
-              <Empty>No bids yet — be the first.</Empty>
+              <Empty>
+                {a.phase === "open" || a.phase === "scheduled" ? "No bids yet — be the first." : "No bids."}
+              </Empty>
             ) : (
               <ol className="bid-history" aria-live="polite">
                 {bids.map((b) => (
@@ -157,10 +149,22 @@ function QrCode({ id, title }: { id: string; title: string }) {
   );
 }
 
-function BidForm({ auction, signedIn, onPlaced }: { auction: Auction; signedIn: boolean; onPlaced: () => void }) {
+/** `highest`: the highest bid now, from the live stream when it is ahead of the last fetch. */
+function BidForm({
+  auction,
+  highest,
+  signedIn,
+  onPlaced,
+}: {
+  auction: Auction;
+  highest: number;
+  signedIn: boolean;
+  onPlaced: () => void;
+}) {
+  const { location } = useRouter();
   const [amount, setAmount] = useState("");
   const [error, setError] = useState<string>();
-  const [message, setMessage] = useState<string>();
+  const [placed, setPlaced] = useState<number>(); // this page's last accepted bid
   const [busy, setBusy] = useState(false);
   const input = useRef<HTMLInputElement>(null);
   if (!signedIn)
@@ -168,13 +172,14 @@ function BidForm({ auction, signedIn, onPlaced }: { auction: Auction; signedIn: 
       <section className="card">
         <h2>Place a bid</h2>
         <p>
-          <Link href="/sign-in">Sign in</Link> to bid.
+          <Link href={signInHref(location)}>Sign in</Link> to bid.
         </p>
       </section>
     );
+  const outbid = placed !== undefined && highest > placed;
   async function submit(event: FormEvent) {
     event.preventDefault();
-    setMessage(undefined);
+    setPlaced(undefined);
     const cents = toCents(amount);
     if (cents === undefined || cents <= 0) {
       setError("Enter an amount in euros, like 12.50");
@@ -185,7 +190,7 @@ function BidForm({ auction, signedIn, onPlaced }: { auction: Auction; signedIn: 
     setError(undefined);
     try {
       const placed = await call("post", "/auctions/{id}/bids", { params: { id: auction.id }, body: { amount: cents } });
-      setMessage(`Your bid of ${formatCents(placed.bid.amount, auction.currency)} is the highest.`);
+      setPlaced(placed.bid.amount);
       setAmount("");
       onPlaced();
     } catch (e) {
@@ -233,8 +238,12 @@ function BidForm({ auction, signedIn, onPlaced }: { auction: Auction; signedIn: 
           {busy ? "Bidding…" : "Place bid"}
         </button>
       </form>
-      <p role="status" className="console-message">
-        {message}
+      <p role="status" className={outbid ? "note" : "console-message"}>
+        {placed === undefined
+          ? ""
+          : outbid
+            ? `You have been outbid: the highest bid is now ${formatCents(highest, auction.currency)}.`
+            : `Your bid of ${formatCents(placed, auction.currency)} is the highest.`}
       </p>
     </section>
   );
@@ -243,6 +252,7 @@ function BidForm({ auction, signedIn, onPlaced }: { auction: Auction; signedIn: 
 function SellerActions({ auction, onChange }: { auction: Auction; onChange: () => void }) {
   const [message, setMessage] = useState<string>();
   const [busy, setBusy] = useState(false);
+  const outcome = sellerOutcome(auction);
   async function cancel() {
     if (!window.confirm(`Cancel the auction “${auction.title}”? Bidders are told.`)) return;
     setBusy(true);
@@ -274,6 +284,7 @@ function SellerActions({ auction, onChange }: { auction: Auction; onChange: () =
       {auction.status === "active" && auction.bidCount > 0 && (
         <p className="muted">An auction with bids can no longer be edited.</p>
       )}
+      {outcome && <p>{outcome}</p>}
       <p role="status" className="console-message">
         {message}
       </p>
@@ -281,6 +292,28 @@ function SellerActions({ auction, onChange }: { auction: Auction; onChange: () =
   );
 }
 
+/** How the seller's auction turned out; the winner's order is theirs, so the seller gets no link to it. */
+function sellerOutcome(a: Auction): string {
+  const price = formatCents(currentPrice(a), a.currency);
+  switch (a.status) {
+    case "cancelled":
+      return "You cancelled this auction.";
+    case "unsold":
+      return a.bidCount === 0 ? "Not sold: nobody bid." : "Not sold: the reserve price was not met.";
+    case "sold": {
+      const state = a.checkout?.state;
+      if (state === "paid") return `Sold for ${price}. The winner has paid; the bakery has the order.`;
+      if (state === "failed") return `Sold for ${price}, but the winner's payment failed.`;
+      if (state) return `Sold for ${price}. The winner is paying now.`;
+      const deadline = a.checkoutDeadline ? ` before ${new Date(a.checkoutDeadline).toLocaleString()}` : "";
+      return `Sold for ${price}. Waiting for the winner to pay${deadline}.`;
+    }
+    default:
+      return a.phase === "ended" ? "The auction has ended; the result is being worked out." : "";
+  }
+}
+
+/** The winner's payment. */
 function CheckoutState({ auction }: { auction: Auction }) {
   const c = auction.checkout;
   if (!c) return null;

@@ -1,8 +1,7 @@
 import { type FormEvent, useRef, useState } from "react";
-import { ApiError, type Auction, call, errorMessage } from "../api/client";
+import { ApiError, type Auction, call, errorMessage, toCents, toEuros } from "../api/client";
 import { ErrorBox, Loading, PageTitle, useLoad } from "../components/status";
 import { Link, useRouter } from "../router";
-import { toCents, toEuros } from "./auction-detail";
 
 const FIELDS = [
   { path: "title", label: "Title" },

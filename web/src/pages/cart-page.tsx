@@ -1,5 +1,5 @@
 import { formatMoney, type Product } from "../api/client";
-import { useCart } from "../cart";
+import { type CartLine, useCart } from "../cart";
 import { CakeArt } from "../components/cake-art";
 import { Empty, ErrorBox, Loading, PageTitle } from "../components/status";
 import { Link } from "../router";
@@ -15,6 +15,21 @@ export function cartTotal(lines: { productId: string; quantity: number }[], prod
     currency = product.price.currency;
   }
   return { amount, currency };
+}
+
+/** Why a cart line cannot be ordered as it is (more than the shop has), or undefined when it can. */
+export function stockProblem(quantity: number, product: Product): string | undefined {
+  if (product.stock <= 0) return "Sold out — remove it to check out";
+  if (quantity > product.stock) return `Only ${product.stock} left — lower the quantity to check out`;
+  return undefined;
+}
+
+/** Whether every line of the cart can be ordered in its quantity. */
+export function cartInStock(lines: CartLine[], products: Product[]) {
+  return lines.every((line) => {
+    const product = products.find((p) => p.id === line.productId);
+    return !product || !stockProblem(line.quantity, product);
+  });
 }
 
 export function CartPage() {
@@ -40,20 +55,26 @@ export function CartPage() {
             {cart.lines.map((line) => {
               const product = products.data?.find((p) => p.id === line.productId);
               if (!product) return null;
+              const problem = stockProblem(line.quantity, product);
               return (
                 <li key={line.productId} className="cart-line">
                   <CakeArt id={product.id} size="thumb" />
                   <div className="cart-line__name">
                     <Link href={`/cakes/${product.id}`}>{product.name}</Link>
                     <span className="muted">{formatMoney(product.price)} each</span>
+                    <span id={`qty-${product.id}-error`} className="field-error">
+                      {problem}
+                    </span>
                   </div>
                   <label className="cart-line__qty">
                     <span className="visually-hidden">Quantity of {product.name}</span>
                     <input
                       type="number"
                       min={1}
-                      max={99}
+                      max={Math.max(1, Math.min(99, product.stock))}
                       value={line.quantity}
+                      aria-invalid={!!problem}
+                      aria-describedby={`qty-${product.id}-error`}
                       onChange={(event) => cart.setQuantity(product.id, Number(event.target.value) || 1)}
                     />
                   </label>
@@ -71,9 +92,13 @@ export function CartPage() {
             <span>Total</span>
             <span className="price price--large">{formatMoney(cartTotal(cart.lines, products.data))}</span>
           </div>
-          <Link href="/checkout" className="button button--wide">
-            Checkout
-          </Link>
+          {cartInStock(cart.lines, products.data) ? (
+            <Link href="/checkout" className="button button--wide">
+              Checkout
+            </Link>
+          ) : (
+            <p className="field-error">We do not have enough of some cakes: change the quantities marked above.</p>
+          )}
         </section>
       )}
     </>

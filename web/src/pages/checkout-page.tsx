@@ -4,7 +4,7 @@ import { useAuth } from "../auth";
 import { trackingTokens, useCart } from "../cart";
 import { Empty, PageTitle } from "../components/status";
 import { Link, useRouter } from "../router";
-import { cartTotal } from "./cart-page";
+import { cartInStock, cartTotal } from "./cart-page";
 import { useProducts } from "./storefront";
 
 const FIELDS = [
@@ -108,6 +108,16 @@ export function CheckoutPage() {
         </Link>
       </Empty>
     );
+  if (products.data && !cartInStock(cart.lines, products.data))
+    return (
+      <Empty>
+        <PageTitle>Checkout</PageTitle>
+        <p>We do not have enough of some cakes in your cart.</p>
+        <Link href="/cart" className="button">
+          Change the quantities
+        </Link>
+      </Empty>
+    );
 
   const set = (path: FieldPath, value: string) => {
     setValues((old) => ({ ...old, [path]: value }));
@@ -177,7 +187,13 @@ export function CheckoutPage() {
     <>
       <PageTitle>Checkout</PageTitle>
       <div className="checkout">
-        <form ref={formRef} className="card form" onSubmit={submit} noValidate aria-describedby="form-error">
+        <form
+          ref={formRef}
+          className="card form"
+          onSubmit={submit}
+          noValidate
+          aria-describedby={formError ? "form-error" : undefined}
+        >
           {formError && (
             <div id="form-error" className="state state--error" role="alert">
               {formError}

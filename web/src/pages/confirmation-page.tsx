@@ -1,9 +1,15 @@
-import { PageTitle } from "../components/status";
+import { ApiError, call } from "../api/client";
+import { ErrorBox, Loading, PageTitle, useLoad } from "../components/status";
 import { Link, useRouter } from "../router";
+import { OrderNotFound } from "./tracking-page";
 
 export function ConfirmationPage({ id }: { id: string }) {
   const { location } = useRouter();
-  const token = location.query.get("token");
+  const token = location.query.get("token") ?? undefined;
+  const order = useLoad(() => call("get", "/orders/{id}", { params: { id }, query: { token } }), [id, token]);
+  if (order.error instanceof ApiError && order.error.status === 404) return <OrderNotFound id={id} token={token} />;
+  if (order.error !== undefined) return <ErrorBox error={order.error} retry={order.reload} />;
+  if (!order.data) return <Loading />;
   const href = token ? `/orders/${id}?token=${encodeURIComponent(token)}` : `/orders/${id}`;
   return (
     <section className="card confirmation">

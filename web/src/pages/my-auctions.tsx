@@ -1,4 +1,4 @@
-import { call, formatCents } from "../api/client";
+import { type Auction, call, formatCents } from "../api/client";
 import { useAuth } from "../auth";
 import { AuctionCards, currentPrice } from "../components/auction-cards";
 import { Empty, ErrorBox, Loading, PageTitle, useLoad } from "../components/status";
@@ -19,6 +19,16 @@ export function MyAuctions() {
       <AuctionPages {...pages}>You have not listed an auction yet.</AuctionPages>
     </>
   );
+}
+
+/** Where the reader's best bid stands in an auction. */
+function bidOutcome(a: Auction, best: number): string {
+  const leading = a.highestBid?.yours;
+  if (a.status === "sold") return leading ? "you won" : "lost";
+  if (a.status === "unsold") return "not sold";
+  if (a.status === "cancelled") return "cancelled";
+  if (leading) return "you are the highest bidder";
+  return currentPrice(a) > best ? "outbid" : "";
 }
 
 export function MyBids() {
@@ -45,14 +55,7 @@ export function MyBids() {
             const leading = a.highestBid?.yours;
             return (
               <p className={leading ? "note" : "muted"}>
-                Your bid: {formatCents(best, a.currency)} ·{" "}
-                {a.status === "sold" && leading
-                  ? "you won"
-                  : leading
-                    ? "you are the highest bidder"
-                    : currentPrice(a) > best
-                      ? "outbid"
-                      : ""}
+                Your bid: {formatCents(best, a.currency)} · {bidOutcome(a, best)}
               </p>
             );
           }}

@@ -2,13 +2,13 @@ import { type FormEvent, useState } from "react";
 import { errorMessage } from "../api/client";
 import { useAuth } from "../auth";
 import { PageTitle } from "../components/status";
-import { useRouter } from "../router";
+import { returnPath, useRouter } from "../router";
 
 const DEMO = ["customer", "seller", "maker", "courier", "admin"];
 
 export function SignInPage() {
   const { signIn } = useAuth();
-  const { navigate } = useRouter();
+  const { location, navigate } = useRouter();
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
   const [error, setError] = useState<string>();
@@ -29,7 +29,7 @@ export function SignInPage() {
             : user.roles.includes("seller")
               ? "/auctions/mine"
               : "/my-orders";
-      navigate(home);
+      navigate(returnPath(location) ?? home);
     } catch (e) {
       setError(errorMessage(e));
       setBusy(false);

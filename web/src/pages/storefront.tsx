@@ -1,11 +1,29 @@
+import { useEffect } from "react";
 import { call, formatMoney, type Product } from "../api/client";
 import { useCart } from "../cart";
 import { CakeArt } from "../components/cake-art";
 import { Empty, ErrorBox, Loading, PageTitle, useLoad } from "../components/status";
 import { Link } from "../router";
 
+async function loadCatalog() {
+  const products: Product[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await call("get", "/products", { query: { limit: 100, cursor } });
+    products.push(...page.items);
+    cursor = page.cursor;
+  } while (cursor);
+  return products;
+}
+
+/** The whole catalog; once it is loaded, cart lines of products no longer sold are dropped. */
 export function useProducts() {
-  return useLoad(async () => (await call("get", "/products", { query: { limit: 100 } })).items, []);
+  const products = useLoad(loadCatalog, []);
+  const { keepOnly } = useCart();
+  useEffect(() => {
+    if (products.data) keepOnly(products.data.map((p) => p.id));
+  }, [products.data, keepOnly]);
+  return products;
 }
 
 export function StockNote({ stock }: { stock: number }) {

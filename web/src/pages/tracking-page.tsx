@@ -1,10 +1,19 @@
-import { type FormEvent, useEffect, useState } from "react";
-import { buildUrl, call, errorMessage, formatMoney, type Order, type TimelineEvent } from "../api/client";
-import { followOrder } from "../api/event-stream";
+import { type FormEvent, type MouseEvent, useEffect, useState } from "react";
+import {
+  ApiError,
+  buildUrl,
+  call,
+  downloadFile,
+  errorMessage,
+  formatMoney,
+  type Order,
+  type TimelineEvent,
+} from "../api/client";
+import { followOrder, type StreamState } from "../api/event-stream";
 import { useAuth } from "../auth";
-import { trackingTokens } from "../cart";
-import { ErrorBox, Loading, PageTitle, StatusBadge } from "../components/status";
-import { useRouter } from "../router";
+import { trackingTokens, useCart } from "../cart";
+import { Empty, ErrorBox, LiveIndicator, Loading, PageTitle, StatusBadge } from "../components/status";
+import { Link, signInHref, useRouter } from "../router";
 
 const EVENT_LABELS: Record<string, string> = {
   order_received: "Order received",
@@ -25,12 +34,11 @@ const EVENT_LABELS: Record<string, string> = {
 
 export function TrackingPage({ id }: { id: string }) {
   const { location } = useRouter();
-  const { user } = useAuth();
   const token = location.query.get("token") ?? trackingTokens.get(id) ?? undefined;
   const [order, setOrder] = useState<Order>();
   const [timeline, setTimeline] = useState<TimelineEvent[]>([]);
   const [error, setError] = useState<unknown>();
-  const [live, setLive] = useState<"connecting" | "live" | "reconnecting">("connecting");
+  const [live, setLive] = useState<StreamState>("connecting");
   const [attempt, setAttempt] = useState(0);
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: attempt re-runs the load on "try again"
@@ -59,8 +67,9 @@ export function TrackingPage({ id }: { id: string }) {
       stopped = true;
       stop();
     };
-  }, [id, token, user?.id, attempt]);
+  }, [id, token, attempt]);
 
+  if (error instanceof ApiError && error.status === 404 && !order) return <OrderNotFound id={id} token={token} />;
   if (error && !order)
     return (
       <ErrorBox
@@ -72,26 +81,14 @@ export function TrackingPage({ id }: { id: string }) {
       />
     );
   if (!order) return <Loading label="Finding your order…" />;
-  const receiptUrl = buildUrl("/orders/{id}/receipt", { id }, { token });
   const paid = !["pending", "failed"].includes(order.status);
   return (
     <div className="tracking">
       <PageTitle title="Your order">Order {order.id}</PageTitle>
       <p className="tracking__status">
-        Status: <StatusBadge status={order.status} />{" "}
-        <span className={`live live--${live}`} role="status">
-          {live === "live" ? "● Live updates" : live === "reconnecting" ? "Reconnecting…" : "Connecting…"}
-        </span>
+        Status: <StatusBadge status={order.status} /> <LiveIndicator state={live} label="Live updates" />
       </p>
-      {order.status === "failed" && (
-        <div className="state state--error" role="alert">
-          <h2>We could not take this order</h2>
-          <p>{order.failureReason ?? "The payment did not go through."}</p>
-          <p>
-            Nothing was charged to your card, and the cakes went back on the shelf. You can try again with another card.
-          </p>
-        </div>
-      )}
+      {order.status === "failed" && <OrderFailed order={order} timeline={timeline} token={token} />}
       <div className="tracking__grid">
         <section className="card" aria-labelledby="timeline-title">
           <h2 id="timeline-title">Timeline</h2>
@@ -122,15 +119,98 @@ export function TrackingPage({ id }: { id: string }) {
           <p className="muted">
             To {order.customer.name}, {order.deliveryAddress.line1}, {order.deliveryAddress.city}
           </p>
-          {paid && (
-            <a className="button button--ghost" href={receiptUrl} download={`receipt-${order.id}.pdf`}>
-              Download receipt (PDF)
-            </a>
-          )}
+          {paid && <ReceiptLink id={order.id} token={token} />}
           <OrderActions order={order} token={token} onChange={setOrder} />
         </section>
       </div>
     </div>
+  );
+}
+
+/** The server answers 404 for an order that does not exist and for one the reader may not see. */
+export function OrderNotFound({ id, token }: { id: string; token?: string }) {
+  const { user } = useAuth();
+  const { location } = useRouter();
+  return (
+    <Empty>
+      <PageTitle title="Order not found">We cannot show order {id}</PageTitle>
+      {token ? (
+        <p>This tracking link does not lead to an order: open it again from your order confirmation e-mail.</p>
+      ) : (
+        <p>
+          Open it with the tracking link in your order confirmation e-mail
+          {user ? (
+            ", or sign in with the account that placed it."
+          ) : (
+            <>
+              , or <Link href={signInHref(location)}>sign in</Link> with the account that placed it.
+            </>
+          )}
+        </p>
+      )}
+    </Empty>
+  );
+}
+
+/** What the customer can do about a failed order, by the error the order pipeline failed with. */
+function failureAdvice(error: unknown): string {
+  if (error === "OrderRejectedError")
+    return "Nothing was charged. Put the cakes back in your cart, change what we cannot supply, and order again.";
+  if (error === "PaymentDeclinedError")
+    return "Nothing was charged to your card, and the cakes went back on the shelf. You can try again with another card.";
+  return "The cakes went back on the shelf. You can order them again.";
+}
+
+function OrderFailed({ order, timeline, token }: { order: Order; timeline: TimelineEvent[]; token?: string }) {
+  const { user } = useAuth();
+  const { navigate } = useRouter();
+  const cart = useCart();
+  const failed = timeline.find((event) => event.type === "order_failed");
+  const mine = token !== undefined || (!!user && user.id === order.customer.userId);
+  const retry = () => {
+    for (const line of order.lines) cart.add(line.productId, line.quantity);
+    navigate("/cart");
+  };
+  return (
+    <div className="state state--error" role="alert">
+      <h2>We could not take this order</h2>
+      <p>{order.failureReason ?? "The payment did not go through."}</p>
+      <p>{failureAdvice(failed?.data.error)}</p>
+      {mine && (
+        <button type="button" className="button" onClick={retry}>
+          Put these cakes back in my cart
+        </button>
+      )}
+    </div>
+  );
+}
+
+/** A guest's link carries the tracking token; a signed-in reader without it needs the bearer header. */
+function ReceiptLink({ id, token }: { id: string; token?: string }) {
+  const [problem, setProblem] = useState<string>();
+  const url = buildUrl("/orders/{id}/receipt", { id }, { token });
+  const fileName = `receipt-${id}.pdf`;
+  async function download(event: MouseEvent) {
+    if (token) return;
+    event.preventDefault();
+    setProblem(undefined);
+    try {
+      await downloadFile(url, fileName);
+    } catch (e) {
+      setProblem(errorMessage(e));
+    }
+  }
+  return (
+    <>
+      <a className="button button--ghost" href={url} download={fileName} onClick={download}>
+        Download receipt (PDF)
+      </a>
+      {problem && (
+        <p className="field-error" role="alert">
+          {problem}
+        </p>
+      )}
+    </>
   );
 }
 
@@ -198,7 +278,10 @@ function OrderActions({ order, token, onChange }: { order: Order; token?: string
                     name="rating"
                     value={n}
                     checked={rating === n}
-                    onChange={() => setRating(n)}
+                    onChange={() => {
+                      setRating(n);
+                      setError(undefined);
+                    }}
                     className="visually-hidden"
                   />
                   <span aria-hidden="true">★</span>
