@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MAX_JSON_BODY_BYTES } from "../../src/handlers/http/body-size-limit.js";
+import { MAX_JSON_BODY_BYTES } from "../../src/handlers/http/json-body.js";
 import { orderBody, startTestServer, type TestServer } from "../support/test-server.js";
 
 let server: TestServer;

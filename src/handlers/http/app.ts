@@ -9,10 +9,10 @@ import type { Logger } from "../../ports/logger.js";
 import type { QueueAdmin } from "../../ports/queue-admin.js";
 import type { UsageMeter } from "../../ports/usage-meter.js";
 import { type ActorResolver, actorMiddleware } from "./actor-middleware.js";
-import { jsonBodyRequired, jsonBodySizeLimit } from "./body-size-limit.js";
 import { errorBody, makeErrorHandler, validationFailed } from "./error-response.js";
 import type { HttpEnv } from "./http-env.js";
 import { idempotencyMiddleware } from "./idempotency-middleware.js";
+import { jsonBodyRequired, jsonBodySizeLimit } from "./json-body.js";
 import {
   allowedMethods,
   documentMiddlewareAnswers,

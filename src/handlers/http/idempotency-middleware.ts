@@ -4,6 +4,7 @@ import type { Idempotency, StoredResponse } from "../../application/idempotency/
 import { ValidationError } from "../../domain/shared/errors.js";
 import type { Logger } from "../../ports/logger.js";
 import type { HttpEnv } from "./http-env.js";
+import { JSON_TYPE } from "./json-body.js";
 import { IDEMPOTENCY_KEY } from "./schemas.js";
 
 /** Whether a request (its method and path, e.g. "POST", "/auctions/auc_1/bids") is to one of some routes. */
@@ -22,7 +23,7 @@ export interface IdempotencyOptions {
 
 /** The answer to keep for replays: its status and JSON body (null when it has none, as a 204). */
 async function storedResponse(response: Response): Promise<StoredResponse> {
-  const json = /^application\/(?:[\w.+-]*\+)?json\b/i.test(response.headers.get("content-type") ?? "");
+  const json = JSON_TYPE.test(response.headers.get("content-type") ?? "");
   const location = response.headers.get("location");
   return {
     status: response.status,

@@ -7,7 +7,8 @@ import type { RouteMatcher } from "./idempotency-middleware.js";
 /** The largest JSON body the API reads: an order of 100 lines is about 10 KB. */
 export const MAX_JSON_BODY_BYTES = 1024 * 1024;
 
-const JSON_TYPE = /^application\/(?:[\w.+-]*\+)?json\b/i;
+/** A JSON media type: application/json, or any application/*+json. */
+export const JSON_TYPE = /^application\/(?:[\w.+-]*\+)?json\b/i;
 
 /**
  * Refuses a JSON request body over `maxBytes` with 413 PAYLOAD_TOO_LARGE before it is read. A declared
