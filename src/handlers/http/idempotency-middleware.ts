@@ -5,10 +5,8 @@ import { ValidationError } from "../../domain/shared/errors.js";
 import type { Logger } from "../../ports/logger.js";
 import type { HttpEnv } from "./http-env.js";
 import { JSON_TYPE } from "./json-body.js";
+import type { RouteMatcher } from "./registered-routes.js";
 import { IDEMPOTENCY_KEY } from "./schemas.js";
-
-/** Whether a request (its method and path, e.g. "POST", "/auctions/auc_1/bids") is to one of some routes. */
-export type RouteMatcher = (method: string, path: string) => boolean;
 
 export interface IdempotencyOptions {
   logger: Logger;

@@ -2,7 +2,7 @@ import type { MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { DomainError, ValidationError } from "../../domain/shared/errors.js";
 import type { HttpEnv } from "./http-env.js";
-import type { RouteMatcher } from "./idempotency-middleware.js";
+import type { RouteMatcher } from "./registered-routes.js";
 
 /** The largest JSON body the API reads: an order of 100 lines is about 10 KB. */
 export const MAX_JSON_BODY_BYTES = 1024 * 1024;

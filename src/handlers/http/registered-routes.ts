@@ -1,8 +1,10 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Hono } from "hono";
 import type { HttpEnv } from "./http-env.js";
-import type { RouteMatcher } from "./idempotency-middleware.js";
 import { errorResponses, idempotencyKeyParameter } from "./schemas.js";
+
+/** Whether a request (its method and path, e.g. "POST", "/auctions/auc_1/bids") is to one of some routes. */
+export type RouteMatcher = (method: string, path: string) => boolean;
 
 /** Methods that change something: their requests may carry a JSON body and an Idempotency-Key. */
 export const MUTATING_METHODS = ["POST", "PUT", "PATCH", "DELETE"] as const;

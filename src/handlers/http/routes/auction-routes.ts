@@ -23,7 +23,7 @@ import {
 } from "../../../domain/auctions/auction-schemas.js";
 import type { Clock } from "../../../ports/clock.js";
 import type { HttpEnv } from "../http-env.js";
-import type { RouteMatcher } from "../idempotency-middleware.js";
+import type { RouteMatcher } from "../registered-routes.js";
 import { signedInOnly } from "../require-role.js";
 import { errorResponses, jsonContent, PageQuery } from "../schemas.js";
 import { type TimelineFeed, timelineStream } from "../timeline-stream.js";

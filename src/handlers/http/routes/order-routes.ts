@@ -7,8 +7,8 @@ import type { makePlaceOrder } from "../../../application/orders/place-order.js"
 import { ORDER_STATUSES } from "../../../domain/orders/order.js";
 import { PlaceOrderBody } from "../../../domain/orders/order-schemas.js";
 import type { HttpEnv } from "../http-env.js";
-import type { RouteMatcher } from "../idempotency-middleware.js";
 import { placedOrderBody, publicEvent, publicOrder } from "../present.js";
+import type { RouteMatcher } from "../registered-routes.js";
 import { signedInOnly } from "../require-role.js";
 import { errorResponses, jsonContent, OrderSchema, PageQuery, TimelineEventSchema } from "../schemas.js";
 
