@@ -58,6 +58,12 @@ describe("the admin pages in a browser", () => {
     await page.getByRole("link", { name: "Operations" }).click();
     const letter = page.locator(".dead-letter").filter({ hasText: orderId });
     await letter.getByText("SMTP server refused the connection").waitFor();
+    expect(
+      await letter
+        .getByText(/^Order/)
+        .getByRole("link", { name: orderId })
+        .getAttribute("href"),
+    ).toBe(`/orders/${orderId}`);
     await screenshot(page, "admin-operations");
 
     mailBroken = false;
@@ -65,6 +71,17 @@ describe("the admin pages in a browser", () => {
     await page.getByText(/^Redriven:/).waitFor();
     await server.idle();
     await page.getByText("No failed deliveries").waitFor();
+    // The list follows the dead letters as they come, like the figures: a new one shows without a reload.
+    mailBroken = true;
+    const later = await server.api("/orders", { body: orderBody() });
+    await server.idle();
+    await page.locator(".dead-letter").filter({ hasText: later.body.order.id }).waitFor({ timeout: 15_000 });
+    mailBroken = false;
+    await page
+      .getByRole("button", { name: /Redrive/ })
+      .first()
+      .click();
+    await server.idle();
     const order = await server.api(`/orders/${orderId}`, { token: await server.tokenFor("admin") });
     expect(order.body.timeline.map((e: { type: string }) => e.type)).toContain("receipt_issued");
     await page.close();

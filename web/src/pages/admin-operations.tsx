@@ -12,13 +12,15 @@ export function AdminOperations() {
   const stats = useLoad(() => call("get", "/admin/stats"), []);
   const { reload: reloadQueues } = queues;
   const { reload: reloadStats } = stats;
+  const { reload: reloadDead } = dead;
   useEffect(() => {
     const timer = setInterval(() => {
       reloadQueues();
       reloadStats();
+      reloadDead();
     }, 5000);
     return () => clearInterval(timer);
-  }, [reloadQueues, reloadStats]);
+  }, [reloadQueues, reloadStats, reloadDead]);
 
   async function redrive(letter: DeadLetter) {
     const key = `${letter.subscription}-${letter.event.id}`;
@@ -119,7 +121,7 @@ export function AdminOperations() {
                   </span>
                 </div>
                 <p>
-                  Order <Link href={`/orders/${d.event.key}`}>{d.event.key}</Link>
+                  <EventSubject eventKey={d.event.key} />
                 </p>
                 <pre className="error-text">{d.error}</pre>
                 <button
@@ -140,4 +142,21 @@ export function AdminOperations() {
       </section>
     </>
   );
+}
+
+/** What a dead letter's event is about: an order or an auction (by its id's prefix), linked to its page. */
+function EventSubject({ eventKey }: { eventKey: string }) {
+  if (eventKey.startsWith("ord_"))
+    return (
+      <>
+        Order <Link href={`/orders/${eventKey}`}>{eventKey}</Link>
+      </>
+    );
+  if (eventKey.startsWith("auc_"))
+    return (
+      <>
+        Auction <Link href={`/auctions/${eventKey}`}>{eventKey}</Link>
+      </>
+    );
+  return <>About {eventKey}</>;
 }
