@@ -41,9 +41,18 @@ describe("the shop in a browser", () => {
     await customer.goto(web.url);
     await customer.getByRole("heading", { name: "Chocolate Fudge Cake" }).waitFor();
     await screenshot(customer, "storefront");
+    // Keyboard users opening the shop reach the skip link first; after a move inside the app, focus is on the
+    // new page's heading (so it is announced).
+    await customer.keyboard.press("Tab");
+    expect(await customer.evaluate(() => document.activeElement?.textContent)).toBe("Skip to content");
 
     await customer.getByRole("link", { name: "Chocolate Fudge Cake" }).click();
     await customer.getByRole("heading", { name: "Chocolate Fudge Cake", level: 1 }).waitFor();
+    await expect
+      .poll(() =>
+        customer.evaluate(() => document.activeElement?.tagName + (document.activeElement?.textContent ?? "")),
+      )
+      .toBe("H1Chocolate Fudge Cake");
     await screenshot(customer, "product");
     await customer.getByRole("button", { name: "Add to cart" }).click();
     await customer.getByRole("link", { name: "Go to cart" }).click();

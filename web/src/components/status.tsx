@@ -48,11 +48,21 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[]) {
 }
 
 /** The page heading; it takes focus after a route change so screen readers announce the new page. */
+/** The address the document was opened at: its first page keeps the browser's own focus order (skip link first). */
+const OPENED_AT = window.location.href;
+let navigated = false;
+
+/**
+ * The page's heading and document title. After a navigation inside the app, focus moves to the heading, so
+ * screen readers announce the new page; on the page the document was opened at, focus stays where the
+ * browser puts it, so the first Tab reaches the skip link.
+ */
 export function PageTitle({ children, title }: { children: ReactNode; title?: string }) {
   const ref = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
     document.title = `${title ?? (typeof children === "string" ? children : "")} · Orderflow Bakery`;
-    ref.current?.focus({ preventScroll: true });
+    navigated ||= window.location.href !== OPENED_AT;
+    if (navigated) ref.current?.focus({ preventScroll: true });
   }, [children, title]);
   return (
     <h1 ref={ref} tabIndex={-1} className="page-title">
