@@ -21,6 +21,7 @@ import {
   MUTATING_METHODS,
   registeredRoutes,
 } from "./registered-routes.js";
+import { refuseGuestsOn } from "./require-role.js";
 import { registerAdminRoutes } from "./routes/admin-routes.js";
 import {
   type AuctionUseCases,
@@ -96,13 +97,8 @@ export function createHttpApp(deps: HttpAppDeps) {
     if (!c.res.headers.has("cache-control")) c.res.headers.set("Cache-Control", "no-store");
   });
   app.use("*", actorMiddleware(deps.resolveActor, isCredentialRoute));
-  const signedInOnly = registeredRoutes(app, isSignedInRoute);
-  app.on(
-    [...MUTATING_METHODS],
-    "*",
-    jsonBodySizeLimit(),
-    jsonBodyRequired(registeredRoutes(app, hasJsonBody), signedInOnly),
-  );
+  app.use("*", refuseGuestsOn(registeredRoutes(app, isSignedInRoute)));
+  app.on([...MUTATING_METHODS], "*", jsonBodySizeLimit(), jsonBodyRequired(registeredRoutes(app, hasJsonBody)));
   app.on(
     [...MUTATING_METHODS],
     "*",
@@ -110,7 +106,6 @@ export function createHttpApp(deps: HttpAppDeps) {
       logger: deps.logger,
       answeredInTransaction: (method, path) =>
         isOrderRouteAnsweredInTransaction(method, path) || isAuctionRouteAnsweredInTransaction(method, path),
-      signedInOnly,
     }),
   );
 

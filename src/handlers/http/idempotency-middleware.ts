@@ -15,8 +15,6 @@ export interface IdempotencyOptions {
    * `idempotency` request variable): no claim is written first, so one commit per request.
    */
   answeredInTransaction?: RouteMatcher;
-  /** Routes for signed-in callers: a guest's request passes through untouched, for the route to refuse (401). */
-  signedInOnly?: RouteMatcher;
 }
 
 /** The answer to keep for replays: its status and JSON body (null when it has none, as a 204). */
@@ -49,7 +47,6 @@ export function idempotencyMiddleware(
   return async (c, next) => {
     const key = c.req.header("idempotency-key");
     if (key === undefined) return next();
-    if (!c.get("actor").userId && options.signedInOnly?.(c.req.method, c.req.path)) return next();
     if (!IDEMPOTENCY_KEY.test(key)) {
       throw new ValidationError("Invalid Idempotency-Key", [
         { path: "headers.idempotency-key", message: "Use 1-255 visible ASCII characters" },

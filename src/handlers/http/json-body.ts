@@ -1,7 +1,6 @@
 import type { MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { DomainError, ValidationError } from "../../domain/shared/errors.js";
-import type { HttpEnv } from "./http-env.js";
 import type { RouteMatcher } from "./registered-routes.js";
 
 /** The largest JSON body the API reads: an order of 100 lines is about 10 KB. */
@@ -38,12 +37,10 @@ export function jsonBodySizeLimit(maxBytes = MAX_JSON_BODY_BYTES): MiddlewareHan
 /**
  * A route that documents a JSON body refuses a request that sends none (400 naming `body`): Hono would
  * validate a missing body as `{}`, which for some routes means something (a redrive of every dead letter).
- * A guest on a route for signed-in users passes through, for the route to refuse first (401).
  */
-export function jsonBodyRequired(needsBody: RouteMatcher, refusesGuests: RouteMatcher): MiddlewareHandler<HttpEnv> {
+export function jsonBodyRequired(needsBody: RouteMatcher): MiddlewareHandler {
   return async (c, next) => {
-    const { method, path } = c.req;
-    if (!needsBody(method, path) || (!c.get("actor").userId && refusesGuests(method, path))) return next();
+    if (!needsBody(c.req.method, c.req.path)) return next();
     // A declared length says it all; without one (a request built in-process, or relayed without the
     // header), the body is read, and kept for the route's validator.
     const length = c.req.header("content-length");

@@ -2,6 +2,7 @@ import type { MiddlewareHandler } from "hono";
 import { hasRole } from "../../domain/shared/actor.js";
 import { ForbiddenError, UnauthenticatedError } from "../../domain/shared/errors.js";
 import type { HttpEnv } from "./http-env.js";
+import type { RouteMatcher } from "./registered-routes.js";
 
 /** 401 for guests, 403 for users without one of `roles`. */
 export function requireRole(...roles: string[]): MiddlewareHandler<HttpEnv> {
@@ -18,6 +19,17 @@ const requireSignedIn: MiddlewareHandler<HttpEnv> = async (c, next) => {
   if (!c.get("actor").userId) throw new UnauthenticatedError();
   await next();
 };
+
+/**
+ * App-wide: a guest's request to a route documented for signed-in users is refused (401) before any
+ * app-wide middleware reads it (its body, its Idempotency-Key), as the route's own part would refuse it.
+ */
+export function refuseGuestsOn(signedInOnly: RouteMatcher): MiddlewareHandler<HttpEnv> {
+  return async (c, next) => {
+    if (!c.get("actor").userId && signedInOnly(c.req.method, c.req.path)) throw new UnauthenticatedError();
+    await next();
+  };
+}
 
 const bearerAuth = [{ bearerAuth: [] }];
 
