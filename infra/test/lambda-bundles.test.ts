@@ -95,7 +95,7 @@ async function startDynamoDb() {
       GlobalSecondaryIndexes: ["gsi1", "gsi2"].map((index) => ({
         IndexName: index,
         KeySchema: keys(index),
-        Projection: { ProjectionType: "ALL" as const },
+        Projection: { ProjectionType: "KEYS_ONLY" as const },
       })),
     }),
   );

@@ -5,7 +5,7 @@ import { resourcesOf } from "./template-helpers.js";
 const { stateful, stateless } = templates();
 
 describe("stateful stack", () => {
-  it("keeps the single table with PITR, NEW_IMAGE stream, TTL, on-demand billing and RETAIN", () => {
+  it("keeps the single table with PITR, NEW_IMAGE stream, TTL, on-demand billing, RETAIN and keys-only indexes", () => {
     const tables = Object.values(resourcesOf(stateful, "AWS::DynamoDB::Table"));
     expect(tables).toHaveLength(1);
     const table = tables[0]!;
@@ -18,7 +18,11 @@ describe("stateful stack", () => {
       { AttributeName: "pk", KeyType: "HASH" },
       { AttributeName: "sk", KeyType: "RANGE" },
     ]);
-    const indexes = ((table.Properties?.GlobalSecondaryIndexes ?? []) as any[]).map((i) => [i.IndexName, i.KeySchema]);
+    const indexes = ((table.Properties?.GlobalSecondaryIndexes ?? []) as any[]).map((i) => [
+      i.IndexName,
+      i.KeySchema,
+      i.Projection,
+    ]);
     expect(indexes).toEqual([
       [
         "gsi1",
@@ -26,6 +30,7 @@ describe("stateful stack", () => {
           { AttributeName: "gsi1pk", KeyType: "HASH" },
           { AttributeName: "gsi1sk", KeyType: "RANGE" },
         ],
+        { ProjectionType: "KEYS_ONLY" },
       ],
       [
         "gsi2",
@@ -33,6 +38,7 @@ describe("stateful stack", () => {
           { AttributeName: "gsi2pk", KeyType: "HASH" },
           { AttributeName: "gsi2sk", KeyType: "RANGE" },
         ],
+        { ProjectionType: "KEYS_ONLY" },
       ],
     ]);
   });

@@ -76,8 +76,10 @@ export const writeUnits = (bytes: number) => Math.max(1, Math.ceil(bytes / 1024)
 /** Read request units of a strongly consistent read: 1 per 4 KB started, at least 1 (half when eventually consistent). */
 export const readUnits = (bytes: number) => Math.max(1, Math.ceil(bytes / 4096));
 
-/** The table's global secondary indexes; both project ALL attributes (infra/lib/stateful-stack.ts). */
+/** The table's global secondary indexes; both hold keys only (infra/lib/stateful-stack.ts). */
 const INDEXES = ["gsi1", "gsi2"] as const;
+/** What DynamoDB adds to the size of every index entry. */
+const INDEX_ENTRY_OVERHEAD = 100;
 
 function indexKey(item: Record<string, unknown> | undefined, index: (typeof INDEXES)[number]): string | undefined {
   const partition = item?.[`${index}pk`];
@@ -85,49 +87,34 @@ function indexKey(item: Record<string, unknown> | undefined, index: (typeof INDE
   return typeof partition === "string" && typeof sort === "string" ? `${partition}\u0000${sort}` : undefined;
 }
 
-/** Whether two values hold the same data as DynamoDB stores it (undefined attributes absent, key order aside). */
-function sameValue(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
-  if (Array.isArray(a) || Array.isArray(b)) {
-    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
-    return a.every((element, i) => sameValue(element, b[i]));
-  }
-  const left = a as Record<string, unknown>;
-  const right = b as Record<string, unknown>;
-  let unmatched = 0;
-  for (const name in left) {
-    if (left[name] === undefined) continue;
-    if (!sameValue(left[name], right[name])) return false;
-    unmatched++;
-  }
-  for (const name in right) if (right[name] !== undefined) unmatched--;
-  return unmatched === 0;
+/**
+ * The size of an item's entry in a keys-only index: the table key, the index key and the overhead.
+ * Also the bytes a query of the index reads per entry.
+ */
+export function indexEntrySize(item: Record<string, unknown>, index: (typeof INDEXES)[number]): number {
+  const { pk, sk } = item;
+  const keys = { pk, sk, [`${index}pk`]: item[`${index}pk`], [`${index}sk`]: item[`${index}sk`] };
+  return itemSize(keys) + INDEX_ENTRY_OVERHEAD;
 }
 
 /**
  * Write units the global secondary indexes consume for one item write (billed like standard writes,
  * in a transaction too): an entry put when the item enters an index, deleted when it leaves, both when
- * its index key changes, and rewritten when it stays but any attribute changes (every attribute is
- * projected). Nothing for an item in no index, or written unchanged. The item sizes may be passed in
- * when the caller has them already.
+ * its index key changes. The indexes hold keys only, so an item that stays under the same index key
+ * costs nothing there, whatever else changes ("Writes to a global secondary index" in the DynamoDB
+ * developer guide).
  */
 export function indexWriteUnits(
   before: Record<string, unknown> | undefined,
   after: Record<string, unknown> | undefined,
-  beforeBytes = itemSize(before),
-  afterBytes = itemSize(after),
 ): number {
   let units = 0;
   for (const index of INDEXES) {
     const was = indexKey(before, index);
     const is = indexKey(after, index);
-    if (was !== undefined && is !== undefined && was === is) {
-      if (!sameValue(before, after)) units += writeUnits(Math.max(beforeBytes, afterBytes));
-      continue;
-    }
-    if (was !== undefined) units += writeUnits(beforeBytes);
-    if (is !== undefined) units += writeUnits(afterBytes);
+    if (was === is) continue;
+    if (was !== undefined && before) units += writeUnits(indexEntrySize(before, index));
+    if (is !== undefined && after) units += writeUnits(indexEntrySize(after, index));
   }
   return units;
 }

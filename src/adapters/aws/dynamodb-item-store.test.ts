@@ -13,6 +13,7 @@ import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
 import { CreateTableCommand, DynamoDBClient, TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import {
+  BatchGetCommand,
   DeleteCommand,
   DynamoDBDocumentClient,
   PutCommand,
@@ -65,7 +66,7 @@ async function newDynaliteStore(): Promise<DynamoDbItemStore> {
       GlobalSecondaryIndexes: ["gsi1", "gsi2"].map((index) => ({
         IndexName: index,
         KeySchema: keySchema(index),
-        Projection: { ProjectionType: "ALL" as const },
+        Projection: { ProjectionType: "KEYS_ONLY" as const },
       })),
     }),
   );
@@ -214,6 +215,57 @@ describe("DynamoDbItemStore.transact of one item: the request it sends", () => {
     ddb.on(PutCommand).rejects(Object.assign(new Error("refused"), { name: "ConditionalCheckFailedException" }));
     await expect(newStore().transact([], [event("e1", "K")])).rejects.toBeInstanceOf(ConditionFailedError);
     expect(ddb.commandCalls(PutCommand)).toHaveLength(MAX_TRANSACTION_ATTEMPTS);
+  });
+});
+
+describe("DynamoDbItemStore.query on a keys-only index: the reads it sends", () => {
+  let ddb: ReturnType<typeof mockDocumentClient>;
+  beforeEach(() => {
+    ddb = mockDocumentClient();
+  });
+  afterEach(() => ddb.restore());
+
+  const entry = (id: string) => ({ pk: `O#${id}`, sk: "O", gsi2pk: "ORDERS", gsi2sk: id });
+
+  it("reads the items of the index page in its order, again for unprocessed keys, leaving out moved, deleted and filtered ones", async () => {
+    ddb.on(QueryCommand).resolves({ Items: ["1", "2", "3", "4", "5"].map(entry) });
+    ddb
+      .on(BatchGetCommand)
+      .resolvesOnce({
+        Responses: { [tableName]: [{ ...entry("3"), status: "paid" }] },
+        UnprocessedKeys: {
+          [tableName]: { Keys: [entry("1"), entry("2"), entry("4")].map(({ pk, sk }) => ({ pk, sk })) },
+        },
+      })
+      .resolvesOnce({
+        Responses: {
+          [tableName]: [
+            { ...entry("4"), status: "failed" },
+            { ...entry("2"), gsi2pk: "ARCHIVED", status: "paid" },
+            { ...entry("1"), status: "paid" },
+          ],
+        },
+      });
+    const page = await newStore().query({ partition: "ORDERS", index: "gsi2", filter: when.eq("status", "paid") });
+    // 2 left the partition, 4 fails the filter, 5 was deleted since the index was read.
+    expect(page.items.map((item) => item.gsi2sk)).toEqual(["1", "3"]);
+    const query = ddb.commandCalls(QueryCommand)[0]!.args[0].input;
+    expect(query.IndexName).toBe("gsi2");
+    expect(query.FilterExpression).toBeUndefined();
+    const reads = ddb.commandCalls(BatchGetCommand).map((call) => call.args[0].input.RequestItems?.[tableName]);
+    expect(reads.map((read) => read?.Keys?.map((key) => key.pk))).toEqual([
+      ["O#1", "O#2", "O#3", "O#4", "O#5"],
+      ["O#1", "O#2", "O#4"],
+    ]);
+    expect(reads.every((read) => read?.ConsistentRead === false)).toBe(true);
+  });
+
+  it("ends a full page with the cursor of its last index entry", async () => {
+    ddb.on(QueryCommand).resolves({ Items: ["1", "2"].map(entry), LastEvaluatedKey: entry("2") });
+    ddb.on(BatchGetCommand).resolves({ Responses: { [tableName]: ["2", "1"].map(entry) } });
+    const page = await newStore().query({ partition: "ORDERS", index: "gsi2", limit: 2 });
+    expect(page.items.map((item) => item.gsi2sk)).toEqual(["1", "2"]);
+    expect(cursorKey(page.cursor)).toEqual(entry("2"));
   });
 });
 

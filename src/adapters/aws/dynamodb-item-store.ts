@@ -1,5 +1,6 @@
 import type { DynamoDBClient, TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import {
+  BatchGetCommand,
   DeleteCommand,
   DynamoDBDocumentClient,
   GetCommand,
@@ -10,6 +11,7 @@ import {
 } from "@aws-sdk/lib-dynamodb";
 import type { DomainEvent, StoredEvent } from "../../domain/shared/event.js";
 import type { EventLog } from "../../ports/event-log.js";
+import { evaluateCondition } from "../../ports/item-conditions.js";
 import {
   type Condition,
   ConditionFailedError,
@@ -45,8 +47,13 @@ export interface DynamoDbItemStoreOptions {
 export const MAX_TRANSACTION_ATTEMPTS = 6;
 /** Items read per Query page when a filter may discard some of them (the SQLite adapter scans 200). */
 const FILTERED_PAGE = 200;
+/** Keys one BatchGetItem request may name. */
+const BATCH_GET_LIMIT = 100;
+/** Requests for the keys a BatchGetItem left unprocessed (throttling) before the query fails. */
+const BATCH_GET_ATTEMPTS = 8;
 
 const keyOf = (key: ItemKey): ItemKey => ({ pk: key.pk, sk: key.sk });
+const itemId = (key: ItemKey) => `${key.pk}\u0000${key.sk}`;
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 function withCondition(condition: Condition | undefined, context: ExpressionContext) {
@@ -66,7 +73,7 @@ function cancellationCodes(error: unknown): Array<string | undefined> | undefine
 }
 
 /**
- * The item store on one DynamoDB table (pk/sk, GSIs gsi1 and gsi2, TTL on `expiresAt`).
+ * The item store on one DynamoDB table (pk/sk, GSIs gsi1 and gsi2 holding keys only, TTL on `expiresAt`).
  *
  * Single-item writes are PutItem / UpdateItem / DeleteItem with a ConditionExpression, so a condition
  * and its write are atomic. `transact` is ONE TransactWriteItems holding the caller's operations first
@@ -142,7 +149,11 @@ export class DynamoDbItemStore implements ItemStore, EventLog {
     await this.single(() => this.doc.send(new DeleteCommand({ ...request, ...context.attributes() })));
   }
 
-  /** Up to `limit` MATCHING items: pages are read until enough pass the filter or the partition ends. */
+  /**
+   * Up to `limit` MATCHING items: pages are read until enough pass the filter or the partition ends.
+   * The indexes hold keys only (infra/lib/stateful-stack.ts), so an index page is a page of keys whose
+   * items are then read from the table (`itemsOf`), and its filter is applied to those items.
+   */
   async query(input: QueryInput): Promise<QueryPage> {
     const partitionName = input.index ? `${input.index}pk` : "pk";
     const sortName = input.index ? `${input.index}sk` : "sk";
@@ -156,7 +167,7 @@ export class DynamoDbItemStore implements ItemStore, EventLog {
       TableName: this.tableName,
       ...(input.index ? { IndexName: input.index } : { ConsistentRead: true }),
       KeyConditionExpression: keyCondition,
-      ...(input.filter ? { FilterExpression: conditionExpression(input.filter, context) } : {}),
+      ...(input.filter && !input.index ? { FilterExpression: conditionExpression(input.filter, context) } : {}),
       ...context.attributes(),
       ScanIndexForward: !input.descending,
     };
@@ -172,13 +183,51 @@ export class DynamoDbItemStore implements ItemStore, EventLog {
           ...(start ? { ExclusiveStartKey: start } : {}),
         }),
       );
-      for (const item of (page.Items ?? []) as Item[]) {
+      const entries = (page.Items ?? []) as Item[];
+      const found = input.index ? await this.itemsOf(entries, input) : entries.map((item) => ({ entry: item, item }));
+      for (const { entry, item } of found) {
         items.push(item);
-        if (items.length === limit) return { items, cursor: encodeCursor(item, keyNames) };
+        if (items.length === limit) return { items, cursor: encodeCursor(entry, keyNames) };
       }
       start = page.LastEvaluatedKey;
     } while (start);
     return { items };
+  }
+
+  /**
+   * The table items of a page of index entries, in the page's order, that still belong where the query
+   * looked (an item deleted, or moved out of the partition or prefix since the index was read, is left
+   * out) and pass its filter. Read like the index itself: eventually consistent.
+   */
+  private async itemsOf(entries: Item[], input: QueryInput): Promise<Array<{ entry: Item; item: Item }>> {
+    const read = new Map<string, Item>();
+    for (let from = 0; from < entries.length; from += BATCH_GET_LIMIT) {
+      let keys = entries
+        .slice(from, from + BATCH_GET_LIMIT)
+        .map((entry): Record<string, unknown> => ({ pk: entry.pk, sk: entry.sk }));
+      for (let attempt = 1; keys.length > 0; attempt++) {
+        if (attempt > BATCH_GET_ATTEMPTS) throw new Error(`BatchGetItem left ${keys.length} keys unread (throttled)`);
+        if (attempt > 1) await sleep(Math.random() * Math.min(1000, 25 * 2 ** attempt));
+        const answer = await this.doc.send(
+          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: false } } }),
+        );
+        for (const item of (answer.Responses?.[this.tableName] ?? []) as Item[]) read.set(itemId(item), item);
+        keys = answer.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
+      }
+    }
+    const index = input.index as string;
+    const belongs = (item: Item) => {
+      const sort = item[`${index}sk`];
+      return (
+        item[`${index}pk`] === input.partition &&
+        (!input.beginsWith || (typeof sort === "string" && sort.startsWith(input.beginsWith))) &&
+        (!input.filter || evaluateCondition(input.filter, item))
+      );
+    };
+    return entries.flatMap((entry) => {
+      const item = read.get(itemId(entry));
+      return item && belongs(item) ? [{ entry, item }] : [];
+    });
   }
 
   async transact(ops: TransactOp[], events: DomainEvent[] = []): Promise<void> {
@@ -186,7 +235,7 @@ export class DynamoDbItemStore implements ItemStore, EventLog {
     const touched = new Set<string>();
     for (const operation of ops) {
       const key = operation.op === "put" ? operation.item : operation.key;
-      const id = `${key.pk}\u0000${key.sk}`;
+      const id = itemId(key);
       // DynamoDB would answer with a ValidationException; the same message as the SQLite adapter instead.
       if (touched.has(id)) throw new Error(`Transaction touches ${key.pk}/${key.sk} twice`);
       touched.add(id);

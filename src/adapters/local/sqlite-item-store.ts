@@ -1,6 +1,7 @@
 import type { Transaction } from "better-sqlite3";
 import type { DomainEvent, StoredEvent } from "../../domain/shared/event.js";
 import type { EventLog } from "../../ports/event-log.js";
+import { evaluateCondition } from "../../ports/item-conditions.js";
 import {
   type Condition,
   ConditionFailedError,
@@ -13,7 +14,6 @@ import {
   type TransactOp,
   type Update,
 } from "../../ports/item-store.js";
-import { evaluateCondition } from "./conditions.js";
 import type { SqliteDatabase } from "./sqlite-database.js";
 
 interface Row {

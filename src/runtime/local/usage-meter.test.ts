@@ -90,7 +90,7 @@ describe("usage meter: item store writes as DynamoDB on-demand bills them", () =
     expect(units().write).toBe(6);
   });
 
-  it("bills the index entries of items in a global secondary index: put, rewritten, moved, removed", async () => {
+  it("bills the index entries of items in a keys-only global secondary index: put, moved, removed, not rewritten", async () => {
     const { store, units } = metered();
     const listed = { ...sized("O", 600), gsi2pk: "ORDERS", gsi2sk: "2026-01-01#O" };
     await store.put(listed);
@@ -99,16 +99,17 @@ describe("usage meter: item store writes as DynamoDB on-demand bills them", () =
       [{ op: "update", key: { pk: "O", sk: "S" }, update: { set: { status: "confirmed" } } }],
       [event("e1", "O")],
     );
-    expect(units().write).toBe(2 + 2 * 1 + 2 * 1 + 1);
+    // The item and its event, in a transaction; its index entry holds keys only and they did not change.
+    expect(units().write).toBe(2 + 2 * 1 + 2 * 1);
     await store.update({ pk: "O", sk: "S" }, { set: { gsi1pk: "CUSTOMER#1", gsi1sk: "x", gsi2sk: "2026-01-02#O" } });
     // Table 1; gsi1 entry put 1; gsi2 key moved: delete 1 + put 1.
-    expect(units().write).toBe(7 + 1 + 1 + 2);
+    expect(units().write).toBe(6 + 1 + 1 + 2);
     await store.transact([{ op: "check", key: { pk: "O", sk: "S" }, condition: when.exists() }]);
-    expect(units().write).toBe(11 + 2);
+    expect(units().write).toBe(10 + 2);
     await store.update({ pk: "O", sk: "S" }, { set: { status: "confirmed" } });
-    expect(units().write).toBe(13 + 1);
+    expect(units().write).toBe(12 + 1);
     await store.delete({ pk: "O", sk: "S" });
-    expect(units().write).toBe(14 + 1 + 2);
+    expect(units().write).toBe(13 + 1 + 2);
   });
 
   it("does not bill a transaction a condition refused", async () => {
@@ -125,7 +126,7 @@ describe("usage meter: item store writes as DynamoDB on-demand bills them", () =
     expect(units().write).toBe(0);
   });
 
-  it("bills strongly consistent reads per 4 KB and index queries at half that", async () => {
+  it("bills strongly consistent reads per 4 KB; an index query reads keys, then each item, both at half that", async () => {
     const { store, units } = metered();
     await store.put({ ...sized("A", 5000), gsi1pk: "G", gsi1sk: "1" });
     const before = units().read;
@@ -136,7 +137,8 @@ describe("usage meter: item store writes as DynamoDB on-demand bills them", () =
     await store.query({ partition: "A" });
     expect(units().read - before).toBe(5);
     await store.query({ partition: "G", index: "gsi1" });
-    expect(units().read - before).toBe(6);
+    // Its keys-only entry (1 unit), then the 5 KB item by its key (2 units), eventually consistent.
+    expect(units().read - before).toBe(5 + (1 + 2) / 2);
   });
 
   it("counts the outbox relay's share of a Lambda invocation per event", async () => {

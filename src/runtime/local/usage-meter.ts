@@ -1,4 +1,5 @@
 import {
+  indexEntrySize,
   indexWriteUnits,
   isSingleItemWrite,
   itemSize,
@@ -10,7 +11,7 @@ import { domainOf, mailClaim, sentMark } from "../../adapters/aws/mail-claims.js
 import type { ObservedWrite, SqliteItemStore } from "../../adapters/local/sqlite-item-store.js";
 import type { Subscription } from "../../adapters/local/subscription.js";
 import type { EventLog } from "../../ports/event-log.js";
-import type { Item, ItemStore } from "../../ports/item-store.js";
+import type { Item, ItemStore, QueryInput } from "../../ports/item-store.js";
 import type { Mailer } from "../../ports/mailer.js";
 import type { ObjectStore } from "../../ports/object-store.js";
 import type { UsageMeter } from "../../ports/usage-meter.js";
@@ -50,8 +51,8 @@ export async function meterExecution<T>(meter: UsageMeter, work: () => Promise<T
 /**
  * The item store as DynamoDB on-demand bills the DynamoDB adapter's requests for the same calls
  * (src/adapters/aws/dynamodb-item-store.ts; sizes and rules in dynamodb-capacity.ts):
- * - gets and base-table queries are strongly consistent: 1 read unit per 4 KB started; index queries
- *   are eventually consistent: half that;
+ * - gets and base-table queries are strongly consistent: 1 read unit per 4 KB started; an index query
+ *   reads keys, then the items by key, both eventually consistent: half that (`queryReadUnits`);
  * - an item write costs 1 write unit per KB started of the larger of the item before and after it
  *   (a delete: the item deleted), also when its condition fails;
  * - a transaction costs twice that for every item it touches (condition checks included) and for the
@@ -84,8 +85,7 @@ export function meterItemStore<S extends ItemStore & EventLog & Pick<SqliteItemS
     delete: (key, condition) => store.delete(key, condition),
     async query(input) {
       const page = await store.query(input);
-      const bytes = page.items.reduce((sum: number, item: Item) => sum + itemSize(item), 0);
-      meter.count("dynamodb.readUnits", readUnits(bytes) * (input.index ? 0.5 : 1));
+      meter.count("dynamodb.readUnits", queryReadUnits(input, page.items));
       return page;
     },
     transact: (ops, events) => store.transact(ops, events),
@@ -93,6 +93,18 @@ export function meterItemStore<S extends ItemStore & EventLog & Pick<SqliteItemS
     watch: (listener) => store.watch(listener),
   };
   return wrapped as S;
+}
+
+/**
+ * A base-table query reads its items in one strongly consistent request. An index holds keys only: its
+ * entries are read eventually consistently, then each item by its key (BatchGetItem, also eventually
+ * consistent, billed per item).
+ */
+function queryReadUnits(input: QueryInput, items: Item[]): number {
+  const index = input.index;
+  if (!index) return readUnits(items.reduce((sum, item) => sum + itemSize(item), 0));
+  const entries = items.reduce((sum, item) => sum + indexEntrySize(item, index), 0);
+  return (readUnits(entries) + items.reduce((sum, item) => sum + readUnits(itemSize(item)), 0)) / 2;
 }
 
 /** Events are sized as stored on DynamoDB, numbered as if their key had fewer than 100 events. */
@@ -108,11 +120,7 @@ export function writeUnitsOf(write: ObservedWrite): { write: number; read: numbe
   // A refused write changes no item, so no index either.
   const indexUnits = write.refused
     ? 0
-    : sum(
-        write.items.map(({ op, before, after }, i) =>
-          op === "check" ? 0 : indexWriteUnits(before, after, sizes[i]![0], sizes[i]![1]),
-        ),
-      );
+    : sum(write.items.map(({ op, before, after }) => (op === "check" ? 0 : indexWriteUnits(before, after))));
   if (write.method !== "transact" || isSingleItemWrite(write.items, write.events)) {
     // One PutItem / UpdateItem / DeleteItem: billed also when its condition fails.
     return { write: sum([...itemUnits, ...eventUnits]) + indexUnits, read: outboxReads };

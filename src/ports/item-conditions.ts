@@ -1,4 +1,4 @@
-import type { Condition, Item } from "../../ports/item-store.js";
+import type { Condition, Item } from "./item-store.js";
 
 function valueAt(item: Item, path: string): unknown {
   let current: unknown = item;
