@@ -203,5 +203,22 @@ describe("bad input gets a clear 4xx and stores nothing", () => {
     });
     expect(roles.status).toBe(400);
     expect(roles.body.error.fields.map((f: { path: string }) => f.path)).toContain("roles");
+    const unreadable = await server.api("/auth/sign-up", {
+      body: { email: "not an address", password: "x", name: " " },
+    });
+    expect(unreadable.body.error.fields).toEqual([
+      { path: "email", message: "Enter an e-mail address like ada@example.com" },
+      { path: "password", message: "Use at least 10 characters" },
+      { path: "name", message: "Give your name" },
+    ]);
+  });
+
+  it("sign-up with an e-mail that has an account names the e-mail field (409)", async () => {
+    const body = { email: "taken@example.com", password: "long enough password", name: "T" };
+    expect((await server.api("/auth/sign-up", { body })).status).toBe(201);
+    const again = await server.api("/auth/sign-up", { body: { ...body, email: "Taken@Example.com" } });
+    expect(again.status).toBe(409);
+    expectErrorShape(again.body, "EMAIL_TAKEN");
+    expect(again.body.error.fields).toEqual([{ path: "email", message: "An account with this e-mail already exists" }]);
   });
 });

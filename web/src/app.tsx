@@ -18,9 +18,10 @@ import { MyAuctions, MyBids } from "./pages/my-auctions";
 import { MyOrders } from "./pages/my-orders";
 import { ProductPage } from "./pages/product-page";
 import { SignInPage } from "./pages/sign-in-page";
+import { SignUpPage } from "./pages/sign-up-page";
 import { Storefront } from "./pages/storefront";
 import { TrackingPage } from "./pages/tracking-page";
-import { Link, match, signInHref, useRouter } from "./router";
+import { Link, match, signInHref, signUpHref, useRouter } from "./router";
 
 interface Route {
   pattern: string;
@@ -38,6 +39,7 @@ const ROUTES: Route[] = [
   { pattern: "/thanks/:id", render: (p) => <ConfirmationPage id={p.id ?? ""} /> },
   { pattern: "/orders/:id", render: (p) => <TrackingPage id={p.id ?? ""} /> },
   { pattern: "/sign-in", render: () => <SignInPage /> },
+  { pattern: "/sign-up", render: () => <SignUpPage /> },
   { pattern: "/my-orders", roles: ["customer"], render: () => <MyOrders /> },
   { pattern: "/maker", roles: ["maker", "admin"], render: () => <MakerConsole /> },
   { pattern: "/courier", roles: ["courier", "admin"], render: () => <CourierConsole /> },
@@ -96,8 +98,8 @@ function Header() {
                 <span className="visually-hidden"> items</span>
               </Link>
             </li>
-            <li>
-              {user ? (
+            {user ? (
+              <li>
                 <button
                   type="button"
                   className="link-button"
@@ -108,10 +110,21 @@ function Header() {
                 >
                   Sign out <span className="visually-hidden">{user.email}</span>
                 </button>
-              ) : (
-                <Link href={signInHref(location)}>Sign in</Link>
-              )}
-            </li>
+              </li>
+            ) : (
+              <>
+                <li>
+                  <Link href={signInHref(location)} aria-current={location.path === "/sign-in" ? "page" : undefined}>
+                    Sign in
+                  </Link>
+                </li>
+                <li>
+                  <Link href={signUpHref(location)} aria-current={location.path === "/sign-up" ? "page" : undefined}>
+                    Create an account
+                  </Link>
+                </li>
+              </>
+            )}
           </ul>
         </nav>
       </div>
@@ -146,6 +159,13 @@ export function App() {
                 ? "Your session has ended. Please sign in again."
                 : "Please sign in with an account that may see this page."}{" "}
             <Link href={signInHref(location)}>Sign in</Link>
+            {/* A new account is a customer's: offer one where a customer may look. */}
+            {!user && route.roles.includes("customer") && (
+              <>
+                {" "}
+                or <Link href={signUpHref(location)}>create an account</Link>
+              </>
+            )}
           </p>
         </Empty>
       );

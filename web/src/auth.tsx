@@ -1,5 +1,8 @@
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useState } from "react";
-import { call, type Role, SESSION_ENDED_EVENT, tokenStore, type User } from "./api/client";
+import { call, type Role, type Schemas, SESSION_ENDED_EVENT, tokenStore, type User } from "./api/client";
+import { returnPath, useRouter } from "./router";
+
+export type SignUpDetails = Schemas["SignUp"];
 
 interface Auth {
   user: User | null;
@@ -7,6 +10,11 @@ interface Auth {
   /** The server refused the token this browser held: the user was signed out without asking. */
   sessionEnded: boolean;
   signIn: (email: string, password: string) => Promise<User>;
+  /**
+   * Creates a customer account and signs it in (sign-up answers without a token). The idempotency key
+   * makes a retry after a lost answer replay it instead of finding the e-mail taken by this very account.
+   */
+  signUp: (details: SignUpDetails, idempotencyKey: string) => Promise<User>;
   signOut: () => void;
   has: (...roles: Role[]) => boolean;
 }
@@ -41,6 +49,17 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     setSessionEnded(false);
     return answer.user;
   }, []);
+  const signUp = useCallback(
+    async (details: SignUpDetails, idempotencyKey: string) => {
+      await call("post", "/auth/sign-up", { body: details, headers: { "idempotency-key": idempotencyKey } });
+      try {
+        return await signIn(details.email, details.password);
+      } catch (error) {
+        throw new SignedUpNotSignedInError({ cause: error });
+      }
+    },
+    [signIn],
+  );
   const signOut = useCallback(() => {
     tokenStore.set(null);
     setUser(null);
@@ -48,7 +67,9 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   }, []);
   const has = useCallback((...roles: Role[]) => !!user && roles.some((role) => user.roles.includes(role)), [user]);
   return (
-    <AuthContext.Provider value={{ user, ready, sessionEnded, signIn, signOut, has }}>{children}</AuthContext.Provider>
+    <AuthContext.Provider value={{ user, ready, sessionEnded, signIn, signUp, signOut, has }}>
+      {children}
+    </AuthContext.Provider>
   );
 }
 
@@ -56,4 +77,28 @@ export function useAuth() {
   const auth = useContext(AuthContext);
   if (!auth) throw new Error("useAuth outside AuthProvider");
   return auth;
+}
+
+/** The account was created, but signing in right after failed: the visitor should sign in, not sign up again. */
+export class SignedUpNotSignedInError extends Error {
+  override name = "SignedUpNotSignedInError";
+  constructor(options: { cause: unknown }) {
+    super("Your account is ready, but we could not sign you in just now.", options);
+  }
+}
+
+/** Where a user starts when no page asked them to sign in: the page their main role works on. */
+export function homeOf(user: User) {
+  const { roles } = user;
+  if (roles.includes("admin")) return "/backoffice/orders";
+  if (roles.includes("maker")) return "/maker";
+  if (roles.includes("courier")) return "/courier";
+  if (roles.includes("seller")) return "/auctions/mine";
+  return "/my-orders";
+}
+
+/** After signing in or up: back to the page that asked (`?next=`), otherwise the user's own start page. */
+export function useReturnAfterSignIn() {
+  const { location, navigate } = useRouter();
+  return (user: User) => navigate(returnPath(location) ?? homeOf(user));
 }

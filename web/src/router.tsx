@@ -39,13 +39,26 @@ export function Router({ children }: { children: ReactNode }) {
 
 export const useRouter = () => useContext(RouterContext);
 
-/** The sign-in page, set to come back to `location` afterwards. */
-export function signInHref({ path, query }: Location) {
-  if (path === "/sign-in") return path;
-  return `/sign-in?next=${encodeURIComponent(query.size ? `${path}?${query}` : path)}`;
+/** The pages that sign a visitor in; moving between them keeps the page to go back to. */
+const ACCOUNT_PAGES = ["/sign-in", "/sign-up"] as const;
+
+function accountPageHref(page: (typeof ACCOUNT_PAGES)[number], location: Location) {
+  const { path, query } = location;
+  const back = (ACCOUNT_PAGES as readonly string[]).includes(path)
+    ? returnPath(location)
+    : query.size
+      ? `${path}?${query}`
+      : path;
+  return back ? `${page}?next=${encodeURIComponent(back)}` : page;
 }
 
-/** Where the sign-in page should go back to: a path of this app from `?next=`, if one was given. */
+/** The sign-in page, set to come back to `location` afterwards. */
+export const signInHref = (location: Location) => accountPageHref("/sign-in", location);
+
+/** The sign-up page, set to come back to `location` afterwards, as the sign-in page does. */
+export const signUpHref = (location: Location) => accountPageHref("/sign-up", location);
+
+/** Where the sign-in and sign-up pages should go back to: a path of this app from `?next=`, if one was given. */
 export function returnPath({ query }: Location): string | undefined {
   const next = query.get("next");
   return next && /^\/(?![/\\])/.test(next) ? next : undefined; // `//host` and `/\host` lead to another site

@@ -29,7 +29,8 @@ export async function createUser(
     await store.put(userToItem(user), when.notExists());
   } catch (error) {
     if (error instanceof ConditionFailedError) {
-      throw new ConflictError("EMAIL_TAKEN", "An account with this e-mail already exists", { cause: error });
+      const message = "An account with this e-mail already exists";
+      throw new ConflictError("EMAIL_TAKEN", message, { cause: error, fields: [{ path: "email", message }] });
     }
     throw error;
   }

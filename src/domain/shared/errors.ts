@@ -51,8 +51,9 @@ export class NotFoundError extends DomainError {
 
 export class ConflictError extends DomainError {
   override name = "ConflictError";
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
-    super(code, "conflict", message, undefined, options);
+  /** `fields` name the input the conflict is about (an e-mail that has an account already). */
+  constructor(code: string, message: string, options?: { cause?: unknown; fields?: FieldError[] }) {
+    super(code, "conflict", message, options?.fields, { cause: options?.cause });
   }
 }
 

@@ -19,14 +19,17 @@ export function publicUser({ passwordHash: _hash, ...user }: User): PublicUser {
   return user;
 }
 
-const email = z.email().max(254).toLowerCase();
+const email = z
+  .email("Enter an e-mail address like ada@example.com")
+  .max(254, "Use at most 254 characters")
+  .toLowerCase();
 
 /** Sign-up: a client never chooses its roles (strict: an extra `roles` field is refused). */
 export const SignUpBody = z
   .strictObject({
     email,
-    password: z.string().min(10, "Use at least 10 characters").max(200),
-    name: z.string().trim().min(1).max(100),
+    password: z.string().min(10, "Use at least 10 characters").max(200, "Use at most 200 characters"),
+    name: z.string().trim().min(1, "Give your name").max(100, "Use at most 100 characters"),
   })
   .meta({ id: "SignUp" });
 export type SignUpBody = z.infer<typeof SignUpBody>;

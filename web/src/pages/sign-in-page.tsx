@@ -1,14 +1,15 @@
 import { type FormEvent, useState } from "react";
 import { errorMessage } from "../api/client";
-import { useAuth } from "../auth";
+import { useAuth, useReturnAfterSignIn } from "../auth";
 import { PageTitle } from "../components/status";
-import { returnPath, useRouter } from "../router";
+import { Link, signUpHref, useRouter } from "../router";
 
 const DEMO = ["customer", "seller", "maker", "courier", "admin"];
 
 export function SignInPage() {
   const { signIn } = useAuth();
-  const { location, navigate } = useRouter();
+  const { location } = useRouter();
+  const returnAfterSignIn = useReturnAfterSignIn();
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
   const [error, setError] = useState<string>();
@@ -19,17 +20,7 @@ export function SignInPage() {
     setBusy(true);
     setError(undefined);
     try {
-      const user = await signIn(email.trim(), password);
-      const home = user.roles.includes("admin")
-        ? "/backoffice/orders"
-        : user.roles.includes("maker")
-          ? "/maker"
-          : user.roles.includes("courier")
-            ? "/courier"
-            : user.roles.includes("seller")
-              ? "/auctions/mine"
-              : "/my-orders";
-      navigate(returnPath(location) ?? home);
+      returnAfterSignIn(await signIn(email.trim(), password));
     } catch (e) {
       setError(errorMessage(e));
       setBusy(false);
@@ -71,6 +62,9 @@ export function SignInPage() {
           {busy ? "Signing in…" : "Sign in"}
         </button>
       </form>
+      <p>
+        New here? <Link href={signUpHref(location)}>Create an account</Link>
+      </p>
       <p className="muted">
         Demo accounts: {DEMO.map((r) => `${r}@orderflow.local`).join(", ")} — password as printed by{" "}
         <code>npm start</code>.
