@@ -1,6 +1,8 @@
 import { mkdirSync } from "node:fs";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { orderToItem } from "../../src/application/orders/order-items.js";
+import type { Order } from "../../src/domain/orders/order.js";
 import { DEMO_PASSWORD, orderBody, startTestServer, type TestServer } from "../support/test-server.js";
 import { assertWebAppBuilt, launchBrowser, SCREENSHOTS, screenshot, signIn } from "./web-harness.js";
 
@@ -208,6 +210,54 @@ describe("the shop in a browser", () => {
     await context.close();
   });
 
+  it.each([
+    ["OrderRejectedError", "change what we cannot supply"],
+    ["PaymentDeclinedError", "try again with another card"],
+  ])("an order failed before failure codes were recorded (%s) still gets its advice", async (error, advice) => {
+    // As stored then: no failureCode; which error it failed with is only in its order_failed event.
+    const now = new Date().toISOString();
+    const price = { amount: 3450, currency: "EUR" };
+    const order: Order = {
+      id: `ord_legacy_${error}`,
+      status: "failed",
+      customer: { name: "Ada Lovelace", email: "ada@example.com" },
+      deliveryAddress: { line1: "12 Analytical Row", city: "London", postalCode: "N1 7AA", country: "GB" },
+      lines: [
+        {
+          productId: "chocolate-fudge-cake",
+          name: "Chocolate Fudge Cake",
+          quantity: 1,
+          unitPrice: price,
+          lineTotal: price,
+        },
+      ],
+      total: price,
+      paymentLast4: "0002",
+      trackingToken: `legacy-${error}`,
+      failureReason: "It did not work out",
+      createdAt: now,
+      updatedAt: now,
+    };
+    await server.runtime.store.transact(
+      [{ op: "put", item: orderToItem(order) }],
+      [
+        {
+          id: `evt_legacy_${error}`,
+          type: "order_failed",
+          key: order.id,
+          at: now,
+          data: { reason: order.failureReason, error },
+        },
+      ],
+    );
+    const page = await browser.newPage();
+    await page.goto(`${web.url}/orders/${order.id}?token=${order.trackingToken}`);
+    const alert = page.getByRole("alert").filter({ hasText: "We could not take this order" });
+    await alert.getByText("It did not work out").waitFor();
+    await expect.poll(() => alert.textContent()).toContain(advice);
+    await page.close();
+  });
+
   it("an order that failed for want of stock says so and puts the cakes back in the cart, capped at the stock", async () => {
     const admin = await server.tokenFor("admin");
     await server.api("/products/black-forest-gateau/stock", { method: "PUT", token: admin, body: { stock: 2 } });
@@ -220,6 +270,7 @@ describe("the shop in a browser", () => {
     await page.goto(`${web.url}/orders/${orderId}?token=${encodeURIComponent(placed.body.trackingToken)}`);
     const alert = page.getByRole("alert").filter({ hasText: "We could not take this order" });
     await alert.getByText("Only 2 × Black Forest Gâteau left").waitFor();
+    expect(await alert.textContent()).toContain("change what we cannot supply");
     expect(await alert.textContent()).not.toContain("another card");
     await screenshot(page, "tracking-out-of-stock");
 

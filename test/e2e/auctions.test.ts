@@ -534,7 +534,11 @@ describe("winner checkout", () => {
     expect(declined.status).toBe(202);
     await server.idle();
     const failed = (await server.api(`/auctions/${id}`, { token: bidders[2] })).body;
-    expect(failed.checkout).toEqual({ state: "failed", failureReason: "Your card was declined" });
+    expect(failed.checkout).toEqual({
+      state: "failed",
+      failureReason: "Your card was declined",
+      failureCode: "PAYMENT_DECLINED",
+    });
     expect((await server.api(`/auctions/${id}`, { token: bidders[0] })).body.checkout).toBeUndefined();
 
     expect((await server.api(`/auctions/${id}/checkout`, { body: checkoutBody(), token: bidders[2] })).status).toBe(

@@ -45,6 +45,7 @@ describe("concurrency", () => {
     expect(confirmed).toHaveLength(10);
     expect(failed).toHaveLength(40);
     expect(failed.every((order) => /sold out|left/.test(order.failureReason))).toBe(true);
+    expect(failed.every((order) => order.failureCode === "OUT_OF_STOCK")).toBe(true);
     expect((await server.api("/products/tarte-au-citron")).body.stock).toBe(0);
     expect((await server.runtime.payments.countCharges()) - chargesBefore).toBe(10);
   });
@@ -85,6 +86,34 @@ describe("concurrency", () => {
       body: orderBody({ items: [{ productId: "carrot-cake", quantity: 2 }] }),
       headers,
     });
+    expect(other.status).toBe(422);
+    expect(other.body.error.code).toBe("IDEMPOTENCY_KEY_REUSED");
+  });
+
+  it("takes the same body in another formatting or key order as the same request, and another query as another", async () => {
+    const headers = { "idempotency-key": "checkout-reformatted" };
+    const body = orderBody();
+    const first = await server.api("/orders", { body, headers });
+    expect(first.status).toBe(201);
+    const reordered = Object.fromEntries(Object.entries(body).reverse());
+    const again = await server.api("/orders", { rawBody: JSON.stringify(reordered, null, 2), headers });
+    expect(again.status).toBe(201);
+    expect(again.headers.get("idempotent-replayed")).toBe("true");
+    expect(again.body.order.id).toBe(first.body.order.id);
+    const { order, trackingToken } = first.body;
+    await server.idle();
+    const maker = await server.tokenFor("maker");
+    expect((await server.api(`/orders/${order.id}/fulfilled`, { body: {}, token: maker })).status).toBe(200);
+    await server.idle();
+    const delivered = (token: string) =>
+      server.api(`/orders/${order.id}/delivered?token=${token}`, {
+        body: {},
+        headers: { "idempotency-key": "delivered-once" },
+      });
+    // Another guest's token with the same key is another request: refused, never answered with the first's reply.
+    const own = await delivered(trackingToken);
+    expect(own.status).toBe(200);
+    const other = await delivered("not-the-token");
     expect(other.status).toBe(422);
     expect(other.body.error.code).toBe("IDEMPOTENCY_KEY_REUSED");
   });

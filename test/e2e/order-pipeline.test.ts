@@ -28,7 +28,7 @@ async function placeAndSettle(body: unknown) {
     token,
     placed: placed.body,
     order: view.body.order,
-    timeline: view.body.timeline as Array<{ type: string; at: string }>,
+    timeline: view.body.timeline as Array<{ type: string; at: string; data: Record<string, unknown> }>,
   };
 }
 
@@ -84,6 +84,8 @@ describe("the order pipeline, end to end over HTTP", () => {
     );
     expect(order.status).toBe("failed");
     expect(order.failureReason).toMatch(/declined/i);
+    expect(order.failureCode).toBe("PAYMENT_DECLINED");
+    expect(timeline.find((event) => event.type === "order_failed")?.data.failureCode).toBe("PAYMENT_DECLINED");
     expect(await stockOf("carrot-cake")).toBe(before);
     expect(await server.runtime.payments.countCharges()).toBe(charges);
     expect(timeline.map((event) => event.type)).toEqual([
@@ -105,6 +107,7 @@ describe("the order pipeline, end to end over HTTP", () => {
     );
     expect(order.status).toBe("failed");
     expect(order.failureReason).toBe(`Only ${before} × Black Forest Gâteau left`);
+    expect(order.failureCode).toBe("OUT_OF_STOCK");
     expect(timeline.map((event) => event.type)).toEqual(["order_received", "order_failed"]);
     expect(await stockOf("black-forest-gateau")).toBe(before);
   });
@@ -116,6 +119,7 @@ describe("the order pipeline, end to end over HTTP", () => {
     );
     expect(order.status).toBe("failed");
     expect(order.failureReason).toMatch(/payment provider/i);
+    expect(order.failureCode).toBe("PAYMENT_UNAVAILABLE");
     expect(timeline.map((event) => event.type)).toContain("stock_released");
     expect(await stockOf("victoria-sponge")).toBe(before);
   });

@@ -67,7 +67,7 @@ async function wonAuction(failingStep?: string, card = "4242424242424242", payme
   });
   const run = () => runner.run(AUCTION_CHECKOUT, { auctionId: auction.id }, "chk");
   const orders = async () => (await store.query({ partition: "ORDERS", index: "gsi2" })).items;
-  return { run, store, payments, auctionId: auction.id, orders, advance };
+  return { run, store, payments, auctionId: auction.id, orders, advance, lapse };
 }
 
 describe("auction checkout saga", () => {
@@ -105,6 +105,7 @@ describe("auction checkout saga", () => {
       const auction = await loadAuction(store, auctionId);
       expect(auction.checkout?.state).toBe("failed");
       expect(auction.checkout?.failureReason).toMatch(/problem on our side/);
+      expect(auction.checkout?.failureCode).toBe("PROCESSING_ERROR");
       expect(await orders()).toEqual([]);
       expect(await payments.countCharges()).toBe(charges);
       expect(await payments.countRefunds()).toBe(refunds);
@@ -127,6 +128,7 @@ describe("auction checkout saga", () => {
     expect(auction.status).toBe("unsold");
     expect(auction.checkout).toMatchObject({ state: "failed", refundId: expect.any(String) });
     expect(auction.checkout?.failureReason).toMatch(/Your payment has been refunded\.$/);
+    expect(auction.checkout?.failureCode).toBe("PROCESSING_ERROR"); // the auction changed under the charge
     expect(await payments.countCharges()).toBe(1);
     expect(await payments.countRefunds()).toBe(1);
   });
@@ -137,7 +139,10 @@ describe("auction checkout saga", () => {
     expect((await loadAuction(store, auctionId)).checkout).toMatchObject({
       state: "failed",
       failureReason: "Your card was declined",
+      failureCode: "PAYMENT_DECLINED",
     });
+    const failed = (await store.listByKey(auctionId)).find((event) => event.type === "auction_checkout_failed");
+    expect(failed?.data).toMatchObject({ reason: "Your card was declined", failureCode: "PAYMENT_DECLINED" });
     expect(await payments.countCharges()).toBe(0);
   });
 
@@ -148,6 +153,19 @@ describe("auction checkout saga", () => {
     expect((await loadAuction(store, auctionId)).checkout).toMatchObject({
       state: "failed",
       failureReason: "The time to pay for this auction has passed",
+      failureCode: "CHECKOUT_EXPIRED",
+    });
+    expect(await payments.countCharges()).toBe(0);
+  });
+
+  it("a checkout of an auction that lapsed before it runs is refused and nothing is charged", async () => {
+    const { run, store, payments, auctionId, lapse } = await wonAuction();
+    await lapse();
+    await run();
+    expect((await loadAuction(store, auctionId)).checkout).toMatchObject({
+      state: "failed",
+      failureReason: "Only the winner of a sold auction can check out",
+      failureCode: "NOT_THE_WINNER",
     });
     expect(await payments.countCharges()).toBe(0);
   });

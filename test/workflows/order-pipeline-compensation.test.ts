@@ -109,6 +109,9 @@ describe("order pipeline compensation: each step failing in turn", () => {
           step === "ConfirmOrder" ? "Your payment has been refunded." : "You have not been charged."
         }`,
       );
+      expect(after.failureCode).toBe("PROCESSING_ERROR");
+      const failed = (await store.listByKey(order.id)).find((event) => event.type === "order_failed");
+      expect(failed?.data).toMatchObject({ failureCode: "PROCESSING_ERROR", error: "InfrastructureError" });
       const mails = await readMailbox(mailDir);
       expect(mails.map((mail) => mail.subject)).toEqual([`Test Bakery: we could not complete order ${order.id}`]);
       if (step === "ConfirmOrder") expect(mails[0]?.text).toContain("has been refunded");
@@ -119,7 +122,7 @@ describe("order pipeline compensation: each step failing in turn", () => {
     expect(await payments.countCharges()).toBe(step === "ConfirmOrder" ? 1 : 0);
   });
 
-  it.each<[string, Faults]>([
+  it.each<[string, Faults, string]>([
     [
       "the gateway charges but its answer is lost on every attempt",
       {
@@ -132,6 +135,7 @@ describe("order pipeline compensation: each step failing in turn", () => {
           refund: (chargeId, key) => gateway.refund(chargeId, key),
         }),
       },
+      "PAYMENT_UNAVAILABLE",
     ],
     [
       "the charge is made but recording it keeps failing",
@@ -146,8 +150,9 @@ describe("order pipeline compensation: each step failing in turn", () => {
             },
           }),
       },
+      "PROCESSING_ERROR",
     ],
-  ])("when %s, the charge is refunded and the customer told so", async (_, faults) => {
+  ])("when %s, the charge is refunded and the customer told so", async (_, faults, code) => {
     const { run, timeline, stock, store, order, payments, mailDir } = await setup(undefined, faults);
     expect((await run()).status).toBe("succeeded");
     const after = await loadOrder(store, order.id);
@@ -164,6 +169,7 @@ describe("order pipeline compensation: each step failing in turn", () => {
     expect(after.refundId).toBeDefined();
     expect(after.chargeId).toBe((await payments.findCharge(`order-${order.id}`))?.chargeId);
     expect(after.failureReason).toMatch(/Your payment has been refunded\.$/);
+    expect(after.failureCode).toBe(code);
     expect(await stock()).toBe(5);
     const mails = await readMailbox(mailDir);
     expect(mails.map((mail) => mail.subject)).toEqual([`Test Bakery: we could not complete order ${order.id}`]);

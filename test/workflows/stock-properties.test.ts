@@ -184,8 +184,10 @@ describe("stock under any interleaving of orders and their pipelines", () => {
             expect(["confirmed", "failed"]).toContain(final.status);
             if (plan.declined) expect(final.status).toBe("failed");
             // A good card fails an order only when the stock ran out.
-            else if (final.status === "failed")
+            else if (final.status === "failed") {
               expect(final.failureReason).toMatch(/ is sold out$|^Only \d+ × .+ left$/);
+              expect(final.failureCode).toBe("OUT_OF_STOCK");
+            }
             if (final.status === "confirmed") confirmed++;
             if (final.status === "failed") expect(final.stockReservedAt).toBeUndefined();
           }

@@ -1,9 +1,9 @@
 import type { Auction, Checkout } from "../../domain/auctions/auction.js";
 import { AuctionEvent } from "../../domain/auctions/auction-events.js";
 import type { Order } from "../../domain/orders/order.js";
-import { customerReason } from "../../domain/orders/order-errors.js";
+import { causeMessage, customerReason, failureCode, REFUSAL_ERROR_NAMES } from "../../domain/orders/order-errors.js";
 import { OrderEvent } from "../../domain/orders/order-events.js";
-import { ConflictError, DomainError } from "../../domain/shared/errors.js";
+import { ConflictError, DomainError, type ErrorKind } from "../../domain/shared/errors.js";
 import { type TransactOp, when } from "../../ports/item-store.js";
 import type { PaymentGateway } from "../../ports/payment-gateway.js";
 import type { TaskHandler } from "../../ports/workflow-runner.js";
@@ -24,10 +24,25 @@ interface SagaInput {
   error?: { Error?: string; Cause?: string };
 }
 
+/** The name a checkout refusal with a failure code is raised under, by its code (see REFUSAL_ERROR_NAMES). */
+const CHECKOUT_REFUSAL_NAMES = new Map<string, string>(
+  (["CHECKOUT_EXPIRED", "NOT_THE_WINNER", "NO_PAYMENT_DETAILS"] as const).map((code) => [
+    code,
+    REFUSAL_ERROR_NAMES[code],
+  ]),
+);
+
 /** Refused for a business reason (expired, lapsed, not the winner): not retried, compensated. */
 export class CheckoutRejectedError extends DomainError {
-  override name = "CheckoutRejectedError";
+  constructor(code: string, kind: ErrorKind, message: string) {
+    super(code, kind, message);
+    // A workflow reports only the error's name: it is what FailCheckout reads the failure code from.
+    this.name = CHECKOUT_REFUSAL_NAMES.get(code) ?? "CheckoutRejectedError";
+  }
 }
+
+/** Every name a CheckoutRejectedError goes by, as a workflow reports it. */
+const CHECKOUT_REFUSALS = new Set(["CheckoutRejectedError", ...CHECKOUT_REFUSAL_NAMES.values()]);
 
 function current(auction: Auction): Checkout {
   if (!auction.checkout) throw new CheckoutRejectedError("NO_CHECKOUT", "conflict", "There is no checkout to continue");
@@ -156,15 +171,21 @@ export function checkoutSagaTasks(deps: AuctionDeps & { payments: PaymentGateway
       const auction = await loadAuction(store, input.auctionId);
       const checkout = current(auction);
       if (checkout.state === "paid" || checkout.state === "failed") return input;
-      const reason =
-        input.error?.Error === "CheckoutRejectedError"
-          ? (input.error.Cause ?? "The checkout was refused")
-          : customerReason(input.error?.Error, input.error?.Cause, Boolean(checkout.refundId));
+      const reason = CHECKOUT_REFUSALS.has(input.error?.Error ?? "")
+        ? (causeMessage(input.error?.Cause) ?? "The checkout was refused")
+        : customerReason(input.error?.Error, input.error?.Cause, Boolean(checkout.refundId));
+      const code = failureCode(input.error?.Error);
       await save(
         auction,
-        { state: "failed", failureReason: reason },
+        { state: "failed", failureReason: reason, failureCode: code },
         [],
-        [auctionEvent(deps, auction.id, AuctionEvent.checkoutFailed, { checkoutId: checkout.id, reason })],
+        [
+          auctionEvent(deps, auction.id, AuctionEvent.checkoutFailed, {
+            checkoutId: checkout.id,
+            reason,
+            failureCode: code,
+          }),
+        ],
       );
       return input;
     },

@@ -19,6 +19,7 @@ export function auctionView(auction: Auction, actor: Actor, now: Date) {
             state: checkout.state,
             ...(checkout.orderId ? { orderId: checkout.orderId } : {}),
             ...(checkout.failureReason ? { failureReason: checkout.failureReason } : {}),
+            ...(checkout.failureCode ? { failureCode: checkout.failureCode } : {}),
           },
         }
       : {}),

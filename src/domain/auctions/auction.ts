@@ -1,3 +1,4 @@
+import type { FailureCode } from "../orders/order-errors.js";
 import type { Money } from "../shared/money.js";
 
 /** Stored states; whether an active auction is open for bids depends on the clock (see auction-rules). */
@@ -52,6 +53,8 @@ export interface Checkout {
   refundId?: string;
   orderId?: string;
   failureReason?: string;
+  /** Why it failed, for clients to act on; checkouts failed before codes were recorded have none. */
+  failureCode?: FailureCode;
   requestedAt: string;
 }
 

@@ -1,21 +1,91 @@
 import { DomainError } from "../shared/errors.js";
 
+/**
+ * Why a failed order or auction checkout failed, for clients to act on (`failureReason` says it in words).
+ * A closed set: anything the pipelines do not expect is PROCESSING_ERROR.
+ */
+export const FAILURE_CODES = [
+  "OUT_OF_STOCK",
+  "PRODUCT_UNAVAILABLE",
+  "ORDER_NOT_PENDING",
+  "PAYMENT_DECLINED",
+  "PAYMENT_UNAVAILABLE",
+  "PAYMENT_TIMEOUT",
+  "CHECKOUT_EXPIRED",
+  "NOT_THE_WINNER",
+  "NO_PAYMENT_DETAILS",
+  "PROCESSING_ERROR",
+] as const;
+export type FailureCode = (typeof FAILURE_CODES)[number];
+
+/**
+ * The error name each refusal is raised under. A workflow reports a failed step by the error's name only
+ * (Step Functions' `Error`, beside the message as `Cause`), so the name is what carries the code to the
+ * step that records the failure.
+ */
+export const REFUSAL_ERROR_NAMES = {
+  OUT_OF_STOCK: "OutOfStockError",
+  PRODUCT_UNAVAILABLE: "ProductUnavailableError",
+  ORDER_NOT_PENDING: "OrderNotPendingError",
+  CHECKOUT_EXPIRED: "CheckoutExpiredError",
+  NOT_THE_WINNER: "NotTheWinnerError",
+  NO_PAYMENT_DETAILS: "NoPaymentDetailsError",
+} as const satisfies Partial<Record<FailureCode, string>>;
+
 /** The pipeline refused the order for a business reason the customer can act on (stock, product gone). */
 export class OrderRejectedError extends DomainError {
-  override name = "OrderRejectedError";
   constructor(code: "OUT_OF_STOCK" | "PRODUCT_UNAVAILABLE" | "ORDER_NOT_PENDING", message: string) {
     super(code, "conflict", message);
+    this.name = REFUSAL_ERROR_NAMES[code];
   }
 }
 
+/** The failure code of each error name a workflow can end in; see failureCode. */
+const FAILURE_CODE_BY_ERROR_NAME: ReadonlyMap<string, FailureCode> = new Map<string, FailureCode>([
+  ...Object.entries(REFUSAL_ERROR_NAMES).map(([code, name]) => [name, code as FailureCode] as const),
+  ["PaymentDeclinedError", "PAYMENT_DECLINED"],
+  // What is left of a PaymentUnavailableError once the charge step's retries are spent.
+  ["PaymentUnavailableError", "PAYMENT_UNAVAILABLE"],
+  // Only the charge steps (ChargePayment, ChargeWinner) have a TimeoutSeconds in workflows/.
+  ["States.Timeout", "PAYMENT_TIMEOUT"],
+]);
+
+/** The failure code of the error (by name, as a workflow reports it) an order or checkout failed with. */
+export function failureCode(errorName: string | undefined): FailureCode {
+  return (errorName !== undefined && FAILURE_CODE_BY_ERROR_NAME.get(errorName)) || "PROCESSING_ERROR";
+}
+
 /** Error names (as a workflow reports them) whose message is written for the customer. */
-export const CUSTOMER_READABLE_ERRORS = ["OrderRejectedError", "PaymentDeclinedError", "PaymentUnavailableError"];
+export const CUSTOMER_READABLE_ERRORS = [
+  ...Object.values(REFUSAL_ERROR_NAMES),
+  "PaymentDeclinedError",
+  "PaymentUnavailableError",
+  // The name every order refusal had before refusals were named by their code.
+  "OrderRejectedError",
+];
+
+/**
+ * The message of a failed step's error as a workflow reports it (`Cause`): on AWS, Step Functions gives
+ * a Lambda error as the runtime's JSON (`{"errorType", "errorMessage", "trace"}`); the local interpreter
+ * gives the message itself.
+ */
+export function causeMessage(cause: string | undefined): string | undefined {
+  if (!cause?.startsWith("{")) return cause;
+  try {
+    const parsed: unknown = JSON.parse(cause);
+    const message = (parsed as { errorMessage?: unknown } | null)?.errorMessage;
+    return typeof message === "string" ? message : cause;
+  } catch {
+    return cause;
+  }
+}
 
 /**
  * The reason shown to the customer for a failed order, never leaking internal errors; `refunded` says
  * whether a charge was made and refunded (a provider's lost answer may have charged the card after all).
  */
-export function customerReason(errorName: string | undefined, message: string | undefined, refunded: boolean): string {
+export function customerReason(errorName: string | undefined, cause: string | undefined, refunded: boolean): string {
+  const message = causeMessage(cause);
   const payment = refunded ? "Your payment has been refunded." : "You have not been charged.";
   if (errorName && message && CUSTOMER_READABLE_ERRORS.includes(errorName)) {
     if (errorName === "PaymentUnavailableError") {

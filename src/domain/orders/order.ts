@@ -1,4 +1,5 @@
 import type { Money } from "../shared/money.js";
+import type { FailureCode } from "./order-errors.js";
 
 /** Every state an order can be in. `pending` is accepted and in the pipeline. */
 export const ORDER_STATUSES = [
@@ -55,6 +56,8 @@ export interface Order {
   feedback?: { rating: number; comment?: string; at: string };
   trackingToken: string;
   failureReason?: string;
+  /** Why it failed, for clients to act on; orders failed before codes were recorded have none. */
+  failureCode?: FailureCode;
   createdAt: string;
   updatedAt: string;
 }

@@ -28,10 +28,39 @@ async function storedResponse(response: Response): Promise<StoredResponse> {
   };
 }
 
+const byName = ([a]: [string, unknown], [b]: [string, unknown]) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** A JSON value written with its object keys sorted, so that formatting and key order do not matter. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (value !== null && typeof value === "object") {
+    const entries = Object.entries(value).sort(byName);
+    return `{${entries.map(([name, inner]) => `${JSON.stringify(name)}:${canonicalJson(inner)}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
+}
+
 /**
- * `Idempotency-Key` on mutating requests: a retry with the same key and body replays the first answer,
- * the same key with another body is refused (422), and one still in flight gets 409. Keys are scoped
- * per caller and route.
+ * What makes two requests with one key the same request: the JSON body as data (a body that is not JSON
+ * as its text, for the route to refuse) and the query parameters (a guest's tracking token is one).
+ */
+function requestFingerprint(body: string, query: URLSearchParams): string {
+  let content = body;
+  try {
+    if (body.trim() !== "") content = canonicalJson(JSON.parse(body));
+  } catch {
+    // Not JSON: compared as written.
+  }
+  const parameters = [...query].sort(byName);
+  return createHash("sha256")
+    .update(JSON.stringify([content, parameters]))
+    .digest("base64url");
+}
+
+/**
+ * `Idempotency-Key` on mutating requests: a retry with the same key and request replays the first answer,
+ * the same key with another body or query is refused (422), and one still in flight gets 409. Bodies are
+ * compared as JSON data (key order and spacing aside). Keys are scoped per caller and route.
  */
 export function idempotencyMiddleware(
   idempotency: Idempotency,
@@ -54,8 +83,7 @@ export function idempotencyMiddleware(
     }
     const actor = c.get("actor");
     const scope = `${actor.userId ?? "guest"}:${c.req.method}:${c.req.path}`;
-    const body = await c.req.text();
-    const fingerprint = createHash("sha256").update(body).digest("base64url");
+    const fingerprint = requestFingerprint(await c.req.text(), new URL(c.req.url).searchParams);
 
     if (options.answeredInTransaction?.(c.req.method, c.req.path)) {
       // Nothing is read first: the answer commits only while the key is free, so a new key costs no read.

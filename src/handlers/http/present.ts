@@ -13,6 +13,7 @@ export function publicOrder(order: Order) {
     ...(order.notes ? { notes: order.notes } : {}),
     paymentLast4: order.paymentLast4,
     ...(order.failureReason ? { failureReason: order.failureReason } : {}),
+    ...(order.failureCode ? { failureCode: order.failureCode } : {}),
     ...(order.feedback ? { feedback: order.feedback } : {}),
     createdAt: order.createdAt,
     updatedAt: order.updatedAt,

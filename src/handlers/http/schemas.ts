@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ORDER_STATUSES } from "../../domain/orders/order.js";
+import { FAILURE_CODES, type FailureCode } from "../../domain/orders/order-errors.js";
 
 /** Response schemas for the OpenAPI document; request schemas live in the domain. */
 export const ErrorSchema = z
@@ -29,6 +30,29 @@ export const ProductSchema = z
   })
   .meta({ id: "Product" });
 
+/** What each failure code tells a client, for the OpenAPI document. */
+const FAILURE_CODE_MEANINGS: Record<FailureCode, string> = {
+  OUT_OF_STOCK: "not enough of a product was left",
+  PRODUCT_UNAVAILABLE: "a product is no longer sold",
+  ORDER_NOT_PENDING: "the order stopped waiting to be processed (for instance its payment details expired)",
+  PAYMENT_DECLINED: "the card was declined; another card may work",
+  PAYMENT_UNAVAILABLE: "the payment provider kept failing",
+  PAYMENT_TIMEOUT: "taking the payment did not finish in time",
+  CHECKOUT_EXPIRED: "the time to pay for the auction passed, or the auction lapsed",
+  NOT_THE_WINNER: "the buyer is not the winner of a sold auction (any more)",
+  NO_PAYMENT_DETAILS: "the checkout's payment details were gone",
+  PROCESSING_ERROR: "anything else: a problem on the shop's side",
+};
+
+export const FailureCodeSchema = z.enum(FAILURE_CODES).meta({
+  id: "FailureCode",
+  description: `Why it failed, machine-readable and stable (\`failureReason\` says it in words for the customer); absent when it failed before codes were recorded. ${Object.entries(
+    FAILURE_CODE_MEANINGS,
+  )
+    .map(([code, meaning]) => `${code}: ${meaning}.`)
+    .join(" ")}`,
+});
+
 export const OrderSchema = z
   .object({
     id: z.string(),
@@ -54,6 +78,7 @@ export const OrderSchema = z
     notes: z.string().optional(),
     paymentLast4: z.string(),
     failureReason: z.string().optional(),
+    failureCode: FailureCodeSchema.optional(),
     feedback: z.object({ rating: z.number().int(), comment: z.string().optional(), at: z.string() }).optional(),
     createdAt: z.string(),
     updatedAt: z.string(),
@@ -88,7 +113,7 @@ export const idempotencyKeyParameter = {
   in: "header",
   required: false,
   description:
-    "Send one to retry safely: the same key and body replay the first answer (a request racing the first gets that answer too), another body gets 422.",
+    "Send one to retry safely: the same key, body (as JSON data: key order and spacing aside) and query replay the first answer (a request racing the first gets that answer too); another body or query gets 422.",
   schema: { type: "string", minLength: 1, maxLength: 255, pattern: IDEMPOTENCY_KEY.source },
 } as const;
 

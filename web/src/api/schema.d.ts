@@ -18,7 +18,7 @@ export interface paths {
       parameters: {
         query?: never;
         header?: {
-          /** @description Send one to retry safely: the same key and body replay the first answer (a request racing the first gets that answer too), another body gets 422. */
+          /** @description Send one to retry safely: the same key, body (as JSON data: key order and spacing aside) and query replay the first answer (a request racing the first gets that answer too); another body or query gets 422. */
           "idempotency-key"?: string;
         };
         path?: never;
@@ -106,7 +106,7 @@ export interface paths {
       parameters: {
         query?: never;
         header?: {
-          /** @description Send one to retry safely: the same key and body replay the first answer (a request racing the first gets that answer too), another body gets 422. */
+          /** @description Send one to retry safely: the same key, body (as JSON data: key order and spacing aside) and query replay the first answer (a request racing the first gets that answer too); another body or query gets 422. */
           "idempotency-key"?: string;
         };
         path?: never;
@@ -302,7 +302,7 @@ export interface paths {
       parameters: {
         query?: never;
         header?: {
-          /** @description Send one to retry safely: the same key and body replay the first answer (a request racing the first gets that answer too), another body gets 422. */
+          /** @description Send one to retry safely: the same key, body (as JSON data: key order and spacing aside) and query replay the first answer (a request racing the first gets that answer too); another body or query gets 422. */
           "idempotency-key"?: string;
         };
         path?: never;
@@ -470,7 +470,7 @@ export interface paths {
       parameters: {
         query?: never;
         header?: {
-          /** @description Send one to retry safely: the same key and body replay the first answer (a request racing the first gets that answer too), another body gets 422. */
+          /** @description Send one to retry safely: the same key, body (as JSON data: key order and spacing aside) and query replay the first answer (a request racing the first gets that answer too); another body or query gets 422. */
           "idempotency-key"?: string;
         };
         path: {
@@ -582,7 +582,7 @@ export interface paths {
       parameters: {
         query?: never;
         header?: {
-          /** @description Send one to retry safely: the same key and body replay the first answer (a request racing the first gets that answer too), another body gets 422. */
+          /** @description Send one to retry safely: the same key, body (as JSON data: key order and spacing aside) and query replay the first answer (a request racing the first gets that answer too); another body or query gets 422. */
           "idempotency-key"?: string;
         };
         path: {
@@ -743,7 +743,7 @@ export interface paths {
       parameters: {
         query?: never;
         header?: {
-          /** @description Send one to retry safely: the same key and body replay the first answer (a request racing the first gets that answer too), another body gets 422. */
+          /** @description Send one to retry safely: the same key, body (as JSON data: key order and spacing aside) and query replay the first answer (a request racing the first gets that answer too); another body or query gets 422. */
           "idempotency-key"?: string;
         };
         path?: never;
@@ -1068,7 +1068,7 @@ export interface paths {
           token?: string;
         };
         header?: {
-          /** @description Send one to retry safely: the same key and body replay the first answer (a request racing the first gets that answer too), another body gets 422. */
+          /** @description Send one to retry safely: the same key, body (as JSON data: key order and spacing aside) and query replay the first answer (a request racing the first gets that answer too); another body or query gets 422. */
           "idempotency-key"?: string;
         };
         path: {
@@ -1184,7 +1184,7 @@ export interface paths {
           token?: string;
         };
         header?: {
-          /** @description Send one to retry safely: the same key and body replay the first answer (a request racing the first gets that answer too), another body gets 422. */
+          /** @description Send one to retry safely: the same key, body (as JSON data: key order and spacing aside) and query replay the first answer (a request racing the first gets that answer too); another body or query gets 422. */
           "idempotency-key"?: string;
         };
         path: {
@@ -1300,7 +1300,7 @@ export interface paths {
           token?: string;
         };
         header?: {
-          /** @description Send one to retry safely: the same key and body replay the first answer (a request racing the first gets that answer too), another body gets 422. */
+          /** @description Send one to retry safely: the same key, body (as JSON data: key order and spacing aside) and query replay the first answer (a request racing the first gets that answer too); another body or query gets 422. */
           "idempotency-key"?: string;
         };
         path: {
@@ -1417,7 +1417,7 @@ export interface paths {
       parameters: {
         query?: never;
         header?: {
-          /** @description Send one to retry safely: the same key and body replay the first answer (a request racing the first gets that answer too), another body gets 422. */
+          /** @description Send one to retry safely: the same key, body (as JSON data: key order and spacing aside) and query replay the first answer (a request racing the first gets that answer too); another body or query gets 422. */
           "idempotency-key"?: string;
         };
         path?: never;
@@ -1537,7 +1537,7 @@ export interface paths {
       parameters: {
         query?: never;
         header?: {
-          /** @description Send one to retry safely: the same key and body replay the first answer (a request racing the first gets that answer too), another body gets 422. */
+          /** @description Send one to retry safely: the same key, body (as JSON data: key order and spacing aside) and query replay the first answer (a request racing the first gets that answer too); another body or query gets 422. */
           "idempotency-key"?: string;
         };
         path?: never;
@@ -1654,7 +1654,7 @@ export interface paths {
       parameters: {
         query?: never;
         header?: {
-          /** @description Send one to retry safely: the same key and body replay the first answer (a request racing the first gets that answer too), another body gets 422. */
+          /** @description Send one to retry safely: the same key, body (as JSON data: key order and spacing aside) and query replay the first answer (a request racing the first gets that answer too); another body or query gets 422. */
           "idempotency-key"?: string;
         };
         path?: never;
@@ -1815,7 +1815,7 @@ export interface paths {
       parameters: {
         query?: never;
         header?: {
-          /** @description Send one to retry safely: the same key and body replay the first answer (a request racing the first gets that answer too), another body gets 422. */
+          /** @description Send one to retry safely: the same key, body (as JSON data: key order and spacing aside) and query replay the first answer (a request racing the first gets that answer too); another body or query gets 422. */
           "idempotency-key"?: string;
         };
         path?: never;
@@ -2104,7 +2104,7 @@ export interface paths {
       parameters: {
         query?: never;
         header?: {
-          /** @description Send one to retry safely: the same key and body replay the first answer (a request racing the first gets that answer too), another body gets 422. */
+          /** @description Send one to retry safely: the same key, body (as JSON data: key order and spacing aside) and query replay the first answer (a request racing the first gets that answer too); another body or query gets 422. */
           "idempotency-key"?: string;
         };
         path: {
@@ -2217,7 +2217,7 @@ export interface paths {
       parameters: {
         query?: never;
         header?: {
-          /** @description Send one to retry safely: the same key and body replay the first answer (a request racing the first gets that answer too), another body gets 422. */
+          /** @description Send one to retry safely: the same key, body (as JSON data: key order and spacing aside) and query replay the first answer (a request racing the first gets that answer too); another body or query gets 422. */
           "idempotency-key"?: string;
         };
         path: {
@@ -2333,7 +2333,7 @@ export interface paths {
       parameters: {
         query?: never;
         header?: {
-          /** @description Send one to retry safely: the same key and body replay the first answer (a request racing the first gets that answer too), another body gets 422. */
+          /** @description Send one to retry safely: the same key, body (as JSON data: key order and spacing aside) and query replay the first answer (a request racing the first gets that answer too); another body or query gets 422. */
           "idempotency-key"?: string;
         };
         path: {
@@ -2457,7 +2457,7 @@ export interface paths {
       parameters: {
         query?: never;
         header?: {
-          /** @description Send one to retry safely: the same key and body replay the first answer (a request racing the first gets that answer too), another body gets 422. */
+          /** @description Send one to retry safely: the same key, body (as JSON data: key order and spacing aside) and query replay the first answer (a request racing the first gets that answer too); another body or query gets 422. */
           "idempotency-key"?: string;
         };
         path: {
@@ -2577,7 +2577,7 @@ export interface paths {
       parameters: {
         query?: never;
         header?: {
-          /** @description Send one to retry safely: the same key and body replay the first answer (a request racing the first gets that answer too), another body gets 422. */
+          /** @description Send one to retry safely: the same key, body (as JSON data: key order and spacing aside) and query replay the first answer (a request racing the first gets that answer too); another body or query gets 422. */
           "idempotency-key"?: string;
         };
         path: {
@@ -2997,7 +2997,7 @@ export interface paths {
       parameters: {
         query?: never;
         header?: {
-          /** @description Send one to retry safely: the same key and body replay the first answer (a request racing the first gets that answer too), another body gets 422. */
+          /** @description Send one to retry safely: the same key, body (as JSON data: key order and spacing aside) and query replay the first answer (a request racing the first gets that answer too); another body or query gets 422. */
           "idempotency-key"?: string;
         };
         path?: never;
@@ -3207,7 +3207,7 @@ export interface paths {
       parameters: {
         query?: never;
         header?: {
-          /** @description Send one to retry safely: the same key and body replay the first answer (a request racing the first gets that answer too), another body gets 422. */
+          /** @description Send one to retry safely: the same key, body (as JSON data: key order and spacing aside) and query replay the first answer (a request racing the first gets that answer too); another body or query gets 422. */
           "idempotency-key"?: string;
         };
         path: {
@@ -3305,7 +3305,7 @@ export interface paths {
       parameters: {
         query?: never;
         header?: {
-          /** @description Send one to retry safely: the same key and body replay the first answer (a request racing the first gets that answer too), another body gets 422. */
+          /** @description Send one to retry safely: the same key, body (as JSON data: key order and spacing aside) and query replay the first answer (a request racing the first gets that answer too); another body or query gets 422. */
           "idempotency-key"?: string;
         };
         path: {
@@ -3676,7 +3676,7 @@ export interface paths {
       parameters: {
         query?: never;
         header?: {
-          /** @description Send one to retry safely: the same key and body replay the first answer (a request racing the first gets that answer too), another body gets 422. */
+          /** @description Send one to retry safely: the same key, body (as JSON data: key order and spacing aside) and query replay the first answer (a request racing the first gets that answer too); another body or query gets 422. */
           "idempotency-key"?: string;
         };
         path?: never;
@@ -3890,6 +3890,7 @@ export interface components {
       notes?: string;
       paymentLast4: string;
       failureReason?: string;
+      failureCode?: components["schemas"]["FailureCode"];
       feedback?: {
         rating: number;
         comment?: string;
@@ -3898,6 +3899,21 @@ export interface components {
       createdAt: string;
       updatedAt: string;
     };
+    /**
+     * @description Why it failed, machine-readable and stable (`failureReason` says it in words for the customer); absent when it failed before codes were recorded. OUT_OF_STOCK: not enough of a product was left. PRODUCT_UNAVAILABLE: a product is no longer sold. ORDER_NOT_PENDING: the order stopped waiting to be processed (for instance its payment details expired). PAYMENT_DECLINED: the card was declined; another card may work. PAYMENT_UNAVAILABLE: the payment provider kept failing. PAYMENT_TIMEOUT: taking the payment did not finish in time. CHECKOUT_EXPIRED: the time to pay for the auction passed, or the auction lapsed. NOT_THE_WINNER: the buyer is not the winner of a sold auction (any more). NO_PAYMENT_DETAILS: the checkout's payment details were gone. PROCESSING_ERROR: anything else: a problem on the shop's side.
+     * @enum {string}
+     */
+    FailureCode:
+      | "OUT_OF_STOCK"
+      | "PRODUCT_UNAVAILABLE"
+      | "ORDER_NOT_PENDING"
+      | "PAYMENT_DECLINED"
+      | "PAYMENT_UNAVAILABLE"
+      | "PAYMENT_TIMEOUT"
+      | "CHECKOUT_EXPIRED"
+      | "NOT_THE_WINNER"
+      | "NO_PAYMENT_DETAILS"
+      | "PROCESSING_ERROR";
     PlaceOrder: {
       items: {
         productId: string;
@@ -3987,6 +4003,7 @@ export interface components {
         state: string;
         orderId?: string;
         failureReason?: string;
+        failureCode?: components["schemas"]["FailureCode"];
       };
       createdAt: string;
       updatedAt: string;

@@ -152,13 +152,38 @@ export function OrderNotFound({ id, token }: { id: string; token?: string }) {
   );
 }
 
-/** What the customer can do about a failed order, by the error the order pipeline failed with. */
-function failureAdvice(error: unknown): string {
-  if (error === "OrderRejectedError")
-    return "Nothing was charged. Put the cakes back in your cart, change what we cannot supply, and order again.";
-  if (error === "PaymentDeclinedError")
-    return "Nothing was charged to your card, and the cakes went back on the shelf. You can try again with another card.";
-  return "The cakes went back on the shelf. You can order them again.";
+type FailureCode = NonNullable<Order["failureCode"]>;
+
+const ADVICE = {
+  refused: "Nothing was charged. Put the cakes back in your cart, change what we cannot supply, and order again.",
+  declined:
+    "Nothing was charged to your card, and the cakes went back on the shelf. You can try again with another card.",
+  other: "The cakes went back on the shelf. You can order them again.",
+};
+
+/** The advice for each failure code (the checkout codes are an auction's, never an order's). */
+const ADVICE_BY_CODE: Record<FailureCode, keyof typeof ADVICE> = {
+  OUT_OF_STOCK: "refused",
+  PRODUCT_UNAVAILABLE: "refused",
+  ORDER_NOT_PENDING: "refused",
+  PAYMENT_DECLINED: "declined",
+  PAYMENT_UNAVAILABLE: "other",
+  PAYMENT_TIMEOUT: "other",
+  CHECKOUT_EXPIRED: "other",
+  NOT_THE_WINNER: "other",
+  NO_PAYMENT_DETAILS: "other",
+  PROCESSING_ERROR: "other",
+};
+
+/**
+ * What the customer can do about a failed order, by its failure code; an order failed before codes were
+ * recorded has none, and is read by the error its `order_failed` event names.
+ */
+function failureAdvice(order: Order, failed: TimelineEvent | undefined): string {
+  // A code this page does not know yet (a tab left open across an upgrade) gets the general advice.
+  if (order.failureCode) return ADVICE[ADVICE_BY_CODE[order.failureCode] ?? "other"];
+  const error = failed?.data.error;
+  return ADVICE[error === "OrderRejectedError" ? "refused" : error === "PaymentDeclinedError" ? "declined" : "other"];
 }
 
 function OrderFailed({ order, timeline, token }: { order: Order; timeline: TimelineEvent[]; token?: string }) {
@@ -175,7 +200,7 @@ function OrderFailed({ order, timeline, token }: { order: Order; timeline: Timel
     <div className="state state--error" role="alert">
       <h2>We could not take this order</h2>
       <p>{order.failureReason ?? "The payment did not go through."}</p>
-      <p>{failureAdvice(failed?.data.error)}</p>
+      <p>{failureAdvice(order, failed)}</p>
       {mine && (
         <button type="button" className="button" onClick={retry}>
           Put these cakes back in my cart

@@ -1,4 +1,4 @@
-import { customerReason } from "../../../domain/orders/order-errors.js";
+import { customerReason, failureCode } from "../../../domain/orders/order-errors.js";
 import { OrderEvent } from "../../../domain/orders/order-events.js";
 import { nextStatus } from "../../../domain/orders/order-state.js";
 import { when } from "../../../ports/item-store.js";
@@ -7,13 +7,17 @@ import { orderEvent } from "../new-event.js";
 import { loadOrder, orderKey, paymentSourceKey } from "../order-items.js";
 import type { PipelineDeps, StepInput } from "./pipeline-deps.js";
 
-/** Ends a pending order `failed` with a reason the customer can read (after compensation ran). */
+/**
+ * Ends a pending order `failed` with a reason the customer can read and a failure code clients can act
+ * on (after compensation ran).
+ */
 export function makeFailOrder(deps: Pick<PipelineDeps, "store" | "ids" | "clock" | "logger">) {
   const { store, clock, logger } = deps;
   return async (input: StepInput) => {
     const order = await loadOrder(store, input.orderId);
     if (order.status !== "pending") return { orderId: order.id };
     const reason = customerReason(input.error?.Error, input.error?.Cause, Boolean(order.refundId));
+    const code = failureCode(input.error?.Error);
     logger.warn("order failed", { orderId: order.id, error: input.error?.Error, cause: input.error?.Cause });
     await commitOnce(
       store,
@@ -25,13 +29,20 @@ export function makeFailOrder(deps: Pick<PipelineDeps, "store" | "ids" | "clock"
             set: {
               status: nextStatus("fail", order.status),
               failureReason: reason,
+              failureCode: code,
               updatedAt: clock.now().toISOString(),
             },
           },
           condition: when.eq("status", "pending"),
         },
       ],
-      [orderEvent(deps, order.id, OrderEvent.failed, { reason, error: input.error?.Error ?? "Unknown" })],
+      [
+        orderEvent(deps, order.id, OrderEvent.failed, {
+          reason,
+          failureCode: code,
+          error: input.error?.Error ?? "Unknown",
+        }),
+      ],
     );
     // As after a charge: deleted once the outcome is recorded, outside its transaction.
     await store.delete(paymentSourceKey(order.id));

@@ -25,7 +25,7 @@ import type { Clock } from "../../../ports/clock.js";
 import type { HttpEnv } from "../http-env.js";
 import type { RouteMatcher } from "../registered-routes.js";
 import { signedInOnly } from "../require-role.js";
-import { errorResponses, jsonContent, PageQuery } from "../schemas.js";
+import { errorResponses, FailureCodeSchema, jsonContent, PageQuery } from "../schemas.js";
 import { type TimelineFeed, timelineStream } from "../timeline-stream.js";
 
 export interface AuctionUseCases {
@@ -62,7 +62,12 @@ const AuctionSchema = z
     highestBid: z.object({ amount: z.number().int(), at: z.string(), yours: z.boolean() }).optional(),
     checkoutDeadline: z.string().optional(),
     checkout: z
-      .object({ state: z.string(), orderId: z.string().optional(), failureReason: z.string().optional() })
+      .object({
+        state: z.string(),
+        orderId: z.string().optional(),
+        failureReason: z.string().optional(),
+        failureCode: FailureCodeSchema.optional(),
+      })
       .optional()
       .meta({ description: "Shown to the winner and the seller only" }),
     createdAt: z.string(),
