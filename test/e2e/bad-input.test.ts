@@ -41,6 +41,7 @@ describe("bad input gets a clear 4xx and stores nothing", () => {
       ["deliveryAddress.country"],
     ],
     ["a bad card", orderBody({ payment: { card: "12" } }), ["payment.card"]],
+    ["a mistyped card number (Luhn check)", orderBody({ payment: { card: "4242 4242 4242 4241" } }), ["payment.card"]],
     [
       "the same product twice",
       orderBody({
@@ -61,6 +62,17 @@ describe("bad input gets a clear 4xx and stores nothing", () => {
     expectErrorShape(response.body, "VALIDATION_FAILED");
     expect(response.body.error.fields.map((f: { path: string }) => f.path)).toEqual(expect.arrayContaining(fields));
     expect(await orderCount()).toBe(before);
+  });
+
+  it("POST /orders names one thing wrong with a card number: its form, else its checksum", async () => {
+    const cardErrors = async (card: string) =>
+      (await server.api("/orders", { body: orderBody({ payment: { card } }) })).body.error.fields;
+    expect(await cardErrors("12")).toEqual([
+      { path: "payment.card", message: "Give a card number (12-19 digits) or a card token" },
+    ]);
+    expect(await cardErrors("4242 4242 4242 4241")).toEqual([
+      { path: "payment.card", message: "This card number is not valid: check it for typos" },
+    ]);
   });
 
   it("POST /orders for a product that does not exist → 400 UNKNOWN_PRODUCT naming the line", async () => {

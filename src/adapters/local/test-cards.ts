@@ -1,3 +1,5 @@
+import { passesLuhnCheck } from "../../domain/orders/card-number.js";
+
 /**
  * How the local test gateway treats a card, modelled on card processors' test modes. `message` is what
  * the customer reads (the decline reason, or what the card is for in the table below).
@@ -32,19 +34,6 @@ export function normaliseSource(source: string): string {
   return source.replace(/\s/g, "");
 }
 
-function luhnValid(digits: string): boolean {
-  let sum = 0;
-  for (let i = 0; i < digits.length; i++) {
-    let digit = Number(digits[digits.length - 1 - i]);
-    if (i % 2 === 1) {
-      digit *= 2;
-      if (digit > 9) digit -= 9;
-    }
-    sum += digit;
-  }
-  return sum % 10 === 0;
-}
-
 /** Well-formed input: 12-19 digits with optional spaces, or a `tok_*` token. Says nothing about Luhn. */
 export function isValidCardSource(source: string): boolean {
   if (!/^[\d ]+$/.test(source)) return CARD_TOKEN.test(source);
@@ -56,7 +45,7 @@ export function describeCard(source: string): CardBehaviour {
   const normalised = normaliseSource(source);
   const listed = TEST_CARDS[normalised];
   if (listed) return listed;
-  if (CARD_NUMBER.test(normalised) && luhnValid(normalised)) return { kind: "success", message: "Succeeds" };
+  if (CARD_NUMBER.test(normalised) && passesLuhnCheck(normalised)) return { kind: "success", message: "Succeeds" };
   return declined("INVALID_CARD_NUMBER", "The card number is not valid");
 }
 

@@ -100,6 +100,14 @@ describe("the reason a customer reads", () => {
     expect(causeMessage(undefined)).toBeUndefined();
   });
 
+  it("says the payment provider did not respond when it kept failing or a charge step ran out of time", () => {
+    for (const name of ["PaymentUnavailableError", "States.Timeout"]) {
+      expect(customerReason(name, "Task timed out", true)).toBe(
+        "The payment provider did not respond, so the order was cancelled. Your payment has been refunded.",
+      );
+    }
+  });
+
   it("never shows an internal error", () => {
     expect(customerReason("SqliteError", "disk I/O error", true)).toBe(
       "We could not complete your order because of a problem on our side. Your payment has been refunded.",

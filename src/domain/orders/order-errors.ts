@@ -87,11 +87,10 @@ export function causeMessage(cause: string | undefined): string | undefined {
 export function customerReason(errorName: string | undefined, cause: string | undefined, refunded: boolean): string {
   const message = causeMessage(cause);
   const payment = refunded ? "Your payment has been refunded." : "You have not been charged.";
-  if (errorName && message && CUSTOMER_READABLE_ERRORS.includes(errorName)) {
-    if (errorName === "PaymentUnavailableError") {
-      return `The payment provider did not respond, so the order was cancelled. ${payment}`;
-    }
-    return message;
+  // Only the charge steps have a time limit (workflows/*.asl.json): a timeout is the provider's silence.
+  if (errorName === "PaymentUnavailableError" || errorName === "States.Timeout") {
+    return `The payment provider did not respond, so the order was cancelled. ${payment}`;
   }
+  if (errorName && message && CUSTOMER_READABLE_ERRORS.includes(errorName)) return message;
   return `We could not complete your order because of a problem on our side. ${payment}`;
 }

@@ -1,9 +1,16 @@
 import { z } from "zod";
+import { passesLuhnCheck } from "./card-number.js";
 
 const card = z
   .string()
   .trim()
-  .regex(/^(tok_[A-Za-z0-9_]{1,60}|[0-9][0-9 ]{10,22}[0-9])$/, "Give a card number (12-19 digits) or a card token")
+  .regex(/^(tok_[A-Za-z0-9_]{1,60}|[0-9][0-9 ]{10,22}[0-9])$/, {
+    message: "Give a card number (12-19 digits) or a card token",
+    abort: true,
+  })
+  .refine((source) => source.startsWith("tok_") || passesLuhnCheck(source.replace(/ /g, "")), {
+    message: "This card number is not valid: check it for typos",
+  })
   .meta({ example: "4242 4242 4242 4242" });
 
 export const DeliveryAddressSchema = z
