@@ -17,11 +17,13 @@ export interface MonitoringProps {
   readonly deadLetterQueues: Record<string, sqs.IQueue>;
   /** Subscribed to the admin topic when non-empty. */
   readonly adminEmail: string;
+  /** The function reading the table's stream into the queues: alarmed on when it falls behind. */
+  readonly outboxRelay: lambda.IFunction;
   /** p99 API latency above which the admin is alerted. */
   readonly apiLatencyThreshold?: Duration;
 }
 
-/** The admin alarm topic, alarms on DLQ depth, Lambda errors and API latency, and one dashboard. */
+/** The admin alarm topic, alarms on DLQ depth, Lambda errors, the outbox relay's lag and API latency, and one dashboard. */
 export class Monitoring extends Construct {
   readonly topic: sns.Topic;
   readonly dashboard: cloudwatch.Dashboard;
@@ -72,6 +74,21 @@ export class Monitoring extends Construct {
         })
         .addAlarmAction(notify);
     }
+
+    // The relay retries a failing batch until it succeeds, holding back the events behind it: how far behind
+    // it is shows in the age of the newest record it read.
+    props.outboxRelay
+      .metric("IteratorAge", { period: Duration.minutes(1), statistic: cloudwatch.Stats.MAXIMUM })
+      .createAlarm(this, "OutboxRelayIteratorAgeAlarm", {
+        alarmDescription:
+          "The outbox relay is more than 5 minutes behind the table's stream: orders and events are waiting to move on.",
+        threshold: Duration.minutes(5).toMilliseconds(),
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 3,
+        datapointsToAlarm: 3,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      })
+      .addAlarmAction(notify);
 
     const latency = props.api.metricLatency({
       period: Duration.minutes(1),

@@ -51,6 +51,25 @@ export const CONSUMER_TIMEOUT_SECONDS: Record<QueueName, number> = {
   "auction-notifications": 30,
 };
 
+/**
+ * Messages per consumer invocation. A consumer handles its batch one message after another within one
+ * timeout, so queues whose messages may wait on someone else (the payment provider through a workflow,
+ * a partner's webhook) take one at a time: a slow message times out alone instead of a whole batch
+ * being received again, and dead-lettered, with it. The others run one quick use case per message.
+ */
+export const CONSUMER_BATCH_SIZE: Record<QueueName, number> = {
+  "order-pipeline": 1,
+  "delivery-requests": 10,
+  delivery: 1,
+  "customer-service": 1,
+  "auction-schedules": 10,
+  "auction-closer": 10,
+  "auction-checkout": 1,
+  "auction-checkout-deadlines": 10,
+  "auction-qr-codes": 10,
+  "auction-notifications": 10,
+};
+
 /** SQS visibility timeout must be >= 6x the consumer's timeout so a retrying batch is not redelivered mid-run. */
 export const VISIBILITY_TIMEOUT_FACTOR = 6;
 

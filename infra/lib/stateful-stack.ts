@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, type StackProps, Validations } from "aws-cdk-lib";
+import { Aws, Duration, RemovalPolicy, Stack, type StackProps, Validations } from "aws-cdk-lib";
 import * as dynamodb from "aws-cdk-lib/aws-dynamodb";
 import * as iam from "aws-cdk-lib/aws-iam";
 import * as kinesis from "aws-cdk-lib/aws-kinesis";
@@ -8,6 +8,7 @@ import * as sqs from "aws-cdk-lib/aws-sqs";
 import type { Construct } from "constructs";
 import {
   CONSUMER_TIMEOUT_SECONDS,
+  OBJECT_PREFIXES,
   OBJECTS_BUCKET_NAME,
   pascal,
   QUEUE_NAMES,
@@ -28,6 +29,8 @@ export class StatefulStack extends Stack {
   /** On-failure destinations of the stream event sources (records that exhausted their retries). */
   readonly outboxRelayFailures: sqs.Queue;
   readonly orderEventsFailures: sqs.Queue;
+  /** Object-created events of uploaded agreements EventBridge could not deliver to their function. */
+  readonly agreementEventFailures: sqs.Queue;
   readonly deliveryWebhookSecret: secretsmanager.Secret;
   readonly customerServiceWebhookSecret: secretsmanager.Secret;
   /** HS256 key of the app's own sign-in tokens (POST /auth/sign-in). */
@@ -74,6 +77,14 @@ export class StatefulStack extends Stack {
       versioned: true,
       serverAccessLogsBucket: this.accessLogsBucket,
       serverAccessLogsPrefix: "objects/",
+      // A refused upload is deleted, which in a versioned bucket only hides it: its bytes go after a week.
+      lifecycleRules: [
+        {
+          prefix: OBJECT_PREFIXES.agreements,
+          noncurrentVersionExpiration: Duration.days(7),
+          expiredObjectDeleteMarker: true,
+        },
+      ],
       // "Object Created" events go to EventBridge: an uploaded listing agreement is attached to its auction.
       eventBridgeEnabled: true,
       // Sellers upload listing agreements straight from the browser with a presigned PUT.
@@ -147,6 +158,22 @@ export class StatefulStack extends Stack {
 
     this.outboxRelayFailures = failureQueue(this, "OutboxRelayFailures");
     this.orderEventsFailures = failureQueue(this, "OrderEventsFailures");
+    this.agreementEventFailures = failureQueue(
+      this,
+      "AgreementEventFailures",
+      "an EventBridge rule target's dead-letter queue",
+    );
+    // The rule lives in the stateless stack; EventBridge may drop its undeliverable events here.
+    this.agreementEventFailures.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal("events.amazonaws.com")],
+        actions: ["sqs:SendMessage"],
+        resources: [this.agreementEventFailures.queueArn],
+        conditions: {
+          ArnLike: { "aws:SourceArn": `arn:${Aws.PARTITION}:events:${Aws.REGION}:${Aws.ACCOUNT_ID}:rule/*` },
+        },
+      }),
+    );
 
     this.deliveryWebhookSecret = webhookSecret(this, "DeliveryWebhookSecret", "delivery company");
     this.customerServiceWebhookSecret = webhookSecret(this, "CustomerServiceWebhookSecret", "customer service");
@@ -185,7 +212,11 @@ function webhookSecret(scope: Construct, id: string, party: string): secretsmana
   return secret;
 }
 
-function failureQueue(scope: Construct, id: string): sqs.Queue {
+function failureQueue(
+  scope: Construct,
+  id: string,
+  what = "a stream event source's on-failure destination",
+): sqs.Queue {
   const queue = new sqs.Queue(scope, id, {
     encryption: sqs.QueueEncryption.SQS_MANAGED,
     enforceSSL: true,
@@ -193,8 +224,7 @@ function failureQueue(scope: Construct, id: string): sqs.Queue {
   });
   Validations.of(queue).acknowledge({
     id: "AwsSolutions-SQS3",
-    reason:
-      "This queue is itself a dead-letter destination: a stream event source's on-failure destination. It has an alarm on depth; giving it another DLQ would only move the problem.",
+    reason: `This queue is itself a dead-letter destination: ${what}. It has an alarm on depth; giving it another DLQ would only move the problem.`,
   });
   return queue;
 }

@@ -10,6 +10,7 @@ import { DynamoEventSource, KinesisEventSource, SqsDlq, SqsEventSource } from "a
 import * as logs from "aws-cdk-lib/aws-logs";
 import * as scheduler from "aws-cdk-lib/aws-scheduler";
 import * as ses from "aws-cdk-lib/aws-ses";
+import * as sqs from "aws-cdk-lib/aws-sqs";
 import type { Construct } from "constructs";
 import { appFunction, type CodeMode } from "./app-function.js";
 import { LAMBDA_ENTRIES } from "./bundling.js";
@@ -17,6 +18,7 @@ import type { AppConfig } from "./config.js";
 import { grantObjects, grantSendEmail, grantTableReadWrite } from "./grants.js";
 import { Monitoring } from "./monitoring.js";
 import {
+  CONSUMER_BATCH_SIZE,
   CONSUMER_TIMEOUT_SECONDS,
   OBJECT_PREFIXES,
   pascal,
@@ -60,9 +62,9 @@ export class StatelessStack extends Stack {
     const { stateful, config, code } = props;
     const { table, objectsBucket, queues } = stateful;
 
-    const sender = new ses.EmailIdentity(this, "SenderIdentity", {
-      identity: ses.Identity.email(config.senderEmail),
-    });
+    // The sender is verified in SES before the first deploy (README): a stack creating the identity would
+    // fail on an address verified already, and leave mail failing until someone clicked the link.
+    const sender = ses.EmailIdentity.fromEmailIdentityName(this, "SenderIdentity", config.senderEmail);
 
     const scheduleGroup = new scheduler.ScheduleGroup(this, "AuctionScheduleGroup", {
       scheduleGroupName: SCHEDULE_GROUP_NAME,
@@ -251,7 +253,9 @@ export class StatelessStack extends Stack {
           environment: consumerEnv(name),
         }),
       );
-      fn.addEventSource(new SqsEventSource(queues[name].queue, { batchSize: 10, reportBatchItemFailures: true }));
+      fn.addEventSource(
+        new SqsEventSource(queues[name].queue, { batchSize: CONSUMER_BATCH_SIZE[name], reportBatchItemFailures: true }),
+      );
       consumers[name] = fn;
     }
     orderPipeline.grantStart(consumers["order-pipeline"]);
@@ -342,8 +346,16 @@ export class StatelessStack extends Stack {
         },
       }),
     );
+    // The relay retries until it succeeds (or the stream's 24 h retention ends): a stream's failure queue
+    // holds only pointers to records, gone with the stream, so giving up would lose orders for good. A
+    // stuck relay shows as iterator age (Monitoring alarms on it).
     relay.addEventSource(
-      new DynamoEventSource(table, { ...STREAM_RETRY, onFailure: new SqsDlq(stateful.outboxRelayFailures) }),
+      new DynamoEventSource(table, {
+        ...STREAM_RETRY,
+        retryAttempts: undefined,
+        maxRecordAge: undefined,
+        onFailure: new SqsDlq(stateful.outboxRelayFailures),
+      }),
     );
     Validations.of(relay.role!).acknowledge({
       id: "AwsSolutions-IAM5[Resource::*]",
@@ -395,7 +407,20 @@ export class StatelessStack extends Stack {
           object: { key: [{ prefix: OBJECT_PREFIXES.agreements }] },
         },
       },
-      targets: [new eventTargets.LambdaFunction(objectCreated, { retryAttempts: 10, maxEventAge: Duration.hours(2) })],
+      targets: [
+        new eventTargets.LambdaFunction(objectCreated, {
+          retryAttempts: 10,
+          maxEventAge: Duration.hours(2),
+          // An upload event EventBridge gave up on is kept (and alarmed on) rather than dropped. The queue's
+          // own policy (stateful stack) lets EventBridge send to it; referenced by ARN so that CDK does not
+          // add a policy naming this rule there, which would tie the two stacks in a cycle.
+          deadLetterQueue: sqs.Queue.fromQueueArn(
+            this,
+            "AgreementEventFailuresByArn",
+            stateful.agreementEventFailures.queueArn,
+          ),
+        }),
+      ],
     });
 
     new Monitoring(this, "Monitoring", {
@@ -405,7 +430,9 @@ export class StatelessStack extends Stack {
         ...Object.fromEntries(QUEUE_NAMES.map((name) => [pascal(name), queues[name].deadLetterQueue])),
         OutboxRelayFailures: stateful.outboxRelayFailures,
         OrderEventsFailures: stateful.orderEventsFailures,
+        AgreementEventFailures: stateful.agreementEventFailures,
       },
+      outboxRelay: relay,
       adminEmail: config.adminEmail,
     });
 

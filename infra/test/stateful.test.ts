@@ -90,8 +90,8 @@ describe("stateful stack", () => {
   it("encrypts every queue and denies plain HTTP on each", () => {
     const queues = resourcesOf(stateful, "AWS::SQS::Queue");
     const policies = Object.values(resourcesOf(stateful, "AWS::SQS::QueuePolicy"));
-    // 10 subscriptions x (queue + DLQ) + 2 stream failure destinations.
-    expect(Object.keys(queues)).toHaveLength(22);
+    // 10 subscriptions x (queue + DLQ) + 2 stream failure destinations + the agreement events' DLQ.
+    expect(Object.keys(queues)).toHaveLength(23);
     for (const [id, queue] of Object.entries(queues)) {
       expect(queue.Properties?.SqsManagedSseEnabled, id).toBe(true);
       const tlsOnly = policies.some(

@@ -405,6 +405,22 @@ describe("QR codes and seller notes", () => {
     expect((await fetch(`${server.url}/auctions/auc_missing/qr?format=png`)).status).toBe(404);
   });
 
+  it("stores QR codes under qr-codes/ (the prefix the AWS functions are granted) and still serves ones stored before", async () => {
+    const id = await createAuction({ title: "Prefixed gateau" });
+    await server.idle();
+    expect(await server.runtime.objects.exists(`qr-codes/${id}.svg`)).toBe(true);
+    expect(await server.runtime.objects.exists(`qr-codes/${id}.png`)).toBe(true);
+    await server.runtime.objects.delete(`qr-codes/${id}.svg`);
+    await server.runtime.objects.put(
+      `auctions/${id}/qr.svg`,
+      new TextEncoder().encode("<svg>old</svg>"),
+      "image/svg+xml",
+    );
+    const old = await fetch(`${server.url}/auctions/${id}/qr?format=svg`);
+    expect(old.status).toBe(200);
+    expect(await old.text()).toBe("<svg>old</svg>");
+  });
+
   it("keeps each seller's notes private to their author", async () => {
     const id = await createAuction({ title: "Noted cake" });
     const created = await server.api("/seller/notes", {

@@ -15,6 +15,9 @@ function tasksOf(states: States): Array<[string, State]> {
 
 // On Step Functions a Task is a Lambda invoke; AWS asks every caller to retry its transient service errors.
 const LAMBDA_TRANSIENT = ["Lambda.ServiceException", "Lambda.SdkClientException", "Lambda.TooManyRequestsException"];
+// The item store's transient failures, locally (SQLite) and on AWS (DynamoDB, once the adapter's own
+// retries of a transaction conflict are spent): a step retried for one must be retried for the other.
+const STORE_TRANSIENT = ["SqliteError", "TransactionCanceledException", "InternalServerError", "RequestLimitExceeded"];
 
 describe.each(["order-pipeline", "auction-checkout"])("%s.asl.json", (workflow) => {
   const definition = JSON.parse(readFileSync(join("workflows", `${workflow}.asl.json`), "utf8")) as { States: States };
@@ -39,6 +42,14 @@ describe.each(["order-pipeline", "auction-checkout"])("%s.asl.json", (workflow) 
     for (const [name, task] of tasks) {
       const retried = (task.Retry ?? []).flatMap((retry) => retry.ErrorEquals);
       const missing = retried.includes("States.ALL") ? [] : LAMBDA_TRANSIENT.filter((e) => !retried.includes(e));
+      expect({ task: name, missing }).toEqual({ task: name, missing: [] });
+    }
+  });
+
+  it("retries the item store's transient errors, SQLite's and DynamoDB's alike, in every Task state", () => {
+    for (const [name, task] of tasksOf(definition.States)) {
+      const retried = (task.Retry ?? []).flatMap((retry) => retry.ErrorEquals);
+      const missing = retried.includes("States.ALL") ? [] : STORE_TRANSIENT.filter((e) => !retried.includes(e));
       expect({ task: name, missing }).toEqual({ task: name, missing: [] });
     }
   });

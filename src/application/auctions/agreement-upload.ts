@@ -1,4 +1,4 @@
-import { type AgreementUploadBody, UPLOAD_URL_SECONDS } from "../../domain/auctions/agreement.js";
+import { type AGREEMENT_TYPES, type AgreementUploadBody, UPLOAD_URL_SECONDS } from "../../domain/auctions/agreement.js";
 import type { Actor } from "../../domain/shared/actor.js";
 import { ForbiddenError, NotFoundError } from "../../domain/shared/errors.js";
 import { expiresAfter, itemAt } from "../../ports/item-store.js";
@@ -8,7 +8,11 @@ import type { AuctionDeps } from "./auction-deps.js";
 import { loadAuction } from "./auction-items.js";
 import { assertSeller } from "./create-auction.js";
 
-const EXTENSIONS: Record<string, string> = { "application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg" };
+const EXTENSIONS: Record<(typeof AGREEMENT_TYPES)[number], string> = {
+  "application/pdf": "pdf",
+  "image/png": "png",
+  "image/jpeg": "jpg",
+};
 const agreementKey = (auctionId: string) => ({ pk: `AUCTION#${auctionId}`, sk: "AGREEMENT" });
 /** What an upload URL was issued for, kept until its object is checked (S3 cannot cap a presigned PUT's size). */
 const grantKey = (objectKey: string) => ({ pk: `UPLOAD#${objectKey}`, sk: "GRANT" });
@@ -17,6 +21,10 @@ const grantKey = (objectKey: string) => ({ pk: `UPLOAD#${objectKey}`, sk: "GRANT
  * The seller asks for an upload URL for their auction's listing agreement: it admits one object under
  * the seller's own prefix, of the declared type, no larger than declared, for five minutes.
  */
+/** Where an uploaded listing agreement is stored: under `agreements/`, per seller and auction. */
+export const agreementObjectKey = (sellerId: string, auctionId: string, id: string, extension: string) =>
+  `agreements/${sellerId}/${auctionId}/${id}.${extension}`;
+
 export function makeRequestAgreementUpload(deps: AuctionDeps & { signer: UploadSigner }) {
   return async (
     auctionId: string,
@@ -27,7 +35,7 @@ export function makeRequestAgreementUpload(deps: AuctionDeps & { signer: UploadS
     const auction = await loadAuction(deps.store, auctionId);
     if (auction.sellerId !== sellerId)
       throw new ForbiddenError("Only the auction's seller may attach its agreement", "NOT_YOUR_AUCTION");
-    const key = `agreements/${sellerId}/${auctionId}/${deps.ids.next()}.${EXTENSIONS[input.contentType]}`;
+    const key = agreementObjectKey(sellerId, auctionId, deps.ids.next(), EXTENSIONS[input.contentType]);
     const expiresAt = new Date(deps.clock.now().getTime() + UPLOAD_URL_SECONDS * 1000);
     await deps.store.put(
       itemAt(grantKey(key), {

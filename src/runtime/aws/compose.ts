@@ -15,8 +15,6 @@ import { readSecretString } from "../../adapters/aws/secrets.js";
 import { SesMailer } from "../../adapters/aws/ses-mailer.js";
 import { SqsQueueAdmin } from "../../adapters/aws/sqs-queue-admin.js";
 import { StepFunctionsWorkflowRunner } from "../../adapters/aws/step-functions-workflow-runner.js";
-import { EmailChannel } from "../../adapters/http/email-channel.js";
-import { SignedWebhookChannel } from "../../adapters/http/signed-webhook-channel.js";
 import { createJsonLogger } from "../../adapters/local/json-logger.js";
 import { JwtTokenIssuer } from "../../adapters/local/jwt-token-issuer.js";
 import { PdfReceiptRenderer } from "../../adapters/local/pdf-receipt-renderer.js";
@@ -29,12 +27,12 @@ import { CHECKOUT_DUE } from "../../application/auctions/checkout-deadline.js";
 import type { Clock } from "../../ports/clock.js";
 import type { Mailer } from "../../ports/mailer.js";
 import type { ObjectStore } from "../../ports/object-store.js";
-import type { OutboundChannel, OutboundMessage } from "../../ports/outbound-channel.js";
 import type { Scheduler } from "../../ports/scheduler.js";
 import type { TokenIssuer } from "../../ports/token-issuer.js";
 import type { UploadSigner } from "../../ports/upload-signer.js";
 import { composeApplication } from "../shared/compose-application.js";
 import type { AwsConfig } from "./config.js";
+import { partnerChannel } from "./partner-channel.js";
 import { signInTokens } from "./sign-in-tokens.js";
 import { unconfigured } from "./unconfigured.js";
 
@@ -105,20 +103,6 @@ export async function composeAwsRuntime(config: AwsConfig, clients: AwsClients, 
       })
     : unconfigured<Scheduler>("The scheduler", "SCHEDULE_GROUP");
 
-  /** The delivery and customer-service consumers each get their partner channel from the same settings. */
-  const partnerChannel = (queue: "delivery" | "customer-service"): OutboundChannel => {
-    if (config.queueName !== queue) return unconfigured<OutboundChannel>(`The ${queue} channel`, `QUEUE_NAME=${queue}`);
-    const { url, secretArn, email } = config.channel;
-    if (url && secretArn) {
-      const webhook = readSecretString(clients.secrets, secretArn).then(
-        (secret) => new SignedWebhookChannel({ url, secret, clock }),
-      );
-      return { send: async (message: OutboundMessage) => (await webhook).send(message) };
-    }
-    if (!email) return unconfigured<OutboundChannel>(`The ${queue} channel`, "WEBHOOK_URL or CHANNEL_EMAIL");
-    return new EmailChannel({ mailer, to: email });
-  };
-
   const application = composeApplication({
     store,
     events: store,
@@ -137,8 +121,8 @@ export async function composeAwsRuntime(config: AwsConfig, clients: AwsClients, 
     payments: new TestPaymentGateway({ store, ids, clock, failureRate: 0 }),
     scheduler,
     qr: qrCodeRenderer,
-    delivery: partnerChannel("delivery"),
-    customerService: partnerChannel("customer-service"),
+    delivery: partnerChannel("delivery", { config, secrets: clients.secrets, clock, mailer }),
+    customerService: partnerChannel("customer-service", { config, secrets: clients.secrets, clock, mailer }),
   });
   const workflows = new StepFunctionsWorkflowRunner({
     client: clients.sfn,
