@@ -1,4 +1,4 @@
-import { Aws, Duration, RemovalPolicy, Stack, type StackProps, Validations } from "aws-cdk-lib";
+import { Aws, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from "aws-cdk-lib";
 import * as dynamodb from "aws-cdk-lib/aws-dynamodb";
 import * as iam from "aws-cdk-lib/aws-iam";
 import * as kinesis from "aws-cdk-lib/aws-kinesis";
@@ -187,6 +187,9 @@ export class StatefulStack extends Stack {
       reason:
         "Rotating the token key signs every user out at once; it is rotated by hand in a planned change (tokens live one hour), not by a rotation Lambda.",
     });
+
+    // `npm run aws:bootstrap -- --table <TableName> ...` creates the staff accounts and the catalog in it.
+    new CfnOutput(this, "TableName", { value: this.table.tableName });
   }
 }
 

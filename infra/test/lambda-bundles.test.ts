@@ -1,14 +1,13 @@
 import { execFile, execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import { createRequire } from "node:module";
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { describe, expect, it } from "vitest";
 import { httpApiEvent } from "../../test/aws/api-gateway-events.js";
+import { startDynalite } from "../../test/support/dynalite.js";
 import { bundleLambda, LAMBDA_ENTRIES, type LambdaBundle, REPO_ROOT } from "../lib/bundling.js";
 
 const bundles = new Map<string, Promise<LambdaBundle>>();
@@ -69,41 +68,11 @@ const ENVIRONMENT: Record<keyof typeof LAMBDA_ENTRIES, Record<string, string>> =
   objectCreated: {},
 };
 
-/** dynalite (a DynamoDB emulator) with the deploy's table: `orderflow`, pk/sk and the gsi1, gsi2 indexes. */
+/** dynalite (a DynamoDB emulator) with the deploy's table, named `orderflow`. */
 async function startDynamoDb() {
-  const dynalite = createRequire(import.meta.url)("dynalite") as (options: { createTableMs: number }) => Server;
-  const server = dynalite({ createTableMs: 0 });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const keys = (prefix: string) => [
-    { AttributeName: `${prefix}pk`, KeyType: "HASH" as const },
-    { AttributeName: `${prefix}sk`, KeyType: "RANGE" as const },
-  ];
-  const client = new DynamoDBClient({
-    endpoint,
-    region: "eu-west-1",
-    credentials: { accessKeyId: "test", secretAccessKey: "test" },
-  });
-  await client.send(
-    new CreateTableCommand({
-      TableName: "orderflow",
-      BillingMode: "PAY_PER_REQUEST",
-      AttributeDefinitions: ["", "gsi1", "gsi2"].flatMap((prefix) =>
-        ["pk", "sk"].map((key) => ({ AttributeName: `${prefix}${key}`, AttributeType: "S" as const })),
-      ),
-      KeySchema: keys(""),
-      GlobalSecondaryIndexes: ["gsi1", "gsi2"].map((index) => ({
-        IndexName: index,
-        KeySchema: keys(index),
-        Projection: { ProjectionType: "KEYS_ONLY" as const },
-      })),
-    }),
-  );
-  client.destroy();
-  return {
-    endpoint,
-    close: () => new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
-  };
+  const dynamodb = await startDynalite("eu-west-1");
+  await dynamodb.createTable("orderflow");
+  return dynamodb;
 }
 
 describe("Lambda bundles", () => {

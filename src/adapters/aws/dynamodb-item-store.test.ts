@@ -8,10 +8,7 @@
  *   (aws-sdk-client-mock), and by feeding the items it writes back through dynalite (listByKey) and the
  *   outbox relay. Faking a transactional database in the test would only test the fake.
  */
-import type { Server } from "node:http";
-import { createRequire } from "node:module";
-import type { AddressInfo } from "node:net";
-import { CreateTableCommand, DynamoDBClient, TransactionCanceledException } from "@aws-sdk/client-dynamodb";
+import { DynamoDBClient, TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import {
   BatchGetCommand,
   DeleteCommand,
@@ -26,51 +23,29 @@ import type { DynamoDBStreamEvent } from "aws-lambda";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { itemOperationsContract } from "../../../test/contract/item-store.contract.js";
+import { startDynalite } from "../../../test/support/dynalite.js";
 import type { DomainEvent, StoredEvent } from "../../domain/shared/event.js";
 import { isOutboxItem, makeOutboxRelay } from "../../handlers/aws/outbox-relay.js";
 import { ConditionFailedError, type Item, when } from "../../ports/item-store.js";
 import { DynamoDbItemStore, MAX_TRANSACTION_ATTEMPTS } from "./dynamodb-item-store.js";
 
-const require = createRequire(import.meta.url);
-const dynalite = require("dynalite") as (options: { createTableMs: number }) => Server;
 const credentials = { accessKeyId: "test", secretAccessKey: "test" };
 
-let server: Server;
-let endpoint: string;
+let dynamodb: Awaited<ReturnType<typeof startDynalite>>;
 let tableCount = 0;
 
 beforeAll(async () => {
-  server = dynalite({ createTableMs: 0 });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  dynamodb = await startDynalite();
 });
-afterAll(() => new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))));
+afterAll(() => dynamodb.close());
 
-const dynaliteClient = () => new DynamoDBClient({ endpoint, region: "us-east-1", credentials });
+const dynaliteClient = () => dynamodb.client();
 
-/** A fresh table per store (pk/sk, gsi1, gsi2), so contract cases never see each other's items. */
+/** A fresh table per store, shaped like the deploy's, so contract cases never see each other's items. */
 async function newDynaliteStore(): Promise<DynamoDbItemStore> {
-  const client = dynaliteClient();
   const tableName = `items-${++tableCount}`;
-  const keyNames = ["pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk"];
-  const keySchema = (prefix: string) => [
-    { AttributeName: `${prefix}pk`, KeyType: "HASH" as const },
-    { AttributeName: `${prefix}sk`, KeyType: "RANGE" as const },
-  ];
-  await client.send(
-    new CreateTableCommand({
-      TableName: tableName,
-      BillingMode: "PAY_PER_REQUEST",
-      AttributeDefinitions: keyNames.map((name) => ({ AttributeName: name, AttributeType: "S" as const })),
-      KeySchema: keySchema(""),
-      GlobalSecondaryIndexes: ["gsi1", "gsi2"].map((index) => ({
-        IndexName: index,
-        KeySchema: keySchema(index),
-        Projection: { ProjectionType: "KEYS_ONLY" as const },
-      })),
-    }),
-  );
-  return new DynamoDbItemStore({ client, tableName });
+  await dynamodb.createTable(tableName);
+  return new DynamoDbItemStore({ client: dynaliteClient(), tableName });
 }
 
 function event(id: string, key: string, extra: Partial<DomainEvent> = {}): DomainEvent {
