@@ -355,6 +355,14 @@ export class StatelessStack extends Stack {
         retryAttempts: undefined,
         maxRecordAge: undefined,
         onFailure: new SqsDlq(stateful.outboxRelayFailures),
+        // Only new outbox items (isOutboxItem in src/handlers/aws/outbox-relay.ts) invoke the relay, not
+        // every write to the table: the usage meter counts relay invocations per event so.
+        filters: [
+          lambda.FilterCriteria.filter({
+            eventName: lambda.FilterRule.isEqual("INSERT"),
+            dynamodb: { NewImage: { pk: { S: lambda.FilterRule.beginsWith("EVT#") } } },
+          }),
+        ],
       }),
     );
     Validations.of(relay.role!).acknowledge({

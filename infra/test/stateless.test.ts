@@ -124,6 +124,9 @@ describe("queues and their consumers", () => {
     // The relay's failure queue would hold only pointers into the stream: it retries until the record expires.
     expect(relay?.Properties?.MaximumRetryAttempts ?? -1).toBe(-1);
     expect(relay?.Properties?.MaximumRecordAgeInSeconds ?? -1).toBe(-1);
+    // Invoked for new outbox items only, not for every write to the table.
+    const patterns = asArray(relay?.Properties?.FilterCriteria?.Filters).map((f: any) => JSON.parse(f.Pattern));
+    expect(patterns).toEqual([{ eventName: ["INSERT"], dynamodb: { NewImage: { pk: { S: [{ prefix: "EVT#" }] } } } }]);
     expect(projection?.Properties?.MaximumRetryAttempts).toBeGreaterThanOrEqual(0);
     expect(projection?.Properties?.MaximumRetryAttempts).toBeLessThanOrEqual(10);
     expect(projection?.Properties?.MaximumRecordAgeInSeconds).toBeGreaterThan(0);

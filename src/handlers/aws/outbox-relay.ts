@@ -11,8 +11,9 @@ export function isOutboxItem(item: Record<string, unknown>): boolean {
 /**
  * The outbox relay: a Lambda on the table's DynamoDB stream that forwards each newly written event to
  * every subscription that takes its type. Records are handled in order; on the first failure it
- * reports that record, so the stream retries from there (bounded retries, bisect, on-failure DLQ are
- * set on the event source mapping). Sending is at-least-once; consumers are idempotent.
+ * reports that record, so the stream retries from there (until it succeeds, with bisect; the event source
+ * mapping also filters the stream to new outbox items, which this check repeats). Sending is
+ * at-least-once; consumers are idempotent.
  */
 export function makeOutboxRelay(targets: RelayTarget[]) {
   return async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
