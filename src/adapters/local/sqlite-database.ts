@@ -81,7 +81,37 @@ CREATE TABLE IF NOT EXISTS dead_letters (
 ) WITHOUT ROWID;
 `;
 
-/** Opens (creating if needed) the SQLite database file in WAL mode with the full schema. */
+/**
+ * The schema version this code writes, kept in the file's `user_version`. Step `i` of MIGRATIONS brings
+ * a database from version `i` to `i + 1`; version 0 is a new file or one from before versions were kept,
+ * which the base schema (all `IF NOT EXISTS`) completes. A schema change appends a step here.
+ */
+const MIGRATIONS: ReadonlyArray<(db: SqliteDatabase) => void> = [(db) => db.exec(schema)];
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/** The database was written by a newer orderflow: this one must not touch it. */
+export class NewerSchemaError extends Error {
+  override name = "NewerSchemaError";
+  constructor(path: string, found: number) {
+    super(
+      `${path} has schema version ${found}, written by a newer orderflow; this one knows versions up to ${SCHEMA_VERSION}. ` +
+        "Run the newer version, or restore a backup made with this one.",
+    );
+  }
+}
+
+/** Brings the schema up to SCHEMA_VERSION, all steps in one transaction; refuses a newer database. */
+function migrate(db: SqliteDatabase, path: string): void {
+  const found = db.pragma("user_version", { simple: true }) as number;
+  if (found > SCHEMA_VERSION) throw new NewerSchemaError(path, found);
+  if (found === SCHEMA_VERSION) return;
+  db.transaction(() => {
+    for (let version = found; version < SCHEMA_VERSION; version++) MIGRATIONS[version]?.(db);
+    db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  })();
+}
+
+/** Opens (creating if needed) the SQLite database file in WAL mode with the schema brought up to date. */
 export function openSqliteDatabase(path: string): SqliteDatabase {
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
@@ -92,6 +122,11 @@ export function openSqliteDatabase(path: string): SqliteDatabase {
   // Savepoint journals (one per job in a group commit) in memory rather than in temporary files.
   db.pragma("temp_store = MEMORY");
   db.pragma("foreign_keys = ON");
-  db.exec(schema);
+  try {
+    migrate(db, path);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
   return db;
 }
