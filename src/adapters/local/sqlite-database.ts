@@ -82,12 +82,14 @@ CREATE TABLE IF NOT EXISTS dead_letters (
 `;
 
 /**
- * The schema version this code writes, kept in the file's `user_version`. Step `i` of MIGRATIONS brings
- * a database from version `i` to `i + 1`; version 0 is a new file or one from before versions were kept,
- * which the base schema (all `IF NOT EXISTS`) completes. A schema change appends a step here.
+ * Steps that change what the schema cannot add by itself (a column, a new table shape): the step at index
+ * `i` brings a database from version `i + 1` to `i + 2`. Version 1 is the schema below; a file from before
+ * versions were kept reads as 0 and is completed by it. A schema change that needs more than a new
+ * `IF NOT EXISTS` object appends a step here.
  */
-const MIGRATIONS: ReadonlyArray<(db: SqliteDatabase) => void> = [(db) => db.exec(schema)];
-export const SCHEMA_VERSION = MIGRATIONS.length;
+const MIGRATIONS: ReadonlyArray<(db: SqliteDatabase) => void> = [];
+/** The schema version this code writes, kept in the file's `user_version`. */
+export const SCHEMA_VERSION = 1 + MIGRATIONS.length;
 
 /** The database was written by a newer orderflow: this one must not touch it. */
 export class NewerSchemaError extends Error {
@@ -100,14 +102,17 @@ export class NewerSchemaError extends Error {
   }
 }
 
-/** Brings the schema up to SCHEMA_VERSION, all steps in one transaction; refuses a newer database. */
+/**
+ * Refuses a newer database; otherwise runs the steps it has not had, then the schema (every object
+ * `IF NOT EXISTS`, so anything missing is added, e.g. an index dropped or added since), in one transaction.
+ */
 function migrate(db: SqliteDatabase, path: string): void {
   const found = db.pragma("user_version", { simple: true }) as number;
   if (found > SCHEMA_VERSION) throw new NewerSchemaError(path, found);
-  if (found === SCHEMA_VERSION) return;
   db.transaction(() => {
-    for (let version = found; version < SCHEMA_VERSION; version++) MIGRATIONS[version]?.(db);
-    db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    for (let version = Math.max(found, 1); version < SCHEMA_VERSION; version++) MIGRATIONS[version - 1]?.(db);
+    db.exec(schema);
+    if (found !== SCHEMA_VERSION) db.pragma(`user_version = ${SCHEMA_VERSION}`);
   })();
 }
 
