@@ -1,3 +1,4 @@
+import { request as httpRequest } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MAX_JSON_BODY_BYTES } from "../../src/handlers/http/json-body.js";
 import { orderBody, startTestServer, type TestServer } from "../support/test-server.js";
@@ -164,6 +165,34 @@ describe("bad input gets a clear 4xx and stores nothing", () => {
       expectErrorShape(await response.json(), "UNSUPPORTED_MEDIA_TYPE");
     }
     expect(await orderCount()).toBe(before);
+  });
+
+  it("an Idempotency-Key never makes the server read a body it would not read without one", async () => {
+    // A body that starts and never ends: answered at once means the server did not wait to read it all.
+    const answerWithOpenBody = (path: string, contentType: string) =>
+      new Promise<number>((resolve, reject) => {
+        const request = httpRequest(`${server.url}${path}`, {
+          method: "POST",
+          headers: {
+            "content-type": contentType,
+            "idempotency-key": `open-body-${path}`,
+            "transfer-encoding": "chunked",
+          },
+        });
+        request.on("response", (response) => {
+          resolve(response.statusCode ?? 0);
+          request.destroy();
+        });
+        request.on("error", reject);
+        request.write("x".repeat(64 * 1024));
+      });
+    const within = <T>(answer: Promise<T>) =>
+      Promise.race([
+        answer,
+        new Promise<never>((_, reject) => setTimeout(() => reject(new Error("still reading")), 3000)),
+      ]);
+    expect(await within(answerWithOpenBody("/nowhere", "text/plain"))).toBe(404);
+    expect(await within(answerWithOpenBody("/orders", "text/plain"))).toBe(415);
   });
 
   it("an invalid Idempotency-Key header → 400", async () => {

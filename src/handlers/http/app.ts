@@ -104,6 +104,8 @@ export function createHttpApp(deps: HttpAppDeps) {
     "*",
     idempotencyMiddleware(deps.idempotency, {
       logger: deps.logger,
+      isRoute: registeredRoutes(app, () => true),
+      hasJsonBody: registeredRoutes(app, hasJsonBody),
       answeredInTransaction: (method, path) =>
         isOrderRouteAnsweredInTransaction(method, path) || isAuctionRouteAnsweredInTransaction(method, path),
     }),

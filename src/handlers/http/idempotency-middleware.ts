@@ -10,6 +10,13 @@ import { IDEMPOTENCY_KEY } from "./schemas.js";
 
 export interface IdempotencyOptions {
   logger: Logger;
+  /** The routes of the API: a key sent anywhere else is not looked at (the request gets its 404 or 405). */
+  isRoute: RouteMatcher;
+  /**
+   * Routes documented with a JSON body: only theirs is read (and only when sent as JSON, which the
+   * size limit before this middleware has measured), so a key never makes the server read another body.
+   */
+  hasJsonBody: RouteMatcher;
   /**
    * Routes whose only effect is one transaction that commits the answer with its writes (through the
    * `idempotency` request variable): no claim is written first, so one commit per request.
@@ -75,7 +82,7 @@ export function idempotencyMiddleware(
 
   return async (c, next) => {
     const key = c.req.header("idempotency-key");
-    if (key === undefined) return next();
+    if (key === undefined || !options.isRoute(c.req.method, c.req.path)) return next();
     if (!IDEMPOTENCY_KEY.test(key)) {
       throw new ValidationError("Invalid Idempotency-Key", [
         { path: "headers.idempotency-key", message: "Use 1-255 visible ASCII characters" },
@@ -83,7 +90,9 @@ export function idempotencyMiddleware(
     }
     const actor = c.get("actor");
     const scope = `${actor.userId ?? "guest"}:${c.req.method}:${c.req.path}`;
-    const fingerprint = requestFingerprint(await c.req.text(), new URL(c.req.url).searchParams);
+    const readsBody =
+      options.hasJsonBody(c.req.method, c.req.path) && JSON_TYPE.test(c.req.header("content-type") ?? "");
+    const fingerprint = requestFingerprint(readsBody ? await c.req.text() : "", new URL(c.req.url).searchParams);
 
     if (options.answeredInTransaction?.(c.req.method, c.req.path)) {
       // Nothing is read first: the answer commits only while the key is free, so a new key costs no read.
