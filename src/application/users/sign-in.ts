@@ -30,15 +30,12 @@ export function makeSignIn({
   const dummyHash = hasher.hash("no account has this password");
   dummyHash.catch(() => undefined); // a failure surfaces when a sign-in awaits it, not as an unhandled rejection
   return async (input: SignInBody): Promise<{ token: string; user: PublicUser }> => {
-    const failuresCounted = await throttle.check(input.email);
+    await throttle.attempt(input.email);
     const item = await store.get(userKey(input.email));
     const user = item ? userFromItem(item) : undefined;
     const valid = await hasher.verify(input.password, user?.passwordHash ?? (await dummyHash));
-    if (!user || !valid) {
-      await throttle.failed(input.email);
-      throw new UnauthenticatedError(INVALID_CREDENTIALS_MESSAGE, "INVALID_CREDENTIALS");
-    }
-    if (failuresCounted) await throttle.clear(input.email);
+    if (!user || !valid) throw new UnauthenticatedError(INVALID_CREDENTIALS_MESSAGE, "INVALID_CREDENTIALS");
+    await throttle.clear(input.email);
     const token = await tokens.issue({ sub: user.id, email: user.email, name: user.name, roles: user.roles });
     return { token, user: publicUser(user) };
   };

@@ -16,11 +16,21 @@ function setup() {
   let now = new Date("2026-05-01T12:00:00Z");
   const clock = { now: () => now };
   const store = new SqliteItemStore(openSqliteDatabase(":memory:"));
-  const hasher = new ScryptPasswordHasher({ N: 2 ** 12, r: 8, p: 1 });
+  const scrypt = new ScryptPasswordHasher({ N: 2 ** 12, r: 8, p: 1 });
+  let verifications = 0;
+  const hasher = {
+    hash: (password: string) => scrypt.hash(password),
+    verify: (password: string, hash: string) => {
+      verifications++;
+      return scrypt.verify(password, hash);
+    },
+  };
   const tokens = new JwtTokenIssuer({ secret: "s".repeat(40), clock, lifetimeSeconds: 3600 });
   const deps = { store, hasher, tokens, ids: createUlidGenerator(clock), clock };
   return {
     ...deps,
+    /** Passwords checked so far. */
+    verified: () => verifications,
     signUp: makeSignUp(deps),
     signIn: makeSignIn(deps),
     ensureUser: makeEnsureUser(deps),
@@ -108,6 +118,24 @@ describe("accounts", () => {
     expect((await attempt(ada.password)).user.email).toBe("ada@example.com");
     for (let i = 0; i < MAX_FAILED_SIGN_INS - 1; i++) await attempt("wrong").catch(() => undefined);
     await expect(attempt("wrong")).rejects.toMatchObject({ code: "INVALID_CREDENTIALS" });
+  });
+
+  it("gives a burst of parallel guesses no more tries than a sequence, counted before any password is checked", async () => {
+    const { signUp, signIn, verified } = setup();
+    await signUp(parseWith(SignUpBody, ada));
+    const checkedBefore = verified();
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        signIn(parseWith(SignInBody, { email: ada.email, password: `guess number ${i}` })).catch(
+          (error: { code: string }) => error.code,
+        ),
+      ),
+    );
+    expect(answers.filter((code) => code === "INVALID_CREDENTIALS")).toHaveLength(MAX_FAILED_SIGN_INS);
+    expect(answers.filter((code) => code === "TOO_MANY_SIGN_INS")).toHaveLength(50 - MAX_FAILED_SIGN_INS);
+    expect(verified() - checkedBefore).toBe(MAX_FAILED_SIGN_INS);
+    const right = parseWith(SignInBody, { email: ada.email, password: ada.password });
+    await expect(signIn(right)).rejects.toMatchObject({ code: "TOO_MANY_SIGN_INS" });
   });
 
   it("refuses expired tokens and tokens signed with another secret", async () => {
