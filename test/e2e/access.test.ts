@@ -98,6 +98,26 @@ describe("object-level access", () => {
     }
   });
 
+  it("staff holding a tracking token (every receipt carries the link) are not the customer for it", async () => {
+    const placed = await server.api("/orders", { body: orderBody() });
+    const { order, trackingToken } = placed.body;
+    await server.idle();
+    const [maker, courier] = [await server.tokenFor("maker"), await server.tokenFor("courier")];
+    expect((await server.api(`/orders/${order.id}/fulfilled`, { body: {}, token: maker })).status).toBe(200);
+    await server.idle();
+    const delivered = (token: string) =>
+      server.api(`/orders/${order.id}/delivered?token=${trackingToken}`, { body: {}, token });
+    expect((await delivered(maker)).status).toBe(403);
+    expect((await delivered(courier)).status).toBe(200);
+    const review = await server.api(`/orders/${order.id}/feedback?token=${trackingToken}`, {
+      body: { rating: 1, comment: "from the courier" },
+      token: courier,
+    });
+    expect(review.status).toBe(403);
+    const byGuest = await server.api(`/orders/${order.id}/feedback?token=${trackingToken}`, { body: { rating: 5 } });
+    expect(byGuest.status).toBe(200);
+  });
+
   it("role-restricted routes answer 401 to guests and 403 to the wrong role", async () => {
     const customer = await server.tokenFor("customer");
     const routes: Array<[string, string, unknown?]> = [

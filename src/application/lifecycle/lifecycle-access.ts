@@ -4,9 +4,13 @@ import { ForbiddenError } from "../../domain/shared/errors.js";
 import { canSeeOrder } from "../orders/order-access.js";
 import { orderNotFound } from "../orders/order-items.js";
 
-/** The order's own customer: the signed-in owner, or a guest holding its tracking token. */
+/**
+ * The order's own customer: the signed-in owner, or someone holding its tracking token who is not staff.
+ * Staff read receipts, which carry the tracking link: a token does not make them the customer.
+ */
 export function isOrderCustomer(actor: Actor, order: Order): boolean {
   if (actor.userId && order.customer.userId === actor.userId) return true;
+  if (hasRole(actor, "maker", "courier", "admin")) return false;
   return actor.trackingToken !== undefined && actor.trackingToken === order.trackingToken;
 }
 
