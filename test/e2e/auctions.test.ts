@@ -163,6 +163,25 @@ describe("auctions", () => {
     expect(JSON.stringify(events)).not.toMatch(/bidder|@example\.com/);
   });
 
+  it("streams an auction's outcome to watchers without naming its winner, nor who cancelled one", async () => {
+    const sold = await createAuction({ title: "Watched brownies", buyNowPrice: 30_000 });
+    await bid(sold, 30_000, bidders[0]!);
+    const cancelled = await createAuction({ title: "Withdrawn tart" });
+    await server.api(`/auctions/${cancelled}/cancel`, { method: "POST", token: seller });
+    await server.idle();
+    const closing = await readSse(`${server.url}/auctions/${sold}/events`, (events) =>
+      events.some((e) => e.event === "auction_closed"),
+    );
+    const closed = closing.find((e) => e.event === "auction_closed")!;
+    expect(closed.data.data).toMatchObject({ amount: 30_000 });
+    expect(closed.data.data).not.toHaveProperty("winnerId");
+    const withdrawing = await readSse(`${server.url}/auctions/${cancelled}/events`, (events) =>
+      events.some((e) => e.event === "auction_cancelled"),
+    );
+    expect(withdrawing.find((e) => e.event === "auction_cancelled")!.data.data).not.toHaveProperty("by");
+    expect(JSON.stringify([...closing, ...withdrawing])).not.toMatch(/"(winnerId|bidderId|by)"/);
+  });
+
   it("keeps 200 concurrent bids consistent: no lost update, the highest is the maximum accepted", async () => {
     const id = await createAuction({ startingPrice: 100 });
     const amounts = Array.from({ length: 200 }, (_, i) => 100 + ((i * 7919) % 20_000));

@@ -21,6 +21,7 @@ import {
   CreateAuctionBody,
   UpdateAuctionBody,
 } from "../../../domain/auctions/auction-schemas.js";
+import type { StoredEvent } from "../../../domain/shared/event.js";
 import type { Clock } from "../../../ports/clock.js";
 import type { HttpEnv } from "../http-env.js";
 import type { RouteMatcher } from "../registered-routes.js";
@@ -79,14 +80,28 @@ const json = <S extends z.ZodType>(schema: S) => ({
   body: { content: { "application/json": { schema } }, required: true },
 });
 const tags = ["Auctions"];
-/** Bid amounts and the outcome are public; who bid is not (outbid notices go to the bidder only). */
-const PUBLIC_AUCTION_EVENTS = new Set<string>([
-  AuctionEvent.created,
-  AuctionEvent.updated,
-  AuctionEvent.bidPlaced,
-  AuctionEvent.cancelled,
-  AuctionEvent.closed,
+/**
+ * The auction events anyone may watch, each with the fields that name a person left out: bid amounts and
+ * the outcome are public; who bid, who won and who cancelled are not (outbid notices go to the bidder only).
+ */
+const PUBLIC_AUCTION_EVENTS = new Map<string, readonly string[]>([
+  [AuctionEvent.created, []],
+  [AuctionEvent.updated, []],
+  [AuctionEvent.bidPlaced, ["bidderId"]],
+  [AuctionEvent.cancelled, ["by"]],
+  [AuctionEvent.closed, ["winnerId"]],
 ]);
+
+/** An auction event as a public watcher gets it; undefined for one they do not get. */
+function publicAuctionEvent(event: StoredEvent): StoredEvent | undefined {
+  const hidden = PUBLIC_AUCTION_EVENTS.get(event.type);
+  if (!hidden) return undefined;
+  if (!hidden.some((field) => field in event.data)) return event;
+  return {
+    ...event,
+    data: Object.fromEntries(Object.entries(event.data).filter(([field]) => !hidden.includes(field))),
+  };
+}
 
 /** Routes that commit their Idempotency-Key answer in their own transaction (see idempotencyMiddleware). */
 export const isAuctionRouteAnsweredInTransaction: RouteMatcher = (method, path) =>
@@ -362,9 +377,7 @@ export function registerAuctionRoutes(
       const { id } = c.req.valid("param");
       await useCases.getAuction(id, c.get("actor"));
       const after = c.req.valid("header")["last-event-id"] ?? 0;
-      return timelineStream(c, id, feed, after, (event) =>
-        PUBLIC_AUCTION_EVENTS.has(event.type) ? event : undefined,
-      ) as never;
+      return timelineStream(c, id, feed, after, publicAuctionEvent) as never;
     },
   );
 }
