@@ -36,6 +36,14 @@ describe("serving the web app beside the API", () => {
     expect(asset.headers.get("vary")).toBeNull();
   });
 
+  it("sends pages with a content security policy, no framing and no Referer (tracking links carry tokens)", async () => {
+    const page = await site()(get("/orders/ord_1?token=x", "text/html"));
+    expect(page.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
+    expect(page.headers.get("content-security-policy")).toContain("default-src 'self'");
+    expect(page.headers.get("x-frame-options")).toBe("DENY");
+    expect(page.headers.get("referrer-policy")).toBe("no-referrer");
+  });
+
   it("serves built assets and leaves API calls to the API", async () => {
     const fetch = site();
     expect(await (await fetch(get("/assets/app.js", "*/*"))).text()).toContain("console.log");
