@@ -36,6 +36,22 @@ export class WebHosting extends Construct {
         origin: origins.S3BucketOrigin.withOriginAccessControl(bucket),
         viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
         cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
+        responseHeadersPolicy: new cloudfront.ResponseHeadersPolicy(this, "SecurityHeaders", {
+          comment: "orderflow web app: no framing, no Referer (tracking links carry tokens), no sniffing, HSTS",
+          securityHeadersBehavior: {
+            // Framing only: the API and the presigned upload host are other origins, which a full policy
+            // here would have to list (the local runtime sends the full policy: src/runtime/local/web-app.ts).
+            contentSecurityPolicy: { contentSecurityPolicy: "frame-ancestors 'none'", override: true },
+            frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: true },
+            referrerPolicy: { referrerPolicy: cloudfront.HeadersReferrerPolicy.NO_REFERRER, override: true },
+            contentTypeOptions: { override: true },
+            strictTransportSecurity: {
+              accessControlMaxAge: Duration.days(365),
+              includeSubdomains: true,
+              override: true,
+            },
+          },
+        }),
       },
       defaultRootObject: "index.html",
       ...(props.domain

@@ -252,6 +252,21 @@ describe("identity, alarms and delivery", () => {
     expect(clients[0]!.Properties?.GenerateSecret).toBe(false);
   });
 
+  it("serves the web app with headers against framing, sniffing and leaking tracking links through Referer", () => {
+    const [distribution] = Object.values(resourcesOf(stateless, "AWS::CloudFront::Distribution"));
+    const policyId = referencedLogicalId(
+      distribution?.Properties?.DistributionConfig?.DefaultCacheBehavior?.ResponseHeadersPolicyId,
+      producers,
+    );
+    const policy = resourcesOf(stateless, "AWS::CloudFront::ResponseHeadersPolicy")[policyId!];
+    const headers = policy?.Properties?.ResponseHeadersPolicyConfig?.SecurityHeadersConfig;
+    expect(headers?.FrameOptions?.FrameOption).toBe("DENY");
+    expect(headers?.ReferrerPolicy?.ReferrerPolicy).toBe("no-referrer");
+    expect(headers?.ContentSecurityPolicy?.ContentSecurityPolicy).toContain("frame-ancestors 'none'");
+    expect(headers?.ContentTypeOptions?.Override).toBe(true);
+    expect(headers?.StrictTransportSecurity?.AccessControlMaxAgeSec).toBe(365 * 24 * 3600);
+  });
+
   /** Metric name and dimensions of an alarm, whether CDK wrote the simple or the `Metrics` form. */
   const metricOf = (alarm: { Properties?: Record<string, any> }) => {
     const p = alarm.Properties ?? {};
@@ -337,6 +352,24 @@ describe("identity, alarms and delivery", () => {
     expect(senders.size).toBeGreaterThan(5);
     const writers = byPolicy("dynamodb:PutItem");
     for (const policy of senders) expect(writers.has(policy), policy).toBe(true);
+  });
+
+  it("lets the HTTP function e-mail password reset links from the sender identity (the request sends them itself)", () => {
+    const [httpId] = Object.entries(functions)
+      .filter(([, fn]) => fn.Properties?.Environment?.Variables?.JWT_SECRET_ARN !== undefined)
+      .map(([id]) => id);
+    expect(httpId).toBeDefined();
+    expect(functions[httpId!]?.Properties?.Environment?.Variables?.SENDER_EMAIL).toBe("shop@example.com");
+    const role = referencedLogicalId(functions[httpId!]?.Properties?.Role, producers);
+    const policies = Object.entries(resourcesOf(stateless, "AWS::IAM::Policy"))
+      .filter(([, p]) => asArray(p.Properties?.Roles).some((r) => referencedLogicalId(r, producers) === role))
+      .map(([id]) => id);
+    const statements = policyStatements(stateless).filter(({ where }) => policies.includes(where));
+    const sends = statements.filter(({ statement }) => asArray(statement.Action).includes("ses:SendEmail"));
+    expect(sends).toHaveLength(1);
+    expect(JSON.stringify(sends[0]?.statement.Resource)).toMatch(/:ses:.*:identity\/shop@example\.com"/);
+    // The mailer's once-only claim per message id is written to the table.
+    expect(statements.some(({ statement }) => asArray(statement.Action).includes("dynamodb:PutItem"))).toBe(true);
   });
 
   it("grants object access by the prefixes the application stores its objects under", () => {
