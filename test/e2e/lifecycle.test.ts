@@ -294,6 +294,16 @@ describe("the original bakery routes", () => {
     });
     expect(twoRatings.status).toBe(400);
     expect(twoRatings.body.error.fields.map((f: { path: string }) => f.path)).toEqual(["rating"]);
+    // Only the customer leaves feedback: a courier delivering with some is refused before anything is written.
+    const statusOf = async () => (await server.api(`/orders/${orderId}?token=${trackingToken}`)).body.order.status;
+    const before = await statusOf();
+    const courierReview = await server.api("/order/delivered", {
+      body: { orderId, feedback: "Delivered it myself", rating: 5 },
+      token: await server.tokenFor("courier"),
+    });
+    expect(courierReview.status).toBe(403);
+    expect(await statusOf()).toBe(before);
+    expect(before).not.toBe("delivered");
     const delivered = await server.api("/order/delivered", {
       body: { orderId, trackingToken, feedback: "Lovely, thank you", rating: 5 },
     });

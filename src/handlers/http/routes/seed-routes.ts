@@ -135,7 +135,9 @@ export function registerSeedRoutes(
       const body = c.req.valid("json");
       const base = c.get("actor");
       const actor = body.trackingToken ? { ...base, trackingToken: body.trackingToken } : base;
-      let order = await useCases.markDelivered(body.orderId, actor, c.get("correlationId"));
+      let order = await useCases.markDelivered(body.orderId, actor, c.get("correlationId"), {
+        withFeedback: body.feedback !== undefined,
+      });
       if (body.feedback !== undefined) {
         const feedback =
           typeof body.feedback === "string" ? { rating: body.rating ?? 5, comment: body.feedback } : body.feedback;
