@@ -23,4 +23,16 @@ describe("stopping the server", () => {
     })();
     expect(["ended", "cut"]).toContain(rest);
   }, 30_000);
+
+  it("says which port is in use when it cannot listen, and leaves nothing running", async () => {
+    const first = await startTestServer();
+    try {
+      const port = String(new URL(first.url).port);
+      await expect(startTestServer({ PORT: port })).rejects.toThrow(
+        `Port ${port} is in use (127.0.0.1:${port}): stop what is using it, or start with another PORT`,
+      );
+    } finally {
+      await first.close();
+    }
+  });
 });
