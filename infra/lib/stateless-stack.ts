@@ -200,6 +200,8 @@ export class StatelessStack extends Stack {
     );
     grantTableReadWrite(http, table);
     stateful.jwtSigningSecret.grantRead(http);
+    // Password reset links are e-mailed by the request that asks for one (the token never enters an event).
+    grantSendEmail(http, sender.emailIdentityArn);
     acknowledgeObjectPrefixes(http, ["receipts", "qrCodes", "agreements"]);
     grantObjects(http, OBJECT_PREFIXES.receipts, ["read"]);
     grantObjects(http, OBJECT_PREFIXES.qrCodes, ["read"]);

@@ -1,6 +1,7 @@
 import type { Clock, IdGenerator } from "../ports/clock.js";
 import type { EventLog } from "../ports/event-log.js";
 import type { ItemStore } from "../ports/item-store.js";
+import type { Mailer } from "../ports/mailer.js";
 import type { ObjectStore } from "../ports/object-store.js";
 import type { PasswordHasher } from "../ports/password-hasher.js";
 import type { ReceiptRenderer } from "../ports/receipt-renderer.js";
@@ -31,7 +32,9 @@ import { makeOrderStats } from "./orders/order-stats.js";
 import type { ShopSettings } from "./orders/pipeline/pipeline-deps.js";
 import { makePlaceOrder } from "./orders/place-order.js";
 import { makeSellerNotes } from "./sellers/seller-notes.js";
+import { makeConfirmPasswordReset } from "./users/confirm-password-reset.js";
 import { makeEnsureUser } from "./users/ensure-user.js";
+import { makeRequestPasswordReset } from "./users/request-password-reset.js";
 import { makeSignIn } from "./users/sign-in.js";
 import { makeSignUp } from "./users/sign-up.js";
 
@@ -45,6 +48,8 @@ export interface UseCasePorts {
   tokens: TokenIssuer;
   signer: UploadSigner;
   receipts: ReceiptRenderer;
+  /** Request-side e-mail: password reset links are sent by the request that asks for them. */
+  mailer: Mailer;
   shop: ShopSettings;
   checkoutWindowMs?: number;
 }
@@ -69,6 +74,8 @@ export function makeUseCases(ports: UseCasePorts) {
     leaveFeedback: makeLeaveFeedback(ports),
     signUp: makeSignUp(ports),
     signIn: makeSignIn(ports),
+    requestPasswordReset: makeRequestPasswordReset(ports),
+    confirmPasswordReset: makeConfirmPasswordReset(ports),
     ensureUser: makeEnsureUser(ports),
     idempotency: makeIdempotency(ports),
     createAuction: makeCreateAuction(ports),

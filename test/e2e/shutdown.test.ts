@@ -35,4 +35,36 @@ describe("stopping the server", () => {
       await first.close();
     }
   });
+
+  it("refuses a live stream beyond MAX_LIVE_STREAMS with 503 and Retry-After, and takes one again once a place is free", async () => {
+    const server = await startTestServer({ MAX_LIVE_STREAMS: "2" });
+    try {
+      const placed = await server.api("/orders", { body: orderBody() });
+      const url = `${server.url}/orders/${placed.body.order.id}/events?token=${placed.body.trackingToken}`;
+      const open = async () => {
+        const abort = new AbortController();
+        const response = await fetch(url, { signal: abort.signal });
+        return { response, abort };
+      };
+      const [first, second] = [await open(), await open()];
+      expect([first.response.status, second.response.status]).toEqual([200, 200]);
+      const third = await fetch(url);
+      expect(third.status).toBe(503);
+      expect(third.headers.get("retry-after")).toBe("2");
+      expect((await third.json()).error.code).toBe("TOO_MANY_STREAMS");
+      first.abort.abort();
+      await expect(first.response.body!.getReader().read()).rejects.toThrow();
+      // The server sees the viewer leave on its next write or wake; a new stream gets the place then.
+      let again = await fetch(url);
+      for (let i = 0; again.status === 503 && i < 50; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        again = await fetch(url);
+      }
+      expect(again.status).toBe(200);
+      await again.body?.cancel();
+      second.abort.abort();
+    } finally {
+      await server.close();
+    }
+  }, 30_000);
 });

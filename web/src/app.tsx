@@ -14,9 +14,11 @@ import { CartPage } from "./pages/cart-page";
 import { CheckoutPage } from "./pages/checkout-page";
 import { ConfirmationPage } from "./pages/confirmation-page";
 import { CourierConsole, MakerConsole } from "./pages/consoles";
+import { ForgotPasswordPage } from "./pages/forgot-password-page";
 import { MyAuctions, MyBids } from "./pages/my-auctions";
 import { MyOrders } from "./pages/my-orders";
 import { ProductPage } from "./pages/product-page";
+import { ResetPasswordPage } from "./pages/reset-password-page";
 import { SignInPage } from "./pages/sign-in-page";
 import { SignUpPage } from "./pages/sign-up-page";
 import { Storefront } from "./pages/storefront";
@@ -40,6 +42,8 @@ const ROUTES: Route[] = [
   { pattern: "/orders/:id", render: (p) => <TrackingPage id={p.id ?? ""} /> },
   { pattern: "/sign-in", render: () => <SignInPage /> },
   { pattern: "/sign-up", render: () => <SignUpPage /> },
+  { pattern: "/forgot-password", render: () => <ForgotPasswordPage /> },
+  { pattern: "/reset-password", render: () => <ResetPasswordPage /> },
   { pattern: "/my-orders", roles: ["customer"], render: () => <MyOrders /> },
   { pattern: "/maker", roles: ["maker", "admin"], render: () => <MakerConsole /> },
   { pattern: "/courier", roles: ["courier", "admin"], render: () => <CourierConsole /> },

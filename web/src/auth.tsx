@@ -15,6 +15,8 @@ interface Auth {
    * makes a retry after a lost answer replay it instead of finding the e-mail taken by this very account.
    */
   signUp: (details: SignUpDetails, idempotencyKey: string) => Promise<User>;
+  /** Sets a new password with the token from a reset link; the answer signs the user in. */
+  resetPassword: (token: string, password: string, idempotencyKey: string) => Promise<User>;
   signOut: () => void;
   has: (...roles: Role[]) => boolean;
 }
@@ -60,6 +62,16 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     },
     [signIn],
   );
+  const resetPassword = useCallback(async (token: string, password: string, idempotencyKey: string) => {
+    const answer = await call("post", "/auth/password-reset/confirm", {
+      body: { token, password },
+      headers: { "idempotency-key": idempotencyKey },
+    });
+    tokenStore.set(answer.token);
+    setUser(answer.user);
+    setSessionEnded(false);
+    return answer.user;
+  }, []);
   const signOut = useCallback(() => {
     tokenStore.set(null);
     setUser(null);
@@ -67,7 +79,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   }, []);
   const has = useCallback((...roles: Role[]) => !!user && roles.some((role) => user.roles.includes(role)), [user]);
   return (
-    <AuthContext.Provider value={{ user, ready, sessionEnded, signIn, signUp, signOut, has }}>
+    <AuthContext.Provider value={{ user, ready, sessionEnded, signIn, signUp, resetPassword, signOut, has }}>
       {children}
     </AuthContext.Provider>
   );

@@ -12,9 +12,15 @@ interface Location {
   path: string;
   query: URLSearchParams;
 }
-const RouterContext = createContext<{ location: Location; navigate: (to: string) => void }>({
+const RouterContext = createContext<{
+  location: Location;
+  navigate: (to: string) => void;
+  /** Changes the address without a new history entry (e.g. to drop a secret from it). */
+  replace: (to: string) => void;
+}>({
   location: { path: "/", query: new URLSearchParams() },
   navigate: () => {},
+  replace: () => {},
 });
 
 function current(): Location {
@@ -34,7 +40,11 @@ export function Router({ children }: { children: ReactNode }) {
     setLocation(current());
     window.scrollTo(0, 0);
   };
-  return <RouterContext.Provider value={{ location, navigate }}>{children}</RouterContext.Provider>;
+  const replace = (to: string) => {
+    window.history.replaceState(null, "", to);
+    setLocation(current());
+  };
+  return <RouterContext.Provider value={{ location, navigate, replace }}>{children}</RouterContext.Provider>;
 }
 
 export const useRouter = () => useContext(RouterContext);

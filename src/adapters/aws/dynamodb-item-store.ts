@@ -97,7 +97,7 @@ export class DynamoDbItemStore implements ItemStore, EventLog {
   private readonly doc: DynamoDBDocumentClient;
   private readonly tableName: string;
   private readonly pollIntervalMs: number;
-  private readonly listeners = new Set<() => void>();
+  private readonly listeners = new Set<(keys?: ReadonlySet<string>) => void>();
   private poller: NodeJS.Timeout | undefined;
 
   constructor(options: DynamoDbItemStoreOptions) {
@@ -244,7 +244,7 @@ export class DynamoDbItemStore implements ItemStore, EventLog {
     if (isSingleItemWrite(ops, events)) {
       if (ops[0]) await this.writeOne(ops[0]);
       else await this.appendEvent(events[0]!);
-      if (events.length > 0) this.notify();
+      if (events.length > 0) this.notify(new Set(events.map((event) => event.key)));
       return;
     }
     for (let attempt = 1; ; attempt++) {
@@ -264,7 +264,7 @@ export class DynamoDbItemStore implements ItemStore, EventLog {
         await sleep(Math.random() * Math.min(200, 10 * 2 ** attempt));
       }
     }
-    if (events.length > 0) this.notify();
+    if (events.length > 0) this.notify(new Set(events.map((event) => event.key)));
   }
 
   async listByKey(key: string, afterSeq = 0): Promise<StoredEvent[]> {
@@ -288,7 +288,7 @@ export class DynamoDbItemStore implements ItemStore, EventLog {
     return events;
   }
 
-  watch(listener: () => void): () => void {
+  watch(listener: (keys?: ReadonlySet<string>) => void): () => void {
     this.listeners.add(listener);
     if (!this.poller) {
       this.poller = setInterval(() => this.notify(), this.pollIntervalMs);
@@ -303,8 +303,9 @@ export class DynamoDbItemStore implements ItemStore, EventLog {
     };
   }
 
-  private notify(): void {
-    for (const listener of [...this.listeners]) listener();
+  /** Wakes the listeners: with the keys of this instance's commit, or none (another writer's, by polling). */
+  private notify(keys?: ReadonlySet<string>): void {
+    for (const listener of [...this.listeners]) listener(keys);
   }
 
   /** Runs a single-item write, turning a failed condition into ConditionFailedError([0]). */

@@ -27,6 +27,28 @@ describe("SqliteItemStore", () => {
     expect((await reopened.listByKey("X#1")).map((e) => e.type)).toEqual(["x_created"]);
   });
 
+  it("wakes watchers once per commit with the keys of the events it appended, and not for writes without events", async () => {
+    const store = new SqliteItemStore(openSqliteDatabase(":memory:"));
+    const wakes: string[][] = [];
+    const unwatch = store.watch((keys) => wakes.push([...(keys ?? ["(any)"])].sort()));
+    const event = (id: string, key: string) => ({
+      id,
+      type: "thing_happened",
+      key,
+      at: "2026-01-01T00:00:00Z",
+      data: {},
+    });
+    // Written in one turn: one group commit, one wake with both keys.
+    await Promise.all([
+      store.transact([{ op: "put", item: { pk: "A", sk: "A" } }], [event("e1", "ord_1")]),
+      store.transact([{ op: "put", item: { pk: "B", sk: "B" } }], [event("e2", "ord_2"), event("e3", "ord_1")]),
+    ]);
+    await store.put({ pk: "C", sk: "C" });
+    unwatch();
+    await store.transact([], [event("e4", "ord_3")]);
+    expect(wakes).toEqual([["ord_1", "ord_2"]]);
+  });
+
   it("refuses a transaction that touches one item twice, as DynamoDB does", async () => {
     const store = new SqliteItemStore(openSqliteDatabase(":memory:"));
     await expect(

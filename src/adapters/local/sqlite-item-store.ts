@@ -103,13 +103,14 @@ export function toStoredEvent(row: EventRow): StoredEvent {
  * write are atomic; IMMEDIATE transactions also serialise writers across processes.
  */
 export class SqliteItemStore implements ItemStore, EventLog {
-  private readonly listeners = new Set<() => void>();
+  private readonly listeners = new Set<(keys?: ReadonlySet<string>) => void>();
   private readonly writeObservers = new Set<(write: ObservedWrite) => void>();
   private pending: Array<{
     work: () => unknown;
     resolve: (value: unknown) => void;
     reject: (error: unknown) => void;
-    appendsEvents: boolean;
+    /** The keys of the events this write appends (none for a write without events). */
+    eventKeys: readonly string[];
   }> = [];
   private readonly statements;
   /** Runs one job inside the shared transaction, in its own savepoint (better-sqlite3 nests transactions so). */
@@ -155,8 +156,11 @@ export class SqliteItemStore implements ItemStore, EventLog {
     };
   }
 
-  /** Calls `listener` after every commit that appended events (wakes the dispatcher and live timelines). */
-  watch(listener: () => void): () => void {
+  /**
+   * Calls `listener` after every commit that appended events, with their keys (wakes the dispatcher, and
+   * the live timelines of those keys).
+   */
+  watch(listener: (keys?: ReadonlySet<string>) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
@@ -203,7 +207,7 @@ export class SqliteItemStore implements ItemStore, EventLog {
           if (refused) throw new ConditionFailedError([0]);
           this.write(result);
           return result;
-        }, false),
+        }, []),
       () => observed,
     );
   }
@@ -256,7 +260,11 @@ export class SqliteItemStore implements ItemStore, EventLog {
   private async commitWrite(method: ObservedWrite["method"], ops: TransactOp[], events: DomainEvent[]): Promise<void> {
     let observed: ObservedWrite | undefined;
     await this.withObservation(
-      () => this.commit(() => this.apply(ops, events, (write) => (observed = { method, ...write })), events.length > 0),
+      () =>
+        this.commit(
+          () => this.apply(ops, events, (write) => (observed = { method, ...write })),
+          events.map((event) => event.key),
+        ),
       () => observed,
     );
   }
@@ -331,9 +339,9 @@ export class SqliteItemStore implements ItemStore, EventLog {
    * (one WAL append), each inside its own savepoint, so a failed condition undoes only its own
    * writes. Every caller's promise settles after the shared commit, so each answer is still durable.
    */
-  private commit<T>(work: () => T, appendsEvents: boolean): Promise<T> {
+  private commit<T>(work: () => T, eventKeys: readonly string[]): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.pending.push({ work, resolve: resolve as (value: unknown) => void, reject, appendsEvents });
+      this.pending.push({ work, resolve: resolve as (value: unknown) => void, reject, eventKeys });
       if (this.pending.length === 1) setImmediate(() => this.flush());
     });
   }
@@ -362,15 +370,15 @@ export class SqliteItemStore implements ItemStore, EventLog {
       for (const job of jobs) job.reject(error);
       return;
     }
-    let appended = false;
+    const appendedKeys = new Set<string>();
     jobs.forEach((job, index) => {
       const outcome = outcomes[index]!;
       if (outcome.ok) {
-        appended ||= job.appendsEvents;
+        for (const key of job.eventKeys) appendedKeys.add(key);
         job.resolve(outcome.value);
       } else job.reject(outcome.error);
     });
-    if (appended) for (const listener of this.listeners) listener();
+    if (appendedKeys.size > 0) for (const listener of this.listeners) listener(appendedKeys);
   }
 
   /**

@@ -11,11 +11,19 @@ export interface User {
   roles: Role[];
   passwordHash: string;
   createdAt: string;
+  /** How many times the password was reset (absent: never); a reset link is good for the version it was asked at. */
+  passwordVersion?: number;
+  passwordChangedAt?: string;
 }
 
-export type PublicUser = Omit<User, "passwordHash">;
+export type PublicUser = Omit<User, "passwordHash" | "passwordVersion" | "passwordChangedAt">;
 
-export function publicUser({ passwordHash: _hash, ...user }: User): PublicUser {
+export function publicUser({
+  passwordHash: _hash,
+  passwordVersion: _version,
+  passwordChangedAt: _changed,
+  ...user
+}: User): PublicUser {
   return user;
 }
 

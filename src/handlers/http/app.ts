@@ -35,6 +35,7 @@ import { registerNoteRoutes } from "./routes/note-routes.js";
 import { isOrderRouteAnsweredInTransaction, type OrderUseCases, registerOrderRoutes } from "./routes/order-routes.js";
 import { registerOrderStreamRoute } from "./routes/order-stream-route.js";
 import { registerSeedRoutes, type SeedRouteDefaults } from "./routes/seed-routes.js";
+import { OpenStreams, type TimelineFeed } from "./timeline-stream.js";
 
 export interface HttpAppDeps {
   useCases: CatalogUseCases &
@@ -49,6 +50,8 @@ export interface HttpAppDeps {
   events: EventLog;
   /** How long an SSE response stays open (see TimelineFeed); unset streams until the client leaves. */
   streamWindowMs?: number;
+  /** Live timelines open at once, beyond which new ones get 503 (see OpenStreams); 1,000 when unset. */
+  maxOpenStreams?: number;
   seedRoutes: SeedRouteDefaults;
   idempotency: Idempotency;
   queues: QueueAdmin;
@@ -119,7 +122,11 @@ export function createHttpApp(deps: HttpAppDeps) {
   registerAuthRoutes(app, deps.useCases);
   registerCatalogRoutes(app, deps.useCases);
   registerOrderRoutes(app, deps.useCases, deps.publicUrl);
-  const feed = { events: deps.events, ...(deps.streamWindowMs === undefined ? {} : { windowMs: deps.streamWindowMs }) };
+  const feed: TimelineFeed = {
+    events: deps.events,
+    streams: new OpenStreams(deps.maxOpenStreams ?? 1000),
+    ...(deps.streamWindowMs === undefined ? {} : { windowMs: deps.streamWindowMs }),
+  };
   registerOrderStreamRoute(app, deps.useCases, feed);
   registerLifecycleRoutes(app, deps.useCases);
   registerSeedRoutes(app, deps.useCases, deps.seedRoutes, deps.publicUrl);

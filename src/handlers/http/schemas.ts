@@ -131,3 +131,9 @@ export const errorResponses = {
   413: jsonContent(ErrorSchema, "PAYLOAD_TOO_LARGE: the JSON body is over 1 MiB"),
   415: jsonContent(ErrorSchema, "UNSUPPORTED_MEDIA_TYPE: the body is not JSON"),
 };
+
+/** What a live-update route answers when the server has as many streams open as it takes. */
+export const tooManyStreams = jsonContent(
+  ErrorSchema,
+  "TOO_MANY_STREAMS: as many live updates are open as the server takes; try again after Retry-After",
+);

@@ -1,5 +1,6 @@
 import type { Context } from "hono";
 import { streamSSE } from "hono/streaming";
+import { DomainError } from "../../domain/shared/errors.js";
 import type { StoredEvent } from "../../domain/shared/event.js";
 import type { EventLog } from "../../ports/event-log.js";
 import { publicEvent } from "./present.js";
@@ -8,9 +9,45 @@ const HEARTBEAT_MS = 15_000;
 /** How long a client waits before reconnecting (with Last-Event-ID) after a windowed response ends. */
 const RECONNECT_MS = 2_000;
 
+/**
+ * How many live timelines may be open at once. Each holds a connection and wakes on its key's events;
+ * beyond the limit a new one is refused with 503 TOO_MANY_STREAMS and Retry-After (the browser's
+ * EventSource tries again), so one client opening thousands cannot exhaust the server.
+ */
+export class OpenStreams {
+  private open = 0;
+  constructor(readonly max: number) {}
+
+  /** Takes a place, or throws TOO_MANY_STREAMS; the returned function gives it back (once). */
+  take(): () => void {
+    if (this.open >= this.max) {
+      const error = new DomainError(
+        "TOO_MANY_STREAMS",
+        "unavailable",
+        "Too many live updates are open right now; try again shortly",
+      );
+      error.details = { retryAfterSeconds: RECONNECT_MS / 1000 };
+      throw error;
+    }
+    this.open++;
+    let given = false;
+    return () => {
+      if (given) return;
+      given = true;
+      this.open--;
+    };
+  }
+
+  get count(): number {
+    return this.open;
+  }
+}
+
 /** Where timelines come from, and how long one response may stay open. */
 export interface TimelineFeed {
   events: EventLog;
+  /** The places for open streams, shared by every timeline route of the app; unlimited when absent. */
+  streams?: OpenStreams;
   /**
    * Unset: a response streams until the client leaves (the local server). A number: the response
    * ends after that many ms and the client's EventSource reconnects with Last-Event-ID. On Lambda
@@ -26,18 +63,23 @@ export interface TimelineFeed {
 export function timelineStream(
   c: Context,
   key: string,
-  { events, windowMs }: TimelineFeed,
+  { events, windowMs, streams }: TimelineFeed,
   afterSeq: number,
   /** What a viewer sees of an event; undefined leaves it out. */
   present: (event: StoredEvent) => StoredEvent | undefined = (event) => event,
 ) {
   let last = afterSeq;
   const deadline = windowMs === undefined ? Number.POSITIVE_INFINITY : Date.now() + windowMs;
+  const release = streams?.take() ?? (() => {});
   return streamSSE(c, async (stream) => {
     let wake: (() => void) | undefined;
-    const unwatch = events.watch(() => wake?.());
+    // Woken by commits of this key only (or of any key, when the store cannot say which).
+    const unwatch = events.watch((keys) => {
+      if (!keys || keys.has(key)) wake?.();
+    });
     stream.onAbort(() => {
       unwatch();
+      release();
       wake?.();
     });
     try {
@@ -69,6 +111,7 @@ export function timelineStream(
       }
     } finally {
       unwatch();
+      release();
     }
   });
 }

@@ -173,6 +173,7 @@ export function composeLocalRuntime(config: LocalConfig, overrides: LocalOverrid
     usage,
     clock,
     events: store,
+    maxOpenStreams: config.maxLiveStreams,
     seedRoutes: config.seedRoutes,
     resolveActor: async (token) => {
       const claims = await tokens.verify(token);

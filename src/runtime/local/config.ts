@@ -41,6 +41,7 @@ const ConfigSchema = z
     AUCTION_SWEEP_MS: z.coerce.number().int().min(100).default(30_000),
     TTL_SWEEP_MS: z.coerce.number().int().min(100).default(60_000),
     DISPATCH_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(32),
+    MAX_LIVE_STREAMS: z.coerce.number().int().min(1).default(1000),
     DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
     DELIVERY_BACKOFF_MS: z.coerce.number().int().min(1).default(500),
   })
@@ -89,6 +90,7 @@ const ConfigSchema = z
       mailFailureRate: env.MAIL_FAILURE_RATE,
       workflowRetryIntervalMs: env.WORKFLOW_RETRY_INTERVAL_MS,
       dispatchConcurrency: env.DISPATCH_CONCURRENCY,
+      maxLiveStreams: env.MAX_LIVE_STREAMS,
       dispatchEnabled: env.DISPATCH_ENABLED,
       auctionSweepMs: env.AUCTION_SWEEP_MS,
       ttlSweepMs: env.TTL_SWEEP_MS,

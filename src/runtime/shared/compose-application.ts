@@ -12,7 +12,6 @@ import { auctionConsumers } from "../../handlers/consumers/auction-consumers.js"
 import { lifecycleConsumers } from "../../handlers/consumers/lifecycle-consumers.js";
 import { makeStartOrderPipeline } from "../../handlers/consumers/start-order-pipeline.js";
 import type { Logger } from "../../ports/logger.js";
-import type { Mailer } from "../../ports/mailer.js";
 import type { OutboundChannel } from "../../ports/outbound-channel.js";
 import type { PaymentGateway } from "../../ports/payment-gateway.js";
 import type { QrCodeRenderer } from "../../ports/qr-code-renderer.js";
@@ -24,7 +23,6 @@ import { makeOrderEventsConsumer } from "./order-events-consumer.js";
 /** Everything the application needs from the outside world; the local and AWS runtimes differ only here. */
 export interface ApplicationAdapters extends UseCasePorts {
   logger: Logger;
-  mailer: Mailer;
   payments: PaymentGateway;
   scheduler: Scheduler;
   qr: QrCodeRenderer;

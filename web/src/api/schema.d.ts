@@ -198,6 +198,197 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/auth/password-reset": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * E-mail a password reset link (the same answer whether or not the address has an account)
+     * @description An address with an account is sent a link to `/reset-password?token=…` that works once, within an hour; an unknown address is sent nothing. Earlier links keep working until they expire or one of them is used.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Send one to retry safely: the same key, body (as JSON data: key order and spacing aside) and query replay the first answer (a request racing the first gets that answer too); another body or query gets 422. */
+          "idempotency-key"?: string;
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["PasswordResetRequest"];
+        };
+      };
+      responses: {
+        /** @description Accepted: if the address has an account, the link is on its way */
+        202: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["PasswordResetRequested"];
+          };
+        };
+        /** @description Invalid request: `fields` lists each offending field */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Conflicts with the current state */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description PAYLOAD_TOO_LARGE: the JSON body is over 1 MiB */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description UNSUPPORTED_MEDIA_TYPE: the body is not JSON */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Understood but refused */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description TOO_MANY_PASSWORD_RESETS: three links were asked for this address within the hour (known or not); `Retry-After` says when to ask again */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/auth/password-reset/confirm": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Set a new password with the token from a reset link, and sign in
+     * @description Answers like sign-in. The token works once; every older link of the account stops working. Sessions signed in before keep working until their token expires.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Send one to retry safely: the same key, body (as JSON data: key order and spacing aside) and query replay the first answer (a request racing the first gets that answer too); another body or query gets 422. */
+          "idempotency-key"?: string;
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["PasswordResetConfirm"];
+        };
+      };
+      responses: {
+        /** @description The new password is set; signed in with it */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["SignedIn"];
+          };
+        };
+        /** @description Invalid request (`fields` lists each offending field), or RESET_TOKEN_INVALID: the token is unknown, tampered with, expired or used already; nothing changed */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Conflicts with the current state */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description PAYLOAD_TOO_LARGE: the JSON body is over 1 MiB */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description UNSUPPORTED_MEDIA_TYPE: the body is not JSON */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Understood but refused */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/auth/me": {
     parameters: {
       query?: never;
@@ -1034,6 +1225,15 @@ export interface paths {
         };
         /** @description Not found (or not yours) */
         404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description TOO_MANY_STREAMS: as many live updates are open as the server takes; try again after Retry-After */
+        503: {
           headers: {
             [name: string]: unknown;
           };
@@ -2877,6 +3077,15 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
+        /** @description TOO_MANY_STREAMS: as many live updates are open as the server takes; try again after Retry-After */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
       };
     };
     put?: never;
@@ -3808,6 +4017,18 @@ export interface components {
     SignIn: {
       /** Format: email */
       email: string;
+      password: string;
+    };
+    /** @description The same answer whether or not the address has an account */
+    PasswordResetRequested: {
+      message: string;
+    };
+    PasswordResetRequest: {
+      /** Format: email */
+      email: string;
+    };
+    PasswordResetConfirm: {
+      token: string;
       password: string;
     };
     ProductPage: {

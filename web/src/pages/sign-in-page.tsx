@@ -63,6 +63,9 @@ export function SignInPage() {
         </button>
       </form>
       <p>
+        <Link href="/forgot-password">Forgot your password?</Link>
+      </p>
+      <p>
         New here? <Link href={signUpHref(location)}>Create an account</Link>
       </p>
       <p className="muted">

@@ -20,7 +20,7 @@ const FIELDS = [
 ] as const satisfies ReadonlyArray<{ path: Path; label: string; type: string; autoComplete: string; hint?: string }>;
 
 /** The API's e-mail rule (zod's `z.email()`), so an address it would refuse is caught before sending. */
-const EMAIL = /^(?:[\w'+-]+\.)*[\w'+-]*[\w+-]@(?:[A-Za-z0-9][A-Za-z0-9-]*\.)+[A-Za-z]{2,}$/;
+export const EMAIL = /^(?:[\w'+-]+\.)*[\w'+-]*[\w+-]@(?:[A-Za-z0-9][A-Za-z0-9-]*\.)+[A-Za-z]{2,}$/;
 
 /** Client-side checks mirroring the API's sign-up schema (SignUpBody), in the same order of fields. */
 function validate(path: Path, value: string): string | undefined {

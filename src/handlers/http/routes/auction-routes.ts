@@ -26,7 +26,7 @@ import type { Clock } from "../../../ports/clock.js";
 import type { HttpEnv } from "../http-env.js";
 import type { RouteMatcher } from "../registered-routes.js";
 import { signedInOnly } from "../require-role.js";
-import { errorResponses, FailureCodeSchema, jsonContent, PageQuery } from "../schemas.js";
+import { errorResponses, FailureCodeSchema, jsonContent, PageQuery, tooManyStreams } from "../schemas.js";
 import { type TimelineFeed, timelineStream } from "../timeline-stream.js";
 
 export interface AuctionUseCases {
@@ -371,6 +371,7 @@ export function registerAuctionRoutes(
       responses: {
         200: { description: "Auction events", content: { "text/event-stream": { schema: z.string() } } },
         404: errorResponses[404],
+        503: tooManyStreams,
       },
     }),
     async (c) => {

@@ -2,7 +2,7 @@ import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { z } from "zod";
 import { timelineFor } from "../../../application/orders/order-access.js";
 import type { HttpEnv } from "../http-env.js";
-import { errorResponses } from "../schemas.js";
+import { errorResponses, tooManyStreams } from "../schemas.js";
 import { type TimelineFeed, timelineStream } from "../timeline-stream.js";
 import type { OrderUseCases } from "./order-routes.js";
 
@@ -37,6 +37,7 @@ export function registerOrderStreamRoute(app: OpenAPIHono<HttpEnv>, useCases: Or
           content: { "text/event-stream": { schema: z.string() } },
         },
         404: errorResponses[404],
+        503: tooManyStreams,
       },
     }),
     async (c) => {
