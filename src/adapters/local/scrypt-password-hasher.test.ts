@@ -35,4 +35,24 @@ describe("ScryptPasswordHasher", () => {
   ])("answers false for a malformed stored hash (%s)", async (_case, stored) => {
     expect(await fast.verify("correct horse battery", stored)).toBe(false);
   });
+
+  it("hashes a limited number at once, lets a limited number wait, and refuses more at once with TOO_BUSY", async () => {
+    const hasher = new ScryptPasswordHasher({ N: 2 ** 10, r: 8, p: 1 }, { concurrent: 1, waiting: 2 });
+    const outcomes = await Promise.allSettled(["a", "b", "c", "d", "e"].map((password) => hasher.hash(password)));
+    expect(outcomes.map((outcome) => outcome.status)).toEqual([
+      "fulfilled",
+      "fulfilled",
+      "fulfilled",
+      "rejected",
+      "rejected",
+    ]);
+    expect((outcomes[3] as PromiseRejectedResult).reason).toMatchObject({
+      code: "TOO_BUSY",
+      kind: "unavailable",
+      details: { retryAfterSeconds: 1 },
+    });
+    // Once the queue has drained, hashing and verifying go on as before.
+    const stored = await hasher.hash("after the rush");
+    expect(await hasher.verify("after the rush", stored)).toBe(true);
+  });
 });

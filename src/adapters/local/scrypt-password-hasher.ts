@@ -1,4 +1,5 @@
 import { randomBytes, scrypt, timingSafeEqual } from "node:crypto";
+import { DomainError } from "../../domain/shared/errors.js";
 import type { PasswordHasher } from "../../ports/password-hasher.js";
 
 const KEY_LENGTH = 32;
@@ -34,16 +35,62 @@ function parseParams(N: string, r: string, p: string): ScryptParams | undefined 
   return powerOfTwo && bounded && Number.isInteger(params.p) && params.p >= 1 && params.p <= 16 ? params : undefined;
 }
 
+/** How many hashes run at once, and how many may wait for a turn, before more are refused. */
+export interface HashingLimits {
+  /**
+   * scrypt runs on libuv's thread pool (4 threads unless UV_THREADPOOL_SIZE says otherwise), which file
+   * reads (receipts, static files) and DNS share: 2 leaves them room while sign-ins pour in.
+   */
+  concurrent: number;
+  waiting: number;
+}
+export const DEFAULT_HASHING_LIMITS: HashingLimits = { concurrent: 2, waiting: 64 };
+
+/** More sign-ins (or sign-ups, or resets) than the server hashes at once are waiting: 503, try again soon. */
+export function hashingBusy(): DomainError {
+  const error = new DomainError(
+    "TOO_BUSY",
+    "unavailable",
+    "Many people are signing in right now; please try again in a moment",
+  );
+  error.details = { retryAfterSeconds: 1 };
+  return error;
+}
+
 /**
  * scrypt (memory-hard) with a random 16-byte salt, stored as `scrypt$N$r$p$<salt base64>$<hash base64>`
- * so that hashes made with other parameters keep verifying. Lower N only in tests.
+ * so that hashes made with other parameters keep verifying. Lower N only in tests. At most
+ * `limits.concurrent` hashes run at once and `limits.waiting` wait; beyond that a hash is refused at once
+ * (TOO_BUSY), so a flood of sign-ins cannot queue the rest of the server behind password hashing.
  */
 export class ScryptPasswordHasher implements PasswordHasher {
-  constructor(private readonly params: ScryptParams = DEFAULT_SCRYPT_PARAMS) {}
+  private running = 0;
+  private readonly queue: Array<() => void> = [];
+
+  constructor(
+    private readonly params: ScryptParams = DEFAULT_SCRYPT_PARAMS,
+    private readonly limits: HashingLimits = DEFAULT_HASHING_LIMITS,
+  ) {}
+
+  /** Runs `work` in its turn: now if a place is free, else after those waiting; refused when too many wait. */
+  private async inTurn<T>(work: () => Promise<T>): Promise<T> {
+    if (this.running >= this.limits.concurrent) {
+      if (this.queue.length >= this.limits.waiting) throw hashingBusy();
+      await new Promise<void>((resolve) => this.queue.push(resolve));
+    } else this.running++;
+    try {
+      return await work();
+    } finally {
+      const next = this.queue.shift();
+      if (next)
+        next(); // the place passes on
+      else this.running--;
+    }
+  }
 
   async hash(password: string): Promise<string> {
     const salt = randomBytes(SALT_LENGTH);
-    const key = await derive(password, salt, this.params);
+    const key = await this.inTurn(() => derive(password, salt, this.params));
     const { N, r, p } = this.params;
     return ["scrypt", N, r, p, salt.toString("base64"), key.toString("base64")].join("$");
   }
@@ -55,7 +102,7 @@ export class ScryptPasswordHasher implements PasswordHasher {
     const params = parseParams(N, r, p);
     const expected = Buffer.from(hash, "base64");
     if (!params || expected.length !== KEY_LENGTH) return false;
-    const actual = await derive(password, Buffer.from(salt, "base64"), params);
+    const actual = await this.inTurn(() => derive(password, Buffer.from(salt, "base64"), params));
     return timingSafeEqual(expected, actual);
   }
 }

@@ -1,7 +1,7 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Hono } from "hono";
 import type { HttpEnv } from "./http-env.js";
-import { errorResponses, idempotencyKeyParameter } from "./schemas.js";
+import { errorResponses, idempotencyKeyParameter, tooBusy } from "./schemas.js";
 
 /** Whether a request (its method and path, e.g. "POST", "/auctions/auc_1/bids") is to one of some routes. */
 export type RouteMatcher = (method: string, path: string) => boolean;
@@ -37,6 +37,8 @@ export function documentMiddlewareAnswers(app: OpenAPIHono<HttpEnv>, ignoresCred
       answers.push(400, 409, 422);
     }
     if (!ignoresCredentials(route.path)) answers.push(401);
+    // The routes that hand out credentials hash a password, which the server does only so many at once.
+    else route.responses[503] ??= tooBusy;
     if (route.request?.params || route.request?.query) answers.push(400);
     if (route.request?.body) answers.push(400, 413, 415);
     for (const status of answers) route.responses[status] ??= errorResponses[status];

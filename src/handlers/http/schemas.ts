@@ -132,6 +132,12 @@ export const errorResponses = {
   415: jsonContent(ErrorSchema, "UNSUPPORTED_MEDIA_TYPE: the body is not JSON"),
 };
 
+/** What a route that hashes a password answers while as many hashes wait as the server takes. */
+export const tooBusy = jsonContent(
+  ErrorSchema,
+  "TOO_BUSY: many people are signing in right now; try again after Retry-After",
+);
+
 /** What a live-update route answers when the server has as many streams open as it takes. */
 export const tooManyStreams = jsonContent(
   ErrorSchema,

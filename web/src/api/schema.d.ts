@@ -84,6 +84,15 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
+        /** @description TOO_BUSY: many people are signing in right now; try again after Retry-After */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
       };
     };
     delete?: never;
@@ -183,6 +192,15 @@ export interface paths {
         };
         /** @description TOO_MANY_SIGN_INS: too many wrong passwords for this address in 15 minutes; `Retry-After` says when to try again */
         429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description TOO_BUSY: many people are signing in right now; try again after Retry-After */
+        503: {
           headers: {
             [name: string]: unknown;
           };
@@ -290,6 +308,15 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
+        /** @description TOO_BUSY: many people are signing in right now; try again after Retry-After */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
       };
     };
     delete?: never;
@@ -374,6 +401,15 @@ export interface paths {
         };
         /** @description Understood but refused */
         422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description TOO_BUSY: many people are signing in right now; try again after Retry-After */
+        503: {
           headers: {
             [name: string]: unknown;
           };
