@@ -1,6 +1,7 @@
 import type { Clock, IdGenerator } from "../ports/clock.js";
 import type { EventLog } from "../ports/event-log.js";
 import type { ItemStore } from "../ports/item-store.js";
+import type { Logger } from "../ports/logger.js";
 import type { Mailer } from "../ports/mailer.js";
 import type { ObjectStore } from "../ports/object-store.js";
 import type { PasswordHasher } from "../ports/password-hasher.js";
@@ -39,6 +40,7 @@ import { makeSignIn } from "./users/sign-in.js";
 import { makeSignUp } from "./users/sign-up.js";
 
 export interface UseCasePorts {
+  logger: Logger;
   store: ItemStore;
   events: EventLog;
   ids: IdGenerator;

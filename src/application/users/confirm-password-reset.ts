@@ -6,8 +6,12 @@ import {
 import { type PublicUser, publicUser } from "../../domain/users/user.js";
 import type { Clock } from "../../ports/clock.js";
 import { ConditionFailedError, epochSeconds, type ItemStore, when } from "../../ports/item-store.js";
+import type { Logger } from "../../ports/logger.js";
+import type { Mailer } from "../../ports/mailer.js";
 import type { PasswordHasher } from "../../ports/password-hasher.js";
 import type { TokenIssuer } from "../../ports/token-issuer.js";
+import type { ShopSettings } from "../orders/pipeline/pipeline-deps.js";
+import { passwordChangedEmail } from "./password-reset-email.js";
 import { loadPasswordReset, passwordResetKey } from "./password-reset-items.js";
 import { makeSignInThrottle } from "./sign-in-throttle.js";
 import { userFromItem, userKey } from "./user-items.js";
@@ -24,7 +28,8 @@ const passwordVersionIs = (version: number) =>
  * reset still exists and has not expired and that the password was not reset since the link was asked
  * for: a link works once even when two confirms race, and a reset voids every older link of the account.
  * An unknown, tampered, expired or used token is refused with RESET_TOKEN_INVALID and changes nothing.
- * A successful reset also ends a sign-in lock-out of the address. Sessions signed in before keep working
+ * A successful reset also ends a sign-in lock-out of the address, and the account is e-mailed that its
+ * password was changed. Sessions signed in before keep working
  * until their token expires (tokens are stateless; see README).
  */
 export function makeConfirmPasswordReset({
@@ -32,11 +37,17 @@ export function makeConfirmPasswordReset({
   hasher,
   tokens,
   clock,
+  mailer,
+  shop,
+  logger,
 }: {
   store: ItemStore;
   hasher: PasswordHasher;
   tokens: TokenIssuer;
   clock: Clock;
+  mailer: Mailer;
+  shop: Pick<ShopSettings, "shopName" | "publicUrl">;
+  logger: Logger;
 }) {
   const signInThrottle = makeSignInThrottle({ store, clock });
   return async (input: PasswordResetConfirmBody): Promise<{ token: string; user: PublicUser }> => {
@@ -70,6 +81,11 @@ export function makeConfirmPasswordReset({
       throw error;
     }
     await signInThrottle.clear(user.email);
+    // The password is changed whatever happens to this notice: a failed send is logged, not answered.
+    const notice = passwordChangedEmail({ resetId: reset.resetId, to: user.email, name: user.name, ...shop });
+    await mailer.send(notice).catch((error: unknown) => {
+      logger.error("password-changed notice not sent", { error, userId: user.id });
+    });
     const token = await tokens.issue({ sub: user.id, email: user.email, name: user.name, roles: user.roles });
     return { token, user: publicUser(user) };
   };

@@ -32,3 +32,30 @@ ${input.shopName}
 `,
   };
 }
+
+/**
+ * The notice that the password was changed, sent after a reset: the account's owner learns of a change
+ * they did not make. Its id derives from the reset, so it goes out once.
+ */
+export function passwordChangedEmail(input: {
+  resetId: string;
+  to: string;
+  name: string;
+  shopName: string;
+  publicUrl: string;
+}): MailMessage {
+  return {
+    id: `password-changed-${input.resetId}`,
+    to: input.to,
+    subject: `${input.shopName}: your password was changed`,
+    text: `Hello ${input.name},
+
+the password of your ${input.shopName} account was just changed with a reset link sent to this address.
+
+If that was you, there is nothing more to do. If it was not, ask for a new link at
+${input.publicUrl.replace(/\/$/, "")}/forgot-password straight away: whoever changed it can read this mailbox.
+
+${input.shopName}
+`,
+  };
+}

@@ -7,6 +7,7 @@ import { createUlidGenerator } from "../../adapters/local/system-clock.js";
 import { parseWith } from "../../domain/shared/validation.js";
 import { PasswordResetConfirmBody } from "../../domain/users/password-reset.js";
 import { SignUpBody } from "../../domain/users/user.js";
+import type { Logger } from "../../ports/logger.js";
 import type { Mailer, MailMessage } from "../../ports/mailer.js";
 import { makeConfirmPasswordReset } from "./confirm-password-reset.js";
 import { MAX_PASSWORD_RESETS } from "./password-reset-throttle.js";
@@ -34,13 +35,24 @@ function setup() {
     },
   };
   const shop = { shopName: "Test Bakery", publicUrl: PUBLIC_URL };
-  const deps = { store, hasher, tokens, ids: createUlidGenerator(clock), clock, mailer, shop };
+  const errors: string[] = [];
+  const logger: Logger = {
+    info: () => {},
+    warn: () => {},
+    error: (message) => {
+      errors.push(message);
+    },
+    child: () => logger,
+  };
+  const deps = { store, hasher, tokens, ids: createUlidGenerator(clock), clock, mailer, shop, logger };
   const requestReset = makeRequestPasswordReset(deps);
   const confirmReset = makeConfirmPasswordReset(deps);
   return {
     ...deps,
     db,
     sent,
+    /** Errors logged. */
+    errors,
     signUp: makeSignUp(deps),
     signIn: makeSignIn(deps),
     requestReset: (email: string) => requestReset({ email }),
@@ -149,6 +161,23 @@ describe("password reset: choosing the new password", () => {
     expect((await t.signIn({ email: ada.email, password: NEW_PASSWORD })).user.id).toBe(user.id);
     // the reset is gone with its use
     expect(JSON.stringify(t.items())).not.toContain("PASSWORD_RESET#");
+    // and the account is told its password was changed, once
+    const notices = t.sent.filter((mail) => mail.subject === "Test Bakery: your password was changed");
+    expect(notices.map((mail) => mail.to)).toEqual(["ada@example.com"]);
+    expect(notices[0]?.text).toContain(`${PUBLIC_URL}/forgot-password`);
+  });
+
+  it("changes the password even when the notice cannot be sent, and logs that it was not", async () => {
+    const t = await withAccount();
+    await t.requestReset("ada@example.com");
+    const send = t.mailer.send;
+    t.mailer.send = async (message) => {
+      if (message.id.startsWith("password-changed-")) throw new Error("SMTP down");
+      return send(message);
+    };
+    await t.confirmReset(tokenIn(t.sent[0]), NEW_PASSWORD);
+    expect((await t.signIn({ email: ada.email, password: NEW_PASSWORD })).user.email).toBe("ada@example.com");
+    expect(t.errors).toEqual(["password-changed notice not sent"]);
   });
 
   it("works once: the same token again is refused and changes nothing", async () => {
