@@ -1,6 +1,6 @@
-import { mkdtempSync } from "node:fs";
+import { chmodSync, mkdtempSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { NewerSchemaError, openSqliteDatabase, SCHEMA_VERSION } from "./sqlite-database.js";
@@ -45,5 +45,22 @@ describe("the database file's schema version", () => {
       `${path} has schema version ${SCHEMA_VERSION + 1}, written by a newer orderflow`,
     );
     expect(version(path)).toBe(SCHEMA_VERSION + 1);
+  });
+
+  it("is readable and writable by its owner only, with its WAL, in a folder for the owner only", () => {
+    const path = newFile();
+    const db = openSqliteDatabase(path);
+    db.prepare("INSERT INTO timers (id, due_at, type, key, data) VALUES ('t1', 1, 'close_due', 'auc_1', '{}')").run();
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(statSync(`${path}-wal`).mode & 0o777).toBe(0o600);
+    db.close();
+    const older = newFile();
+    openSqliteDatabase(older).close();
+    chmodSync(older, 0o644);
+    openSqliteDatabase(older).close();
+    expect(statSync(older).mode & 0o777).toBe(0o600);
+    const nested = join(mkdtempSync(join(tmpdir(), "orderflow-schema-")), "data", "orderflow.db");
+    openSqliteDatabase(nested).close();
+    expect(statSync(dirname(nested)).mode & 0o777).toBe(0o700);
   });
 });

@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { chmodSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 
@@ -116,10 +116,22 @@ function migrate(db: SqliteDatabase, path: string): void {
   })();
 }
 
+/** Readable and writable by the file's owner only; a file someone else owns is left as it is. */
+export function keepPrivate(path: string): void {
+  try {
+    chmodSync(path, 0o600);
+  } catch (error) {
+    if ((error as { code?: string }).code !== "EPERM") throw error;
+  }
+}
+
 /** Opens (creating if needed) the SQLite database file in WAL mode with the schema brought up to date. */
 export function openSqliteDatabase(path: string): SqliteDatabase {
-  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   const db = new Database(path);
+  // Password hashes and card numbers awaiting their charge live here: for this user only (SQLite gives
+  // the -wal and -shm files the database file's permissions).
+  if (path !== ":memory:") keepPrivate(path);
   db.pragma("journal_mode = WAL");
   // NORMAL in WAL mode survives a process crash (kill -9); only an OS crash may lose the last commits.
   db.pragma("synchronous = NORMAL");

@@ -1,7 +1,7 @@
 import type { Order } from "../../domain/orders/order.js";
 import { type Actor, hasRole } from "../../domain/shared/actor.js";
 import { ForbiddenError } from "../../domain/shared/errors.js";
-import { canSeeOrder } from "../orders/order-access.js";
+import { canSeeOrder, holdsTrackingToken, STAFF_ROLES } from "../orders/order-access.js";
 import { orderNotFound } from "../orders/order-items.js";
 
 /**
@@ -10,8 +10,8 @@ import { orderNotFound } from "../orders/order-items.js";
  */
 export function isOrderCustomer(actor: Actor, order: Order): boolean {
   if (actor.userId && order.customer.userId === actor.userId) return true;
-  if (hasRole(actor, "maker", "courier", "admin")) return false;
-  return actor.trackingToken !== undefined && actor.trackingToken === order.trackingToken;
+  if (hasRole(actor, ...STAFF_ROLES)) return false;
+  return holdsTrackingToken(actor, order);
 }
 
 /** 404 for those who may not see the order; 403 for those who see it but may not do this. */

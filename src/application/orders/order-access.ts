@@ -1,6 +1,7 @@
 import type { Order } from "../../domain/orders/order.js";
 import { type Actor, hasRole } from "../../domain/shared/actor.js";
 import type { StoredEvent } from "../../domain/shared/event.js";
+import { sameSecret } from "../../domain/shared/secret.js";
 
 /** Staff who handle every order: they see all of them. */
 export const STAFF_ROLES = ["admin", "maker", "courier"];
@@ -12,8 +13,12 @@ export const STAFF_ROLES = ["admin", "maker", "courier"];
 export function canSeeOrder(actor: Actor, order: Order): boolean {
   if (hasRole(actor, ...STAFF_ROLES)) return true;
   if (actor.userId && order.customer.userId === actor.userId) return true;
-  return actor.trackingToken !== undefined && actor.trackingToken === order.trackingToken;
+  return holdsTrackingToken(actor, order);
 }
+
+/** The actor presented the order's tracking token. */
+export const holdsTrackingToken = (actor: Actor, order: Order): boolean =>
+  actor.trackingToken !== undefined && sameSecret(actor.trackingToken, order.trackingToken);
 
 /** Event data for staff only: which member of staff acted, and payment, storage and mail references. */
 const STAFF_ONLY_DATA = ["by", "chargeId", "refundId", "receiptKey", "messageId"];

@@ -1,6 +1,7 @@
 import { cpSync, existsSync, mkdirSync, readdirSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import Database from "better-sqlite3";
+import { keepPrivate } from "../../adapters/local/sqlite-database.js";
 
 export interface BackupProgress {
   copiedPages: number;
@@ -39,7 +40,7 @@ export async function backupDataFolder(
 ): Promise<BackupSummary> {
   if (!existsSync(source.databaseFile)) throw new Error(`There is no database at ${source.databaseFile}`);
   if (existsSync(to) && readdirSync(to).length > 0) throw new Error(`${to} is not empty: back up into a new folder`);
-  mkdirSync(to, { recursive: true });
+  mkdirSync(to, { recursive: true, mode: 0o700 });
   const database = basename(source.databaseFile);
   const live = new Database(source.databaseFile, { readonly: true, fileMustExist: true });
   try {
@@ -54,6 +55,7 @@ export async function backupDataFolder(
       },
     });
     onProgress({ copiedPages: done.totalPages, totalPages: done.totalPages });
+    keepPrivate(join(to, database));
   } finally {
     live.close();
   }
