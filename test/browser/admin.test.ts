@@ -1,9 +1,8 @@
-import { mkdirSync } from "node:fs";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Mailer } from "../../src/ports/mailer.js";
-import { DEMO_PASSWORD, orderBody, startTestServer, type TestServer } from "../support/test-server.js";
-import { assertWebAppBuilt, launchBrowser, SCREENSHOTS, screenshot, signIn } from "./web-harness.js";
+import { DEMO_PASSWORD, orderBody, type TestServer } from "../support/test-server.js";
+import { closeShop, openShop, screenshot, signIn } from "./web-harness.js";
 
 let server: TestServer;
 let web: { url: string };
@@ -11,8 +10,7 @@ let browser: Browser;
 let mailBroken = true;
 
 beforeAll(async () => {
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  server = await startTestServer(
+  ({ server, browser } = await openShop(
     { DELIVERY_MAX_ATTEMPTS: "3", DELIVERY_BACKOFF_MS: "5" },
     {
       mailer: (real): Mailer => ({
@@ -22,15 +20,10 @@ beforeAll(async () => {
         },
       }),
     },
-  );
-  assertWebAppBuilt();
+  ));
   web = { url: server.url };
-  browser = await launchBrowser();
 });
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+afterAll(() => closeShop({ server, browser }));
 
 describe("the admin pages in a browser", () => {
   it("an admin sees a dead letter with its error and redrives it once the mail server is back", async () => {

@@ -1,26 +1,19 @@
-import { mkdirSync } from "node:fs";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { orderToItem } from "../../src/application/orders/order-items.js";
 import type { Order } from "../../src/domain/orders/order.js";
-import { DEMO_PASSWORD, orderBody, startTestServer, type TestServer } from "../support/test-server.js";
-import { assertWebAppBuilt, launchBrowser, SCREENSHOTS, screenshot, signIn } from "./web-harness.js";
+import { DEMO_PASSWORD, orderBody, type TestServer } from "../support/test-server.js";
+import { closeShop, openShop, screenshot, signIn } from "./web-harness.js";
 
 let server: TestServer;
 let web: { url: string };
 let browser: Browser;
 
 beforeAll(async () => {
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  server = await startTestServer();
-  assertWebAppBuilt();
+  ({ server, browser } = await openShop());
   web = { url: server.url };
-  browser = await launchBrowser();
 });
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+afterAll(() => closeShop({ server, browser }));
 
 async function checkout(page: import("playwright-core").Page, card: string) {
   await page.getByLabel("Full name").fill("Ada Lovelace");

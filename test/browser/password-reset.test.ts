@@ -1,23 +1,16 @@
-import { mkdirSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addressesOf, readMailbox } from "../support/mailbox.js";
-import { DEMO_PASSWORD, startTestServer, type TestServer } from "../support/test-server.js";
-import { assertWebAppBuilt, launchBrowser, SCREENSHOTS, screenshot, signIn } from "./web-harness.js";
+import { DEMO_PASSWORD, type TestServer } from "../support/test-server.js";
+import { closeShop, openShop, screenshot, signIn } from "./web-harness.js";
 
 let server: TestServer;
 let browser: Browser;
 
 beforeAll(async () => {
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  server = await startTestServer();
-  assertWebAppBuilt();
-  browser = await launchBrowser();
+  ({ server, browser } = await openShop());
 });
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+afterAll(() => closeShop({ server, browser }));
 
 const EMAIL = "grace@example.com";
 const OLD_PASSWORD = "cobol-compiler-1959";

@@ -1,24 +1,17 @@
-import { mkdirSync } from "node:fs";
 import type { Browser, Page, Route } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestServer, type TestServer } from "../support/test-server.js";
-import { assertWebAppBuilt, launchBrowser, SCREENSHOTS, screenshot } from "./web-harness.js";
+import type { TestServer } from "../support/test-server.js";
+import { closeShop, openShop, screenshot } from "./web-harness.js";
 
 let server: TestServer;
 let web: { url: string };
 let browser: Browser;
 
 beforeAll(async () => {
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  server = await startTestServer();
-  assertWebAppBuilt();
+  ({ server, browser } = await openShop());
   web = { url: server.url };
-  browser = await launchBrowser();
 });
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+afterAll(() => closeShop({ server, browser }));
 
 const EMAIL = "grace@example.com";
 const PASSWORD = "analytical-engine-1843";

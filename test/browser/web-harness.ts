@@ -1,6 +1,7 @@
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { type Browser, chromium, type Page } from "playwright-core";
+import { startTestServer, type TestServer } from "../support/test-server.js";
 
 const DIST = join(import.meta.dirname, "../../web/dist");
 export const SCREENSHOTS = join(import.meta.dirname, "../../test-output/screenshots");
@@ -24,6 +25,22 @@ export async function launchBrowser(): Promise<Browser> {
       "--disable-quic",
     ],
   });
+}
+
+/**
+ * The shop (a test server serving the built web app) and a browser for the tests of one file, started in
+ * its `beforeAll`; `closeShop` in its `afterAll`.
+ */
+export async function openShop(...serverArgs: Parameters<typeof startTestServer>) {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  assertWebAppBuilt();
+  const server = await startTestServer(...serverArgs);
+  return { server, browser: await launchBrowser() };
+}
+
+export async function closeShop(shop: { server?: TestServer; browser?: Browser }) {
+  await shop.browser?.close();
+  await shop.server?.close();
 }
 
 export async function screenshot(page: Page, name: string) {
