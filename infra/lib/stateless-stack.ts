@@ -82,6 +82,29 @@ export class StatelessStack extends Stack {
       queues[name].queue.grantSendMessages(schedulerRole);
       queues[name].deadLetterQueue.grantSendMessages(schedulerRole);
     }
+    // Every five minutes the closer sweeps: auctions whose close timer was missed or dead-lettered still
+    // close (the local runtime sweeps on its own timer). The message is a stored event of the type the
+    // closer takes for it (SWEEP_DUE in src/application/auctions/auction-schedule.ts).
+    new scheduler.CfnSchedule(this, "AuctionSweepSchedule", {
+      groupName: scheduleGroup.scheduleGroupName,
+      description: "Close auctions whose end passed without their close timer firing",
+      scheduleExpression: "rate(5 minutes)",
+      flexibleTimeWindow: { mode: "OFF" },
+      target: {
+        arn: queues["auction-closer"].queue.queueArn,
+        roleArn: schedulerRole.roleArn,
+        input: JSON.stringify({
+          seq: 0,
+          id: "auction-sweep",
+          type: "auction_sweep_due",
+          key: "auctions",
+          at: "1970-01-01T00:00:00.000Z",
+          data: {},
+        }),
+        deadLetterConfig: { arn: queues["auction-closer"].deadLetterQueue.queueArn },
+        retryPolicy: { maximumEventAgeInSeconds: 300, maximumRetryAttempts: 3 },
+      },
+    });
 
     const web = new WebHosting(this, "Web", {
       webBucket: stateful.webBucket,

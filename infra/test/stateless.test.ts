@@ -3,6 +3,7 @@ import { Template } from "aws-cdk-lib/assertions";
 import { describe, expect, it } from "vitest";
 import { agreementObjectKey } from "../../src/application/auctions/agreement-upload.js";
 import { auctionQrKey } from "../../src/application/auctions/auction-qr.js";
+import { SWEEP_DUE } from "../../src/application/auctions/auction-schedule.js";
 import { receiptObjectKey } from "../../src/application/orders/pipeline/pipeline-deps.js";
 import { REPO_ROOT } from "../lib/app-function.js";
 import { OBJECT_PREFIXES, QUEUE_NAMES } from "../lib/names.js";
@@ -78,6 +79,19 @@ describe("queues and their consumers", () => {
       expect(timeout, id).toBeGreaterThan(0);
       expect(queue.Properties?.VisibilityTimeout, id).toBeGreaterThanOrEqual(6 * timeout);
     }
+  });
+
+  it("has the auction closer sweep every five minutes, with a message its consumer takes for a sweep", () => {
+    const schedules = Object.values(resourcesOf(stateless, "AWS::Scheduler::Schedule"));
+    expect(schedules).toHaveLength(1);
+    const sweep = schedules[0]!.Properties!;
+    expect(sweep.ScheduleExpression).toBe("rate(5 minutes)");
+    const [closerId, closer] = workQueues.find(([id]) => id.includes("AuctionCloserQueue"))!;
+    expect(referencedLogicalId(sweep.Target.Arn, producers)).toBe(closerId);
+    expect(referencedLogicalId(sweep.Target.DeadLetterConfig.Arn, producers)).toBe(
+      referencedLogicalId(closer.Properties?.RedrivePolicy?.deadLetterTargetArn, producers),
+    );
+    expect(JSON.parse(sweep.Target.Input)).toMatchObject({ type: SWEEP_DUE });
   });
 
   it("lets EventBridge Scheduler put timers on the closer and checkout-deadline queues, and park undeliverable ones in their DLQs", () => {

@@ -10,7 +10,7 @@ import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { QUEUE_NAMES } from "../../infra/lib/names.js";
 import { EventBridgeScheduler } from "../../src/adapters/aws/eventbridge-scheduler.js";
-import { CLOSE_DUE } from "../../src/application/auctions/auction-schedule.js";
+import { CLOSE_DUE, SWEEP_DUE } from "../../src/application/auctions/auction-schedule.js";
 import { guest } from "../../src/domain/shared/actor.js";
 import { makeOutboxRelay } from "../../src/handlers/aws/outbox-relay.js";
 import { makeSqsHandler } from "../../src/handlers/aws/sqs-consumer.js";
@@ -203,6 +203,37 @@ describe("AWS runtime wiring", () => {
     const handler = makeSqsHandler(closer!, runtime.logger);
     expect(await handler(batch)).toEqual({ batchItemFailures: [] });
     // The timer's event is the close: the auction (ended by then) is closed by the consumer.
+    expect((await runtime.useCases.getAuction(auction.id, guest)).status).not.toBe("active");
+  });
+
+  it("closes, on the recurring sweep message, an auction whose close timer never fired", async () => {
+    const { token } = await runtime.useCases.signIn({ email: "seller@orderflow.local", password: "orderflow-demo" });
+    const seller = await runtime.tokens.verify(token);
+    const auction = await runtime.useCases.createAuction(
+      {
+        title: "Forgotten cake",
+        description: "A cake whose timer went missing",
+        currency: "EUR",
+        startingPrice: 1000,
+        startsAt: new Date(now - 60_000).toISOString(),
+        endsAt: new Date(now + 60_000).toISOString(),
+      },
+      { userId: seller.sub, email: seller.email, roles: seller.roles },
+    );
+    now += 120_000;
+    const closer = runtime.application
+      .consumers(unconfigured("workflows", "STATE_MACHINE_ARNS"))
+      .find((c) => c.name === "auction-closer");
+    // The schedule's Input (infra/lib/stateless-stack.ts), as EventBridge Scheduler delivers it.
+    const sweep = {
+      seq: 0,
+      id: "auction-sweep",
+      type: SWEEP_DUE,
+      key: "auctions",
+      at: "1970-01-01T00:00:00.000Z",
+      data: {},
+    };
+    await closer!.handle(sweep);
     expect((await runtime.useCases.getAuction(auction.id, guest)).status).not.toBe("active");
   });
 

@@ -5,6 +5,11 @@ import { ACTIVE_AUCTIONS, loadAuction } from "./auction-items.js";
 import type { makeCloseAuction } from "./close-auction.js";
 
 export const CLOSE_DUE = "auction_close_due";
+/**
+ * "Sweep now", put on the closer's queue every few minutes on AWS by a recurring schedule (the local
+ * runtime sweeps on its own timer): auctions whose close timer was missed or dead-lettered still close.
+ */
+export const SWEEP_DUE = "auction_sweep_due";
 const closeTimer = (auctionId: string) => `auction-close-${auctionId}`;
 
 /** Consumer of auction_created / _updated / _cancelled: keeps one persisted close timer per auction. */

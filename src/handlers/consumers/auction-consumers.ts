@@ -1,6 +1,10 @@
 import type { makeNotifyAuctionParties } from "../../application/auctions/auction-notifications.js";
 import type { makePublishAuctionQr } from "../../application/auctions/auction-qr.js";
-import type { makeKeepCloseSchedule } from "../../application/auctions/auction-schedule.js";
+import {
+  type makeKeepCloseSchedule,
+  type makeSweepAuctions,
+  SWEEP_DUE,
+} from "../../application/auctions/auction-schedule.js";
 import {
   CHECKOUT_DUE,
   type makeLapseUnpaidAuction,
@@ -9,12 +13,15 @@ import {
 import { AUCTION_CHECKOUT } from "../../application/auctions/checkout-saga.js";
 import type { makeCloseAuction } from "../../application/auctions/close-auction.js";
 import type { StoredEvent } from "../../domain/shared/event.js";
+import type { Clock } from "../../ports/clock.js";
 import type { WorkflowRunner } from "../../ports/workflow-runner.js";
 import { QUEUE_EVENT_TYPES } from "./event-routes.js";
 
 export interface AuctionConsumerUseCases {
   keepCloseSchedule: ReturnType<typeof makeKeepCloseSchedule>;
   closeAuction: ReturnType<typeof makeCloseAuction>;
+  sweepAuctions: ReturnType<typeof makeSweepAuctions>;
+  clock: Clock;
   notifyAuctionParties: ReturnType<typeof makeNotifyAuctionParties>;
   publishAuctionQr: ReturnType<typeof makePublishAuctionQr>;
   scheduleCheckoutDeadline: ReturnType<typeof makeScheduleCheckoutDeadline>;
@@ -34,7 +41,8 @@ export function auctionConsumers(useCases: AuctionConsumerUseCases) {
       name: "auction-closer",
       eventTypes: QUEUE_EVENT_TYPES["auction-closer"],
       handle: async (event: StoredEvent) => {
-        await useCases.closeAuction(event.key);
+        if (event.type === SWEEP_DUE) await useCases.sweepAuctions(useCases.clock.now());
+        else await useCases.closeAuction(event.key);
       },
     },
     {

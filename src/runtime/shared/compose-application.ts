@@ -39,6 +39,7 @@ export interface ApplicationAdapters extends UseCasePorts {
 export function composeApplication(adapters: ApplicationAdapters) {
   const { store, ids, clock, payments, objects, mailer, receipts, shop, logger, scheduler } = adapters;
   const useCases = makeUseCases(adapters);
+  const sweepAuctions = makeSweepAuctions({ store, closeAuction: useCases.closeAuction });
   const auctionDeps = {
     store,
     ids,
@@ -61,6 +62,8 @@ export function composeApplication(adapters: ApplicationAdapters) {
     ...auctionConsumers({
       keepCloseSchedule: makeKeepCloseSchedule({ store, scheduler }),
       closeAuction: useCases.closeAuction,
+      sweepAuctions,
+      clock,
       scheduleCheckoutDeadline: makeScheduleCheckoutDeadline({ scheduler }),
       lapseUnpaidAuction: makeLapseUnpaidAuction(auctionDeps),
       workflows,
@@ -81,7 +84,7 @@ export function composeApplication(adapters: ApplicationAdapters) {
     workflowTasks,
     consumers,
     orderEvents,
-    sweepAuctions: makeSweepAuctions({ store, closeAuction: useCases.closeAuction }),
+    sweepAuctions,
   };
 }
 
