@@ -185,7 +185,7 @@ export class StatefulStack extends Stack {
     Validations.of(this.jwtSigningSecret).acknowledge({
       id: "AwsSolutions-SMG4",
       reason:
-        "Rotating the token key signs every user out at once; it is rotated by hand in a planned change (tokens live one hour), not by a rotation Lambda.",
+        "Rotating the token key signs every user out at once; it is rotated by hand in a planned change (tokens live 12 hours), not by a rotation Lambda.",
     });
 
     // `npm run aws:bootstrap -- --table <TableName> ...` creates the staff accounts and the catalog in it.
