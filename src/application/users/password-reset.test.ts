@@ -167,6 +167,15 @@ describe("password reset: choosing the new password", () => {
     expect(notices[0]?.text).toContain(`${PUBLIC_URL}/forgot-password`);
   });
 
+  it("answers the same when the reset e-mail cannot be sent (an error would tell that the account exists), and logs it", async () => {
+    const t = await withAccount();
+    t.mailer.send = async () => {
+      throw new Error("SMTP down");
+    };
+    await expect(t.requestReset("ada@example.com")).resolves.toBeUndefined();
+    expect(t.errors).toEqual(["password reset e-mail not sent"]);
+  });
+
   it("changes the password even when the notice cannot be sent, and logs that it was not", async () => {
     const t = await withAccount();
     await t.requestReset("ada@example.com");

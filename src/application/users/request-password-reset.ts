@@ -1,6 +1,7 @@
 import { type PasswordResetRequestBody, resetToken } from "../../domain/users/password-reset.js";
 import type { Clock, IdGenerator } from "../../ports/clock.js";
 import { type ItemStore, when } from "../../ports/item-store.js";
+import type { Logger } from "../../ports/logger.js";
 import type { Mailer } from "../../ports/mailer.js";
 import type { PasswordHasher } from "../../ports/password-hasher.js";
 import type { ShopSettings } from "../orders/pipeline/pipeline-deps.js";
@@ -24,6 +25,7 @@ export function makeRequestPasswordReset({
   clock,
   mailer,
   shop,
+  logger,
 }: {
   store: ItemStore;
   hasher: PasswordHasher;
@@ -31,6 +33,7 @@ export function makeRequestPasswordReset({
   clock: Clock;
   mailer: Mailer;
   shop: Pick<ShopSettings, "shopName" | "publicUrl">;
+  logger: Logger;
 }) {
   const throttle = makePasswordResetThrottle({ store, clock });
   return async ({ email }: PasswordResetRequestBody): Promise<void> => {
@@ -52,6 +55,9 @@ export function makeRequestPasswordReset({
     };
     await store.put(passwordResetItem(reset, now), when.notExists());
     const link = passwordResetLink(shop.publicUrl, resetToken(resetId, secret));
-    await mailer.send(passwordResetEmail({ resetId, to: user.email, name: user.name, link, shopName: shop.shopName }));
+    // A failed send is logged, not answered: an error only accounts could get would tell who has one.
+    await mailer
+      .send(passwordResetEmail({ resetId, to: user.email, name: user.name, link, shopName: shop.shopName }))
+      .catch((error: unknown) => logger.error("password reset e-mail not sent", { error, userId: user.id }));
   };
 }
