@@ -499,6 +499,11 @@ describe("listing agreement uploads", () => {
     });
     expect(Buffer.from(await stored.arrayBuffer()).equals(pdf)).toBe(true);
     expect((await server.api(`/auctions/${id}/agreement`, { token: otherSeller })).status).toBe(404);
+    // PUTs racing on a fresh URL (bodies large enough to arrive in many chunks): one is received, the rest refused.
+    const large = Buffer.concat([pdf, Buffer.alloc(4 * 1024 * 1024, 0x20)]);
+    const raced = await uploadUrl(id, large.length);
+    const answers = await Promise.all(Array.from({ length: 20 }, () => put(raced.body.url, large)));
+    expect(answers.map((answer) => answer.status).sort()).toEqual([201, ...Array(19).fill(409)]);
   });
 
   it("deletes an upload that does not match its grant instead of attaching it (S3 cannot cap a presigned PUT)", async () => {
