@@ -48,6 +48,23 @@ describe("AWS runtime wiring", () => {
   });
   afterAll(() => runtime.stop());
 
+  /** An open auction of the demo seller's, ending a minute from the test clock's now. */
+  async function auctionEndingInAMinute(title: string) {
+    const { token } = await runtime.useCases.signIn({ email: "seller@orderflow.local", password: "orderflow-demo" });
+    const seller = await runtime.tokens.verify(token);
+    return runtime.useCases.createAuction(
+      {
+        title,
+        description: `${title}, closed by a timer`,
+        currency: "EUR",
+        startingPrice: 1000,
+        startsAt: new Date(now - 60_000).toISOString(),
+        endsAt: new Date(now + 60_000).toISOString(),
+      },
+      { userId: seller.sub, email: seller.email, roles: seller.roles },
+    );
+  }
+
   it("reads a function's settings from its environment and names every bad one", () => {
     const config = loadAwsConfig({
       TABLE_NAME: "orderflow",
@@ -143,19 +160,7 @@ describe("AWS runtime wiring", () => {
   });
 
   it("turns a scheduled auction close into an SQS message its consumer acts on", async () => {
-    const { token } = await runtime.useCases.signIn({ email: "seller@orderflow.local", password: "orderflow-demo" });
-    const seller = await runtime.tokens.verify(token);
-    const auction = await runtime.useCases.createAuction(
-      {
-        title: "Wiring cake",
-        description: "A cake that closes by a timer",
-        currency: "EUR",
-        startingPrice: 1000,
-        startsAt: new Date(now - 60_000).toISOString(),
-        endsAt: new Date(now + 60_000).toISOString(),
-      },
-      { userId: seller.sub, email: seller.email, roles: seller.roles },
-    );
+    const auction = await auctionEndingInAMinute("Wiring cake");
     const scheduler = mockClient(SchedulerClient);
     scheduler
       .on(CreateScheduleCommand)
@@ -207,19 +212,7 @@ describe("AWS runtime wiring", () => {
   });
 
   it("closes, on the recurring sweep message, an auction whose close timer never fired", async () => {
-    const { token } = await runtime.useCases.signIn({ email: "seller@orderflow.local", password: "orderflow-demo" });
-    const seller = await runtime.tokens.verify(token);
-    const auction = await runtime.useCases.createAuction(
-      {
-        title: "Forgotten cake",
-        description: "A cake whose timer went missing",
-        currency: "EUR",
-        startingPrice: 1000,
-        startsAt: new Date(now - 60_000).toISOString(),
-        endsAt: new Date(now + 60_000).toISOString(),
-      },
-      { userId: seller.sub, email: seller.email, roles: seller.roles },
-    );
+    const auction = await auctionEndingInAMinute("Forgotten cake");
     now += 120_000;
     const closer = runtime.application
       .consumers(unconfigured("workflows", "STATE_MACHINE_ARNS"))

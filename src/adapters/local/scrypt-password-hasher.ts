@@ -47,7 +47,7 @@ export interface HashingLimits {
 export const DEFAULT_HASHING_LIMITS: HashingLimits = { concurrent: 2, waiting: 64 };
 
 /** More sign-ins (or sign-ups, or resets) than the server hashes at once are waiting: 503, try again soon. */
-export function hashingBusy(): DomainError {
+function hashingBusy(): DomainError {
   const error = new DomainError(
     "TOO_BUSY",
     "unavailable",

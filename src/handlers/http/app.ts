@@ -101,14 +101,15 @@ export function createHttpApp(deps: HttpAppDeps) {
   });
   app.use("*", actorMiddleware(deps.resolveActor, isCredentialRoute));
   app.use("*", refuseGuestsOn(registeredRoutes(app, isSignedInRoute)));
-  app.on([...MUTATING_METHODS], "*", jsonBodySizeLimit(), jsonBodyRequired(registeredRoutes(app, hasJsonBody)));
+  const takesJsonBody = registeredRoutes(app, hasJsonBody);
+  app.on([...MUTATING_METHODS], "*", jsonBodySizeLimit(), jsonBodyRequired(takesJsonBody));
   app.on(
     [...MUTATING_METHODS],
     "*",
     idempotencyMiddleware(deps.idempotency, {
       logger: deps.logger,
       isRoute: registeredRoutes(app, () => true),
-      hasJsonBody: registeredRoutes(app, hasJsonBody),
+      hasJsonBody: takesJsonBody,
       answeredInTransaction: (method, path) =>
         isOrderRouteAnsweredInTransaction(method, path) || isAuctionRouteAnsweredInTransaction(method, path),
     }),

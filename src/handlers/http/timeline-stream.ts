@@ -37,10 +37,6 @@ export class OpenStreams {
       this.open--;
     };
   }
-
-  get count(): number {
-    return this.open;
-  }
 }
 
 /** Where timelines come from, and how long one response may stay open. */
