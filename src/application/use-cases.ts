@@ -36,6 +36,7 @@ import { makeSellerNotes } from "./sellers/seller-notes.js";
 import { makeConfirmPasswordReset } from "./users/confirm-password-reset.js";
 import { makeEnsureUser } from "./users/ensure-user.js";
 import { makeRequestPasswordReset } from "./users/request-password-reset.js";
+import { makeResolveActor, makeSignOutEverywhere } from "./users/sessions.js";
 import { makeSignIn } from "./users/sign-in.js";
 import { makeSignUp } from "./users/sign-up.js";
 
@@ -78,6 +79,8 @@ export function makeUseCases(ports: UseCasePorts) {
     signIn: makeSignIn(ports),
     requestPasswordReset: makeRequestPasswordReset(ports),
     confirmPasswordReset: makeConfirmPasswordReset(ports),
+    resolveActor: makeResolveActor(ports),
+    signOutEverywhere: makeSignOutEverywhere(ports),
     ensureUser: makeEnsureUser(ports),
     idempotency: makeIdempotency(ports),
     createAuction: makeCreateAuction(ports),

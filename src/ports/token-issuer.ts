@@ -3,6 +3,11 @@ export interface TokenClaims {
   email: string;
   name: string;
   roles: string[];
+  /**
+   * The account's session version when the token was issued (see User.sessionVersion). Absent on tokens
+   * of an outside identity provider (Cognito), whose sessions that provider ends.
+   */
+  sessionVersion?: number;
 }
 
 /** Issues and verifies bearer tokens; `verify` throws UnauthenticatedError (INVALID_TOKEN / TOKEN_EXPIRED). */

@@ -32,7 +32,6 @@ describe("HTTP Lambda behind API Gateway v2", () => {
         application: runtime.application,
         events: runtime.store,
         queues: runtime.dispatcher,
-        tokens: runtime.tokens,
         clock: systemClock,
         logger: runtime.logger,
         publicUrl: WEB_ORIGIN,

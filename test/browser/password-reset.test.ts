@@ -164,6 +164,31 @@ describe("resetting a forgotten password in a browser", () => {
     expect((await server.api("/auth/sign-in", { body: { email: EMAIL, password: NEW_PASSWORD } })).status).toBe(200);
   });
 
+  it("sign out everywhere from the account page ends the session in another browser too", async () => {
+    const laptop = await browser.newContext();
+    const phone = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const [here, there] = [await laptop.newPage(), await phone.newPage()];
+    await signIn(here, server.url, "customer", DEMO_PASSWORD);
+    await signIn(there, server.url, "customer", DEMO_PASSWORD);
+
+    await here.getByRole("link", { name: "Account" }).click();
+    await here.getByRole("heading", { name: "Your account" }).waitFor();
+    expect(await here.getByRole("main").textContent()).toContain("Signed in as customer@orderflow.local");
+    await here.getByRole("button", { name: "Sign out everywhere" }).click();
+    await here.getByRole("heading", { name: "Sign in", exact: true }).waitFor();
+    expect(await here.getByRole("status").textContent()).toContain("You are signed out on every device");
+    await here.getByRole("link", { name: "Sign in", exact: true }).waitFor(); // the header: signed out
+    await screenshot(here, "signed-out-everywhere");
+
+    // the other browser still shows its page; its next request is refused and it shows itself signed out
+    await there.goto(`${server.url}/my-orders`);
+    await there.getByRole("heading", { name: "Sign in needed" }).waitFor();
+    expect(await there.getByRole("main").textContent()).toContain("Your session has ended");
+    expect(await there.evaluate(() => localStorage.getItem("orderflow.token"))).toBeNull(); // the refused token is forgotten
+    await laptop.close();
+    await phone.close();
+  });
+
   it("a reset page opened without a token says the link does not work", async () => {
     const page = await browser.newPage();
     await page.goto(`${server.url}/reset-password`);

@@ -3,6 +3,7 @@ import type { Role } from "./api/client";
 import { useAuth } from "./auth";
 import { useCart } from "./cart";
 import { Empty, Loading, PageTitle } from "./components/status";
+import { AccountPage } from "./pages/account-page";
 import { AdminMail } from "./pages/admin-mail";
 import { AdminOperations } from "./pages/admin-operations";
 import { AdminOrders } from "./pages/admin-orders";
@@ -57,6 +58,7 @@ const ROUTES: Route[] = [
   { pattern: "/auctions/:id", render: (p) => <AuctionDetail id={p.id ?? ""} /> },
   { pattern: "/auctions/:id/edit", roles: ["seller"], render: (p) => <AuctionEdit id={p.id ?? ""} /> },
   { pattern: "/my-bids", roles: SIGNED_IN, render: () => <MyBids /> },
+  { pattern: "/account", roles: SIGNED_IN, render: () => <AccountPage /> },
 ];
 
 const NAV: Array<{ href: string; label: string; roles?: Role[] }> = [
@@ -103,18 +105,25 @@ function Header() {
               </Link>
             </li>
             {user ? (
-              <li>
-                <button
-                  type="button"
-                  className="link-button"
-                  onClick={() => {
-                    signOut();
-                    navigate("/");
-                  }}
-                >
-                  Sign out <span className="visually-hidden">{user.email}</span>
-                </button>
-              </li>
+              <>
+                <li>
+                  <Link href="/account" aria-current={location.path === "/account" ? "page" : undefined}>
+                    Account
+                  </Link>
+                </li>
+                <li>
+                  <button
+                    type="button"
+                    className="link-button"
+                    onClick={() => {
+                      signOut();
+                      navigate("/");
+                    }}
+                  >
+                    Sign out <span className="visually-hidden">{user.email}</span>
+                  </button>
+                </li>
+              </>
             ) : (
               <>
                 <li>

@@ -18,6 +18,8 @@ interface Auth {
   /** Sets a new password with the token from a reset link; the answer signs the user in. */
   resetPassword: (token: string, password: string, idempotencyKey: string) => Promise<User>;
   signOut: () => void;
+  /** Ends every session of the account on the server (other devices too), then this one. */
+  signOutEverywhere: () => Promise<void>;
   has: (...roles: Role[]) => boolean;
 }
 const AuthContext = createContext<Auth | null>(null);
@@ -77,9 +79,15 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     setUser(null);
     setSessionEnded(false);
   }, []);
+  const signOutEverywhere = useCallback(async () => {
+    await call("post", "/auth/sign-out-everywhere", { headers: { "idempotency-key": crypto.randomUUID() } });
+    signOut();
+  }, [signOut]);
   const has = useCallback((...roles: Role[]) => !!user && roles.some((role) => user.roles.includes(role)), [user]);
   return (
-    <AuthContext.Provider value={{ user, ready, sessionEnded, signIn, signUp, resetPassword, signOut, has }}>
+    <AuthContext.Provider
+      value={{ user, ready, sessionEnded, signIn, signUp, resetPassword, signOut, signOutEverywhere, has }}
+    >
       {children}
     </AuthContext.Provider>
   );

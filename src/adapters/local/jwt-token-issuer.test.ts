@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { JwtTokenIssuer } from "./jwt-token-issuer.js";
 
 const secret = "s".repeat(40);
-const claims = { sub: "usr_1", email: "ada@example.com", name: "Ada", roles: ["customer"] };
+const claims = { sub: "usr_1", email: "ada@example.com", name: "Ada", roles: ["customer"], sessionVersion: 2 };
 
 function setup(lifetimeSeconds?: number) {
   let now = new Date("2026-05-01T12:00:00Z");
@@ -58,6 +58,16 @@ describe("JwtTokenIssuer", () => {
     expect(await tokens.verify(token)).toEqual(claims);
     for (const candidate of forged) {
       await expect(tokens.verify(candidate)).rejects.toMatchObject({ code: "INVALID_TOKEN" });
+    }
+  });
+
+  it("reads a token without a session version (issued before versions) as version 0, and refuses a malformed one", async () => {
+    const { tokens } = setup();
+    const { sessionVersion: _version, ...unversioned } = claims;
+    expect(await tokens.verify(await tokens.issue(unversioned))).toEqual({ ...unversioned, sessionVersion: 0 });
+    for (const sessionVersion of [-1, 1.5, "2"]) {
+      const token = await tokens.issue({ ...claims, sessionVersion } as never);
+      await expect(tokens.verify(token)).rejects.toMatchObject({ code: "INVALID_TOKEN" });
     }
   });
 

@@ -67,13 +67,16 @@ export class JwtTokenIssuer implements TokenIssuer {
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw invalid();
     const payload = parseJson(body);
     if (!payload || payload.iss !== ISSUER) throw invalid();
-    const { sub, email, name, roles, exp } = payload;
+    // Tokens issued before sessions had versions carry none: they count as version 0.
+    const { sub, email, name, roles, exp, sessionVersion = 0 } = payload;
     if (typeof exp !== "number" || exp <= this.nowSeconds()) throw expired();
     if (typeof sub !== "string" || typeof email !== "string" || typeof name !== "string") throw invalid();
     if (!Array.isArray(roles) || !roles.every((role) => typeof role === "string")) throw invalid();
+    if (!Number.isSafeInteger(sessionVersion) || (sessionVersion as number) < 0) throw invalid();
+    const claims = { sub, email, name, roles: [...roles], sessionVersion: sessionVersion as number };
     if (this.verified.size >= VERIFIED_TOKENS) this.verified.delete(this.verified.keys().next().value as string);
-    this.verified.set(token, { claims: { sub, email, name, roles: [...roles] }, exp });
-    return { sub, email, name, roles };
+    this.verified.set(token, { claims, exp });
+    return { ...claims, roles: [...roles] };
   }
 
   private signature(signingInput: string): Buffer {

@@ -13,6 +13,7 @@ import type { TokenIssuer } from "../../ports/token-issuer.js";
 import type { ShopSettings } from "../orders/pipeline/pipeline-deps.js";
 import { passwordChangedEmail } from "./password-reset-email.js";
 import { loadPasswordReset, passwordResetKey } from "./password-reset-items.js";
+import { issueSession } from "./sessions.js";
 import { makeSignInThrottle } from "./sign-in-throttle.js";
 import { userFromItem, userKey } from "./user-items.js";
 
@@ -29,8 +30,7 @@ const passwordVersionIs = (version: number) =>
  * for: a link works once even when two confirms race, and a reset voids every older link of the account.
  * An unknown, tampered, expired or used token is refused with RESET_TOKEN_INVALID and changes nothing.
  * A successful reset also ends a sign-in lock-out of the address, and the account is e-mailed that its
- * password was changed. Sessions signed in before keep working
- * until their token expires (tokens are stateless; see README).
+ * password was changed. Every session signed in before ends (its token is refused from then on).
  */
 export function makeConfirmPasswordReset({
   store,
@@ -70,7 +70,11 @@ export function makeConfirmPasswordReset({
         {
           op: "update",
           key: userKey(user.email),
-          update: { set: { passwordHash, passwordVersion: version + 1, passwordChangedAt: now.toISOString() } },
+          update: {
+            set: { passwordHash, passwordVersion: version + 1, passwordChangedAt: now.toISOString() },
+            // Every session signed in before ends: a stolen session does not outlive the password.
+            add: { sessionVersion: 1 },
+          },
           condition: when.and(when.eq("id", user.id), passwordVersionIs(version)),
         },
         // Still there and not expired: the other of two racing confirms fails here, and nothing is written.
@@ -86,7 +90,9 @@ export function makeConfirmPasswordReset({
     await mailer.send(notice).catch((error: unknown) => {
       logger.error("password-changed notice not sent", { error, userId: user.id });
     });
-    const token = await tokens.issue({ sub: user.id, email: user.email, name: user.name, roles: user.roles });
-    return { token, user: publicUser(user) };
+    // Read again for the session version the reset gave the account.
+    const changed = await store.get(userKey(user.email));
+    const signedIn = changed ? userFromItem(changed) : user;
+    return { token: await issueSession(tokens, signedIn), user: publicUser(signedIn) };
   };
 }

@@ -4,6 +4,7 @@ import type { Clock } from "../../ports/clock.js";
 import type { ItemStore } from "../../ports/item-store.js";
 import type { PasswordHasher } from "../../ports/password-hasher.js";
 import type { TokenIssuer } from "../../ports/token-issuer.js";
+import { issueSession } from "./sessions.js";
 import { makeSignInThrottle } from "./sign-in-throttle.js";
 import { userFromItem, userKey } from "./user-items.js";
 
@@ -36,7 +37,6 @@ export function makeSignIn({
     const valid = await hasher.verify(input.password, user?.passwordHash ?? (await dummyHash));
     if (!user || !valid) throw new UnauthenticatedError(INVALID_CREDENTIALS_MESSAGE, "INVALID_CREDENTIALS");
     await throttle.clear(input.email);
-    const token = await tokens.issue({ sub: user.id, email: user.email, name: user.name, roles: user.roles });
-    return { token, user: publicUser(user) };
+    return { token: await issueSession(tokens, user), user: publicUser(user) };
   };
 }

@@ -4,6 +4,8 @@ import { type Item, type ItemKey, type ItemStore, itemAt } from "../../ports/ite
 /** Where users live in the item store: keyed by their (lower-case) e-mail. */
 export const userKey = (email: string): ItemKey => ({ pk: `USER#${email.toLowerCase()}`, sk: "USER" });
 
+export const isUserKey = (key: ItemKey): boolean => key.sk === "USER" && key.pk.startsWith("USER#");
+
 export const userIdPartition = (id: string) => `USER_ID#${id}`;
 
 export function userToItem(user: User): Item {

@@ -43,7 +43,7 @@ function setup() {
 const ada = { email: "Ada@Example.com", password: "correct horse battery", name: "Ada" };
 
 describe("accounts", () => {
-  it("signs up a customer and signs in with a token carrying the roles", async () => {
+  it("signs up a customer and signs in with a token carrying the roles and the account's session version", async () => {
     const { signUp, signIn, tokens } = setup();
     const user = await signUp(parseWith(SignUpBody, ada));
     expect(user).toMatchObject({ email: "ada@example.com", roles: ["customer"] });
@@ -55,6 +55,7 @@ describe("accounts", () => {
       email: "ada@example.com",
       name: "Ada",
       roles: ["customer"],
+      sessionVersion: 0,
     });
   });
 

@@ -14,14 +14,20 @@ export interface User {
   /** How many times the password was reset (absent: never); a reset link is good for the version it was asked at. */
   passwordVersion?: number;
   passwordChangedAt?: string;
+  /**
+   * Bumped to end every session of the account at once (a password reset, "sign out everywhere");
+   * absent counts as 0. A token is accepted only while it carries the account's current version.
+   */
+  sessionVersion?: number;
 }
 
-export type PublicUser = Omit<User, "passwordHash" | "passwordVersion" | "passwordChangedAt">;
+export type PublicUser = Omit<User, "passwordHash" | "passwordVersion" | "passwordChangedAt" | "sessionVersion">;
 
 export function publicUser({
   passwordHash: _hash,
   passwordVersion: _version,
   passwordChangedAt: _changed,
+  sessionVersion: _session,
   ...user
 }: User): PublicUser {
   return user;

@@ -123,7 +123,7 @@ export function jsonContent<S extends z.ZodType>(schema: S, description: string)
 
 export const errorResponses = {
   400: jsonContent(ErrorSchema, "Invalid request: `fields` lists each offending field"),
-  401: jsonContent(ErrorSchema, "Not signed in, or the token is invalid or expired"),
+  401: jsonContent(ErrorSchema, "Not signed in, or the token is invalid, expired or revoked (SESSION_REVOKED)"),
   403: jsonContent(ErrorSchema, "Signed in without the role this needs"),
   404: jsonContent(ErrorSchema, "Not found (or not yours)"),
   409: jsonContent(ErrorSchema, "Conflicts with the current state"),

@@ -5,7 +5,6 @@ import type { Clock } from "../../ports/clock.js";
 import type { EventLog } from "../../ports/event-log.js";
 import type { Logger } from "../../ports/logger.js";
 import type { QueueAdmin } from "../../ports/queue-admin.js";
-import type { TokenIssuer } from "../../ports/token-issuer.js";
 import type { Application } from "../shared/compose-application.js";
 import { createUsageMeter } from "../shared/usage-meter.js";
 
@@ -13,7 +12,6 @@ export interface AwsHttpParts {
   application: Application;
   events: EventLog;
   queues: QueueAdmin;
-  tokens: TokenIssuer;
   clock: Clock;
   logger: Logger;
   publicUrl: string;
@@ -36,10 +34,7 @@ export function createAwsHttpApp(parts: AwsHttpParts) {
     events: parts.events,
     streamWindowMs: 0,
     seedRoutes: { paymentSource: "tok_visa", country: "NL", fallbackEmail: "guest@orderflow.local" },
-    resolveActor: async (token) => {
-      const claims = await parts.tokens.verify(token);
-      return { userId: claims.sub, email: claims.email, roles: claims.roles };
-    },
+    resolveActor: useCases.resolveActor,
     logger: parts.logger,
     publicUrl: parts.publicUrl,
   });

@@ -9,7 +9,6 @@ export const handler = handle(
     application: runtime.application,
     events: runtime.store,
     queues: runtime.queues,
-    tokens: runtime.tokens,
     clock: runtime.clock,
     logger: runtime.logger,
     publicUrl: runtime.config.shop.publicUrl,

@@ -24,6 +24,7 @@ import { TestPaymentGateway } from "../../adapters/local/test-payment-gateway.js
 import { startTtlSweeper, type TtlSweeper } from "../../adapters/local/ttl-sweeper.js";
 import { isAuctionKey } from "../../application/auctions/auction-items.js";
 import { isProductKey } from "../../application/catalog/product-items.js";
+import { isUserKey } from "../../application/users/user-items.js";
 import { createHttpApp } from "../../handlers/http/app.js";
 import type { Clock } from "../../ports/clock.js";
 import type { Logger } from "../../ports/logger.js";
@@ -69,7 +70,10 @@ export function composeLocalRuntime(config: LocalConfig, overrides: LocalOverrid
   const usage = createUsageMeter();
   // Auctions are read by every bid and written by few, products by every order and written once by its
   // stock reservation: their committed rows are served from memory.
-  const sqliteStore = new SqliteItemStore(db, { cacheRows: (key) => isAuctionKey(key) || isProductKey(key) });
+  // Rows read on most requests: a hot auction, the catalog, and the accounts every signed-in request checks.
+  const sqliteStore = new SqliteItemStore(db, {
+    cacheRows: (key) => isAuctionKey(key) || isProductKey(key) || isUserKey(key),
+  });
   // WAL checkpoints of a database file run in a worker thread.
   const checkpointer =
     config.databaseFile === ":memory:"
@@ -175,10 +179,7 @@ export function composeLocalRuntime(config: LocalConfig, overrides: LocalOverrid
     events: store,
     maxOpenStreams: config.maxLiveStreams,
     seedRoutes: config.seedRoutes,
-    resolveActor: async (token) => {
-      const claims = await tokens.verify(token);
-      return { userId: claims.sub, email: claims.email, roles: claims.roles };
-    },
+    resolveActor: useCases.resolveActor,
     logger,
     publicUrl: config.publicUrl,
   });

@@ -62,8 +62,10 @@ export const tokenStore = {
   set: (token: string | null) => (token ? localStorage.setItem(TOKEN_KEY, token) : localStorage.removeItem(TOKEN_KEY)),
 };
 
-/** Dispatched on `window` when the server refused the stored token (expired, or signed by another key). */
+/** Dispatched on `window` when the server refused the stored token (expired, signed by another key, or ended). */
 export const SESSION_ENDED_EVENT = "orderflow:session-ended";
+/** Refusals that mean the token held is over (expired, not valid here, or its sessions ended): sign out. */
+const SESSION_ENDING_CODES = ["TOKEN_EXPIRED", "INVALID_TOKEN", "SESSION_REVOKED"];
 
 /** A refused token is dropped at once: the next call goes as a guest, and the app shows the user signed out. */
 function endSession() {
@@ -120,7 +122,7 @@ export async function send(url: string, init: RequestInit & { headers?: Record<s
     | { error?: { code?: string; message?: string; fields?: FieldError[]; details?: Record<string, unknown> } }
     | undefined;
   const error = data?.error;
-  if (response.status === 401 && token && (error?.code === "TOKEN_EXPIRED" || error?.code === "INVALID_TOKEN")) {
+  if (response.status === 401 && token && SESSION_ENDING_CODES.includes(error?.code ?? "")) {
     endSession();
   }
   throw new ApiError(

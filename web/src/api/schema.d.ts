@@ -145,7 +145,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description Not signed in, or the token is invalid or expired */
+        /** @description Not signed in, or the token is invalid, expired or revoked (SESSION_REVOKED) */
         401: {
           headers: {
             [name: string]: unknown;
@@ -336,7 +336,7 @@ export interface paths {
     put?: never;
     /**
      * Set a new password with the token from a reset link, and sign in
-     * @description Answers like sign-in. The token works once; every older link of the account stops working. Sessions signed in before keep working until their token expires.
+     * @description Answers like sign-in. The token works once; every older link of the account stops working, and every session signed in before ends (its token is answered 401 SESSION_REVOKED).
      */
     post: {
       parameters: {
@@ -425,6 +425,82 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/auth/sign-out-everywhere": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * End every session of the caller's account, this one included
+     * @description Every token issued to the account so far is refused from then on (401 SESSION_REVOKED); signing in again gives a new one. For accounts of this app: a Cognito sign-in is answered 409 NOT_AN_APP_ACCOUNT.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Send one to retry safely: the same key, body (as JSON data: key order and spacing aside) and query replay the first answer (a request racing the first gets that answer too); another body or query gets 422. */
+          "idempotency-key"?: string;
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Signed out everywhere */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Invalid request: `fields` lists each offending field */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not signed in, or the token is invalid, expired or revoked (SESSION_REVOKED) */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Conflicts with the current state */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Understood but refused */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/auth/me": {
     parameters: {
       query?: never;
@@ -455,7 +531,7 @@ export interface paths {
             };
           };
         };
-        /** @description Not signed in, or the token is invalid or expired */
+        /** @description Not signed in, or the token is invalid, expired or revoked (SESSION_REVOKED) */
         401: {
           headers: {
             [name: string]: unknown;
@@ -512,7 +588,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description Not signed in, or the token is invalid or expired */
+        /** @description Not signed in, or the token is invalid, expired or revoked (SESSION_REVOKED) */
         401: {
           headers: {
             [name: string]: unknown;
@@ -559,7 +635,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description Not signed in, or the token is invalid or expired */
+        /** @description Not signed in, or the token is invalid, expired or revoked (SESSION_REVOKED) */
         401: {
           headers: {
             [name: string]: unknown;
@@ -667,7 +743,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description Not signed in, or the token is invalid or expired */
+        /** @description Not signed in, or the token is invalid, expired or revoked (SESSION_REVOKED) */
         401: {
           headers: {
             [name: string]: unknown;
@@ -729,7 +805,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description Not signed in, or the token is invalid or expired */
+        /** @description Not signed in, or the token is invalid, expired or revoked (SESSION_REVOKED) */
         401: {
           headers: {
             [name: string]: unknown;
@@ -841,7 +917,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description Not signed in, or the token is invalid or expired */
+        /** @description Not signed in, or the token is invalid, expired or revoked (SESSION_REVOKED) */
         401: {
           headers: {
             [name: string]: unknown;
@@ -953,7 +1029,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description Not signed in, or the token is invalid or expired */
+        /** @description Not signed in, or the token is invalid, expired or revoked (SESSION_REVOKED) */
         401: {
           headers: {
             [name: string]: unknown;
@@ -1000,7 +1076,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description Not signed in, or the token is invalid or expired */
+        /** @description Not signed in, or the token is invalid, expired or revoked (SESSION_REVOKED) */
         401: {
           headers: {
             [name: string]: unknown;
@@ -1111,7 +1187,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description Not signed in, or the token is invalid or expired */
+        /** @description Not signed in, or the token is invalid, expired or revoked (SESSION_REVOKED) */
         401: {
           headers: {
             [name: string]: unknown;
@@ -1179,7 +1255,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description Not signed in, or the token is invalid or expired */
+        /** @description Not signed in, or the token is invalid, expired or revoked (SESSION_REVOKED) */
         401: {
           headers: {
             [name: string]: unknown;
@@ -1250,7 +1326,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description Not signed in, or the token is invalid or expired */
+        /** @description Not signed in, or the token is invalid, expired or revoked (SESSION_REVOKED) */
         401: {
           headers: {
             [name: string]: unknown;
@@ -1332,7 +1408,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description Not signed in, or the token is invalid or expired */
+        /** @description Not signed in, or the token is invalid, expired or revoked (SESSION_REVOKED) */
         401: {
           headers: {
             [name: string]: unknown;
@@ -1448,7 +1524,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description Not signed in, or the token is invalid or expired */
+        /** @description Not signed in, or the token is invalid, expired or revoked (SESSION_REVOKED) */
         401: {
           headers: {
             [name: string]: unknown;
@@ -1568,7 +1644,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description Not signed in, or the token is invalid or expired */
+        /** @description Not signed in, or the token is invalid, expired or revoked (SESSION_REVOKED) */
         401: {
           headers: {
             [name: string]: unknown;
@@ -1688,7 +1764,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description Not signed in, or the token is invalid or expired */
+        /** @description Not signed in, or the token is invalid, expired or revoked (SESSION_REVOKED) */
         401: {
           headers: {
             [name: string]: unknown;
@@ -1805,7 +1881,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description Not signed in, or the token is invalid or expired */
+        /** @description Not signed in, or the token is invalid, expired or revoked (SESSION_REVOKED) */
         401: {
           headers: {
             [name: string]: unknown;
@@ -1920,7 +1996,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description Not signed in, or the token is invalid or expired */
+        /** @description Not signed in, or the token is invalid, expired or revoked (SESSION_REVOKED) */
         401: {
           headers: {
             [name: string]: unknown;
@@ -2034,7 +2110,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description Not signed in, or the token is invalid or expired */
+        /** @description Not signed in, or the token is invalid, expired or revoked (SESSION_REVOKED) */
         401: {
           headers: {
             [name: string]: unknown;
@@ -2081,7 +2157,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description Not signed in, or the token is invalid or expired */
+        /** @description Not signed in, or the token is invalid, expired or revoked (SESSION_REVOKED) */
         401: {
           headers: {
             [name: string]: unknown;
@@ -2200,7 +2276,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description Not signed in, or the token is invalid or expired */
+        /** @description Not signed in, or the token is invalid, expired or revoked (SESSION_REVOKED) */
         401: {
           headers: {
             [name: string]: unknown;
@@ -2310,7 +2386,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description Not signed in, or the token is invalid or expired */
+        /** @description Not signed in, or the token is invalid, expired or revoked (SESSION_REVOKED) */
         401: {
           headers: {
             [name: string]: unknown;
@@ -2372,7 +2448,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description Not signed in, or the token is invalid or expired */
+        /** @description Not signed in, or the token is invalid, expired or revoked (SESSION_REVOKED) */
         401: {
           headers: {
             [name: string]: unknown;
@@ -2481,7 +2557,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description Not signed in, or the token is invalid or expired */
+        /** @description Not signed in, or the token is invalid, expired or revoked (SESSION_REVOKED) */
         401: {
           headers: {
             [name: string]: unknown;
@@ -2608,7 +2684,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description Not signed in, or the token is invalid or expired */
+        /** @description Not signed in, or the token is invalid, expired or revoked (SESSION_REVOKED) */
         401: {
           headers: {
             [name: string]: unknown;
@@ -2728,7 +2804,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description Not signed in, or the token is invalid or expired */
+        /** @description Not signed in, or the token is invalid, expired or revoked (SESSION_REVOKED) */
         401: {
           headers: {
             [name: string]: unknown;
@@ -2854,7 +2930,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description Not signed in, or the token is invalid or expired */
+        /** @description Not signed in, or the token is invalid, expired or revoked (SESSION_REVOKED) */
         401: {
           headers: {
             [name: string]: unknown;
@@ -2960,7 +3036,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description Not signed in, or the token is invalid or expired */
+        /** @description Not signed in, or the token is invalid, expired or revoked (SESSION_REVOKED) */
         401: {
           headers: {
             [name: string]: unknown;
@@ -3028,7 +3104,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description Not signed in, or the token is invalid or expired */
+        /** @description Not signed in, or the token is invalid, expired or revoked (SESSION_REVOKED) */
         401: {
           headers: {
             [name: string]: unknown;
@@ -3095,7 +3171,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description Not signed in, or the token is invalid or expired */
+        /** @description Not signed in, or the token is invalid, expired or revoked (SESSION_REVOKED) */
         401: {
           headers: {
             [name: string]: unknown;
@@ -3171,7 +3247,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description Not signed in, or the token is invalid or expired */
+        /** @description Not signed in, or the token is invalid, expired or revoked (SESSION_REVOKED) */
         401: {
           headers: {
             [name: string]: unknown;
@@ -3272,7 +3348,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description Not signed in, or the token is invalid or expired */
+        /** @description Not signed in, or the token is invalid, expired or revoked (SESSION_REVOKED) */
         401: {
           headers: {
             [name: string]: unknown;
@@ -3380,7 +3456,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description Not signed in, or the token is invalid or expired */
+        /** @description Not signed in, or the token is invalid, expired or revoked (SESSION_REVOKED) */
         401: {
           headers: {
             [name: string]: unknown;
@@ -3478,7 +3554,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description Not signed in, or the token is invalid or expired */
+        /** @description Not signed in, or the token is invalid, expired or revoked (SESSION_REVOKED) */
         401: {
           headers: {
             [name: string]: unknown;
@@ -3582,7 +3658,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description Not signed in, or the token is invalid or expired */
+        /** @description Not signed in, or the token is invalid, expired or revoked (SESSION_REVOKED) */
         401: {
           headers: {
             [name: string]: unknown;
@@ -3686,7 +3762,7 @@ export interface paths {
             };
           };
         };
-        /** @description Not signed in, or the token is invalid or expired */
+        /** @description Not signed in, or the token is invalid, expired or revoked (SESSION_REVOKED) */
         401: {
           headers: {
             [name: string]: unknown;
@@ -3756,7 +3832,7 @@ export interface paths {
             };
           };
         };
-        /** @description Not signed in, or the token is invalid or expired */
+        /** @description Not signed in, or the token is invalid, expired or revoked (SESSION_REVOKED) */
         401: {
           headers: {
             [name: string]: unknown;
@@ -3812,7 +3888,7 @@ export interface paths {
             };
           };
         };
-        /** @description Not signed in, or the token is invalid or expired */
+        /** @description Not signed in, or the token is invalid, expired or revoked (SESSION_REVOKED) */
         401: {
           headers: {
             [name: string]: unknown;
@@ -3879,7 +3955,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description Not signed in, or the token is invalid or expired */
+        /** @description Not signed in, or the token is invalid, expired or revoked (SESSION_REVOKED) */
         401: {
           headers: {
             [name: string]: unknown;
@@ -3953,7 +4029,7 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description Not signed in, or the token is invalid or expired */
+        /** @description Not signed in, or the token is invalid, expired or revoked (SESSION_REVOKED) */
         401: {
           headers: {
             [name: string]: unknown;

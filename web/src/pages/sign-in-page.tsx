@@ -30,6 +30,11 @@ export function SignInPage() {
   return (
     <section className="card narrow">
       <PageTitle>Sign in</PageTitle>
+      {location.query.get("signed-out") === "everywhere" && !error && (
+        <p className="state" role="status">
+          You are signed out on every device. Sign in again here when you like.
+        </p>
+      )}
       <form className="form" onSubmit={submit}>
         {error && (
           <p className="state state--error" role="alert">

@@ -2,6 +2,7 @@ import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { z } from "zod";
 import type { makeConfirmPasswordReset } from "../../../application/users/confirm-password-reset.js";
 import type { makeRequestPasswordReset } from "../../../application/users/request-password-reset.js";
+import type { makeSignOutEverywhere } from "../../../application/users/sessions.js";
 import type { makeSignIn } from "../../../application/users/sign-in.js";
 import type { makeSignUp } from "../../../application/users/sign-up.js";
 import { UnauthenticatedError } from "../../../domain/shared/errors.js";
@@ -16,6 +17,7 @@ export interface AuthUseCases {
   signIn: ReturnType<typeof makeSignIn>;
   requestPasswordReset: ReturnType<typeof makeRequestPasswordReset>;
   confirmPasswordReset: ReturnType<typeof makeConfirmPasswordReset>;
+  signOutEverywhere: ReturnType<typeof makeSignOutEverywhere>;
 }
 
 const UserSchema = z
@@ -103,7 +105,7 @@ export function registerAuthRoutes(app: OpenAPIHono<HttpEnv>, useCases: AuthUseC
       tags: ["Accounts"],
       summary: "Set a new password with the token from a reset link, and sign in",
       description:
-        "Answers like sign-in. The token works once; every older link of the account stops working. Sessions signed in before keep working until their token expires.",
+        "Answers like sign-in. The token works once; every older link of the account stops working, and every session signed in before ends (its token is answered 401 SESSION_REVOKED).",
       request: { body: { content: { "application/json": { schema: PasswordResetConfirmBody } }, required: true } },
       responses: {
         200: jsonContent(SignedIn, "The new password is set; signed in with it"),
@@ -114,6 +116,27 @@ export function registerAuthRoutes(app: OpenAPIHono<HttpEnv>, useCases: AuthUseC
       },
     }),
     async (c) => c.json(await useCases.confirmPasswordReset(c.req.valid("json")), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/auth/sign-out-everywhere",
+      tags: ["Accounts"],
+      summary: "End every session of the caller's account, this one included",
+      description:
+        "Every token issued to the account so far is refused from then on (401 SESSION_REVOKED); signing in again gives a new one. For accounts of this app: a Cognito sign-in is answered 409 NOT_AN_APP_ACCOUNT.",
+      ...signedInOnly,
+      responses: {
+        204: { description: "Signed out everywhere" },
+        401: errorResponses[401],
+        409: errorResponses[409],
+      },
+    }),
+    async (c) => {
+      await useCases.signOutEverywhere(c.get("actor"));
+      return c.body(null, 204);
+    },
   );
 
   app.openapi(
