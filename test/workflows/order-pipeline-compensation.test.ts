@@ -55,6 +55,8 @@ async function setup(failingStep?: string, faults: Faults = {}) {
     shop: { shopName: "Test Bakery", makerEmail: "maker@example.com", publicUrl: "http://localhost:3000" },
   };
   const tasks = orderPipelineTasks(deps);
+  /** The steps as they work, before `failingStep` was made to fail. */
+  const working = { ...tasks };
   if (failingStep) {
     const work = tasks[failingStep]!;
     tasks[failingStep] = async (input) => {
@@ -66,7 +68,12 @@ async function setup(failingStep?: string, faults: Faults = {}) {
   }
   const runner = new LocalWorkflowRunner({
     directory: WORKFLOWS_DIR,
-    handlers: { [ORDER_PIPELINE]: tasks },
+    // Looked up on each call, so a test may swap a step between runs.
+    handlers: {
+      [ORDER_PIPELINE]: Object.fromEntries(
+        Object.keys(tasks).map((name) => [name, (input: never) => tasks[name]!(input)]),
+      ),
+    },
     logger,
     retryIntervalMs: 1,
   });
@@ -81,7 +88,7 @@ async function setup(failingStep?: string, faults: Faults = {}) {
   const run = () => runner.run(ORDER_PIPELINE, { orderId: order.id }, order.id);
   const timeline = async () => (await store.listByKey(order.id)).map((event) => event.type);
   const stock = async () => (await loadProduct(store, "sponge"))?.stock;
-  return { store, payments, order, run, timeline, stock, mailDir, tasks };
+  return { store, payments, order, run, timeline, stock, mailDir, tasks, working, deps };
 }
 
 describe("order pipeline compensation: each step failing in turn", () => {
@@ -202,6 +209,111 @@ describe("order pipeline compensation: each step failing in turn", () => {
     expect(await payments.countRefunds()).toBe(1);
     const subjects = (await readMailbox(mailDir)).map((mail) => mail.subject ?? "");
     expect(subjects.filter((subject) => !subject.includes("could not complete"))).toEqual([]);
+  });
+
+  it.each([
+    ["after RefundPayment", "RefundPayment"],
+    ["after ReleaseStock", "ReleaseStock"],
+    ["before FailOrder's write", "FailOrder"],
+  ])(
+    "an undoing interrupted %s is finished by the next run: a refunded order is never confirmed",
+    async (_, interrupted) => {
+      const { run, tasks, working, timeline, stock, store, order, payments, mailDir } = await setup("ConfirmOrder");
+      // The first run dies part-way through its compensation (a crash, or a step out of retries).
+      const step = tasks[interrupted]!;
+      tasks[interrupted] = async (input) => {
+        if (interrupted !== "FailOrder") await step(input);
+        throw Object.assign(new Error("the process died"), { name: "InfrastructureError" });
+      };
+      expect((await run()).status).toBe("failed");
+      const between = await loadOrder(store, order.id);
+      expect(between.status).toBe("pending");
+      expect(between.compensation?.error?.Error).toBe("InfrastructureError");
+
+      // The redelivered event runs the pipeline again, with every step working (even ConfirmOrder).
+      Object.assign(tasks, working);
+      expect((await run()).status).toBe("succeeded");
+      const after = await loadOrder(store, order.id);
+      expect(after.status).toBe("failed");
+      expect(after.failureCode).toBe("PROCESSING_ERROR");
+      expect(after.failureReason).toMatch(/Your payment has been refunded\.$/);
+      expect(await timeline()).toEqual([
+        "order_received",
+        "stock_reserved",
+        "payment_charged",
+        "payment_refunded",
+        "stock_released",
+        "order_failed",
+      ]);
+      expect(await payments.countCharges()).toBe(1);
+      expect(await payments.countRefunds()).toBe(1);
+      expect(await stock()).toBe(5);
+      const subjects = (await readMailbox(mailDir)).map((mail) => mail.subject);
+      expect(subjects).toEqual([`Test Bakery: we could not complete order ${order.id}`]);
+    },
+  );
+
+  it.each(["RefundPayment", "ReleaseStock"])(
+    "when ConfirmOrder commits while %s is about to begin undoing, the undoing is refused and nothing is taken back",
+    async (undoing) => {
+      const { run, tasks, deps, order, store, payments, stock } = await setup();
+      const confirm = tasks.ConfirmOrder!;
+      tasks.ConfirmOrder = async () => {
+        throw Object.assign(new Error("lost"), { name: "InfrastructureError" }); // this run will undo
+      };
+      for (const step of ["ValidateOrder", "ReserveStock", "ChargePayment"])
+        await tasks[step]!({ orderId: order.id } as never);
+      // Another run confirms between this step's read of the order and its mark.
+      const racing = Object.assign(Object.create(store), {
+        update: async (...args: Parameters<ItemStore["update"]>) => {
+          await confirm({ orderId: order.id } as never);
+          return store.update(...args);
+        },
+      }) as ItemStore;
+      const undo = orderPipelineTasks({ ...deps, store: racing })[undoing]!;
+      await expect(undo({ orderId: order.id, error: { Error: "InfrastructureError" } } as never)).rejects.toMatchObject(
+        {
+          code: "INVALID_ORDER_TRANSITION",
+        },
+      );
+      const after = await loadOrder(store, order.id);
+      expect(after.status).toBe("confirmed");
+      expect(after.compensation).toBeUndefined();
+      expect(await payments.countRefunds()).toBe(0);
+      expect(await stock()).toBe(3);
+      // a redelivery of this run finds the order confirmed and only finishes what confirmation owes
+      tasks.ConfirmOrder = confirm;
+      expect((await run()).status).toBe("succeeded");
+      expect(await payments.countRefunds()).toBe(0);
+    },
+  );
+
+  it("when undoing begins while the card is being charged, the charge is not recorded and is refunded", async () => {
+    let undoMeanwhile: (() => Promise<unknown>) | undefined;
+    const { run, tasks, order, store, payments, stock, timeline } = await setup(undefined, {
+      payments: (gateway) => ({
+        charge: async (request) => {
+          const charge = await gateway.charge(request);
+          await undoMeanwhile?.(); // another run, failing elsewhere, starts undoing the order now
+          return charge;
+        },
+        findCharge: (key) => gateway.findCharge(key),
+        refund: (chargeId, key) => gateway.refund(chargeId, key),
+      }),
+    });
+    undoMeanwhile = async () => {
+      undoMeanwhile = undefined;
+      await tasks.RefundPayment!({ orderId: order.id, error: { Error: "InfrastructureError" } } as never);
+    };
+    expect((await run()).status).toBe("succeeded");
+    const after = await loadOrder(store, order.id);
+    expect(after.status).toBe("failed");
+    expect(await timeline()).not.toContain("payment_charged");
+    expect(await timeline()).toContain("payment_refunded");
+    expect(await payments.countCharges()).toBe(1);
+    expect(await payments.countRefunds()).toBe(1);
+    expect(after.refundId).toBeDefined();
+    expect(await stock()).toBe(5);
   });
 
   it.each(["IssueReceipt", "NotifyMaker"])(

@@ -26,6 +26,11 @@ interface OrderPlan {
   declined: boolean;
   /** The order's pipeline is delivered twice at once (at-least-once delivery). */
   redelivered: boolean;
+  /**
+   * ConfirmOrder fails once before writing (an error no retry covers), so that run compensates while a
+   * redelivered run may be confirming: of the two, one must win whole.
+   */
+  confirmFailsOnce: boolean;
 }
 
 const orderPlan: fc.Arbitrary<OrderPlan> = fc.record({
@@ -35,6 +40,7 @@ const orderPlan: fc.Arbitrary<OrderPlan> = fc.record({
   ),
   declined: fc.boolean(),
   redelivered: fc.boolean(),
+  confirmFailsOnce: fc.boolean(),
 });
 
 /** Every store call waits for the fast-check scheduler, which picks the order in which concurrent calls run. */
@@ -111,7 +117,7 @@ const tinyReceipts: ReceiptRenderer = {
 };
 
 describe("stock under any interleaving of orders and their pipelines", () => {
-  it("never goes below zero, and stock plus the units held by orders always equals what there was", async () => {
+  it("never goes below zero, stock plus the units held by orders always equals what there was, and only confirmed orders keep a charge", async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.record({ sponge: fc.integer({ min: 0, max: 5 }), eclair: fc.integer({ min: 0, max: 5 }) }),
@@ -143,21 +149,28 @@ describe("stock under any interleaving of orders and their pipelines", () => {
           const payments = new TestPaymentGateway({ store, ids, clock });
           // The same gateway's records, read outside the scheduler once the run is over.
           const gatewayBooks = new TestPaymentGateway({ store: sqlite, ids, clock });
+          const tasks = orderPipelineTasks({
+            store,
+            ids,
+            clock,
+            payments,
+            logger: createJsonLogger({ level: "silent" }),
+            objects: memoryObjects(),
+            mailer: memoryMailer(),
+            receipts: tinyReceipts,
+            shop: { shopName: "Test Bakery", makerEmail: "maker@example.com", publicUrl: "http://localhost:3000" },
+          });
+          const confirmFailsOnce = new Set<string>();
+          const confirm = tasks.ConfirmOrder!;
+          tasks.ConfirmOrder = async (input) => {
+            const { orderId } = input as { orderId: string };
+            if (confirmFailsOnce.delete(orderId))
+              throw Object.assign(new Error("lost"), { name: "InfrastructureError" });
+            return confirm(input);
+          };
           const runner = new LocalWorkflowRunner({
             directory: WORKFLOWS_DIR,
-            handlers: {
-              [ORDER_PIPELINE]: orderPipelineTasks({
-                store,
-                ids,
-                clock,
-                payments,
-                logger: createJsonLogger({ level: "silent" }),
-                objects: memoryObjects(),
-                mailer: memoryMailer(),
-                receipts: tinyReceipts,
-                shop: { shopName: "Test Bakery", makerEmail: "maker@example.com", publicUrl: "http://localhost:3000" },
-              }),
-            },
+            handlers: { [ORDER_PIPELINE]: tasks },
             logger: createJsonLogger({ level: "silent" }),
             retryIntervalMs: 1,
           });
@@ -169,6 +182,7 @@ describe("stock under any interleaving of orders and their pipelines", () => {
               orderBody({ items: plan.lines, payment: { card: plan.declined ? DECLINED_CARD : GOOD_CARD } }) as never,
               { roles: [] },
             );
+            if (plan.confirmFailsOnce) confirmFailsOnce.add(order.id);
             const runs = Array.from({ length: plan.redelivered ? 2 : 1 }, () =>
               runner.run(ORDER_PIPELINE, { orderId: order.id }, order.id),
             );
@@ -179,23 +193,36 @@ describe("stock under any interleaving of orders and their pipelines", () => {
           expect(violations).toEqual([]);
           let confirmed = 0;
           for (const { plan, order, results } of outcomes) {
-            expect(results.map((result) => result.status)).toEqual(results.map(() => "succeeded"));
             const final = await loadOrder(sqlite, order.id);
+            if (results.some((result) => result.status !== "succeeded")) {
+              // Only a run that lost the race to confirm (its undoing refused) fails; its redelivery succeeds.
+              expect(plan.confirmFailsOnce && final.status === "confirmed").toBe(true);
+              const redelivery = runner.run(ORDER_PIPELINE, { orderId: order.id }, order.id);
+              expect((await s.waitFor(redelivery)).status).toBe("succeeded");
+            }
             expect(["confirmed", "failed"]).toContain(final.status);
             if (plan.declined) expect(final.status).toBe("failed");
-            // A good card fails an order only when the stock ran out.
-            else if (final.status === "failed") {
+            // A good card fails an order only when the stock ran out, or when its confirmation failed.
+            else if (final.status === "failed" && final.failureCode !== "PROCESSING_ERROR") {
               expect(final.failureReason).toMatch(/ is sold out$|^Only \d+ × .+ left$/);
               expect(final.failureCode).toBe("OUT_OF_STOCK");
+            } else if (final.status === "failed") expect(plan.confirmFailsOnce).toBe(true);
+            if (final.status === "confirmed") {
+              confirmed++;
+              expect(final.refundId).toBeUndefined();
             }
-            if (final.status === "confirmed") confirmed++;
-            if (final.status === "failed") expect(final.stockReservedAt).toBeUndefined();
+            if (final.status === "failed") {
+              expect(final.stockReservedAt).toBeUndefined();
+              if (final.chargeId) expect(final.refundId).toBeDefined();
+            }
           }
           // Every confirmed order holds its units; everything else went back on the shelf.
           const { stock, heldByConfirmed } = stockLedger(db);
           for (const id of PRODUCTS) expect(stock[id]! + heldByConfirmed[id]!).toBe(initial[id]);
-          expect(await gatewayBooks.countCharges()).toBe(confirmed);
-          expect(await gatewayBooks.countRefunds()).toBe(0);
+          // Money: every charge not refunded belongs to a confirmed order, and each of those has one.
+          const refunded = await gatewayBooks.countRefunds();
+          expect((await gatewayBooks.countCharges()) - refunded).toBe(confirmed);
+          if (!plans.some((plan) => plan.confirmFailsOnce)) expect(refunded).toBe(0);
           db.close();
         },
       ),

@@ -50,6 +50,11 @@ export interface Order {
   stockReservedAt?: string;
   chargeId?: string;
   refundId?: string;
+  /**
+   * Set once undoing a pending order began, with the error that started it: from then on the order is
+   * never reserved, charged or confirmed, only undone and failed (see begin-compensation.ts).
+   */
+  compensation?: { since: string; error?: { Error?: string; Cause?: string } };
   /** Object-store key of the PDF receipt, once issued. */
   receiptKey?: string;
   makerNotifiedAt?: string;

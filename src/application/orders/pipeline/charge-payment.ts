@@ -1,8 +1,9 @@
 import { OrderRejectedError } from "../../../domain/orders/order-errors.js";
 import { OrderEvent } from "../../../domain/orders/order-events.js";
-import { ConditionFailedError, when } from "../../../ports/item-store.js";
+import { ConditionFailedError } from "../../../ports/item-store.js";
 import { orderEvent } from "../new-event.js";
 import { loadOrder, orderKey, paymentSourceKey } from "../order-items.js";
+import { beingUndone, stillGoingAhead } from "./begin-compensation.js";
 import type { PipelineDeps, StepInput } from "./pipeline-deps.js";
 
 /** The gateway's idempotency key of an order's one charge. */
@@ -16,6 +17,8 @@ export function makeChargePayment(deps: Pick<PipelineDeps, "store" | "ids" | "cl
   const { store, payments, clock } = deps;
   return async ({ orderId }: StepInput) => {
     const order = await loadOrder(store, orderId);
+    // Once undoing began, never charge (or report a charge as this run's success): the refund is owed.
+    if (order.compensation) throw beingUndone();
     if (order.chargeId) return { orderId, chargeId: order.chargeId };
     const source = await store.get(paymentSourceKey(orderId));
     if (!source) throw new OrderRejectedError("ORDER_NOT_PENDING", "The order has no payment details any more");
@@ -32,7 +35,8 @@ export function makeChargePayment(deps: Pick<PipelineDeps, "store" | "ids" | "cl
             op: "update",
             key: orderKey(orderId),
             update: { set: { chargeId: charge.chargeId, updatedAt: clock.now().toISOString() } },
-            condition: when.eq("status", "pending"),
+            // Undoing that began while the card was charged refunds this charge (found by its key).
+            condition: stillGoingAhead(),
           },
         ],
         [orderEvent(deps, orderId, OrderEvent.paymentCharged, { chargeId: charge.chargeId, amount: charge.amount })],

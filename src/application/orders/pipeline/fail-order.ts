@@ -5,6 +5,7 @@ import { when } from "../../../ports/item-store.js";
 import { commitOnce } from "../../shared/commit-once.js";
 import { orderEvent } from "../new-event.js";
 import { loadOrder, orderKey, paymentSourceKey } from "../order-items.js";
+import { compensationError } from "./begin-compensation.js";
 import type { PipelineDeps, StepInput } from "./pipeline-deps.js";
 
 /**
@@ -16,9 +17,11 @@ export function makeFailOrder(deps: Pick<PipelineDeps, "store" | "ids" | "clock"
   return async (input: StepInput) => {
     const order = await loadOrder(store, input.orderId);
     if (order.status !== "pending") return { orderId: order.id };
-    const reason = customerReason(input.error?.Error, input.error?.Cause, Boolean(order.refundId));
-    const code = failureCode(input.error?.Error);
-    logger.warn("order failed", { orderId: order.id, error: input.error?.Error, cause: input.error?.Cause });
+    // The error the undoing began with, whichever run gets here first.
+    const error = compensationError(order, input);
+    const reason = customerReason(error?.Error, error?.Cause, Boolean(order.refundId));
+    const code = failureCode(error?.Error);
+    logger.warn("order failed", { orderId: order.id, error: error?.Error, cause: error?.Cause });
     await commitOnce(
       store,
       [
@@ -40,7 +43,7 @@ export function makeFailOrder(deps: Pick<PipelineDeps, "store" | "ids" | "clock"
         orderEvent(deps, order.id, OrderEvent.failed, {
           reason,
           failureCode: code,
-          error: input.error?.Error ?? "Unknown",
+          error: error?.Error ?? "Unknown",
         }),
       ],
     );

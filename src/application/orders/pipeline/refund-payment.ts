@@ -1,26 +1,27 @@
 import { OrderEvent } from "../../../domain/orders/order-events.js";
-import { nextStatus } from "../../../domain/orders/order-state.js";
 import { when } from "../../../ports/item-store.js";
 import { commitOnce } from "../../shared/commit-once.js";
 import { orderEvent } from "../new-event.js";
-import { loadOrder, orderKey } from "../order-items.js";
+import { orderKey } from "../order-items.js";
+import { beginCompensation } from "./begin-compensation.js";
 import { orderChargeKey } from "./charge-payment.js";
 import type { PipelineDeps, StepInput } from "./pipeline-deps.js";
 
 /**
  * Compensation: refunds the order's charge if there is one and it is not refunded yet. Only a pending
- * order is undone: a confirmed one keeps its charge (the workflow re-checks before it gets here).
+ * order is undone, marked first so that nothing confirms it meanwhile (begin-compensation.ts); a
+ * confirmed one keeps its charge. A failed order's charge is refunded too: a run that raced the failure
+ * may have charged the card after the others looked.
  * The gateway is asked for the order's charge when the order has none recorded: its answer may have
  * been lost (every attempt timed out) or recording it may have failed, after the card was charged.
  */
 export function makeRefundPayment(deps: Pick<PipelineDeps, "store" | "ids" | "clock" | "payments">) {
   const { store, payments, clock } = deps;
   return async (input: StepInput) => {
-    const order = await loadOrder(store, input.orderId);
+    const order = await beginCompensation(deps, input); // a confirmed order is refused here
     if (order.refundId) return input;
     const chargeId = order.chargeId ?? (await payments.findCharge(orderChargeKey(order.id)))?.chargeId;
     if (!chargeId) return input;
-    nextStatus("fail", order.status); // compensation ends the order failed: a confirmed one is refused
     const refund = await payments.refund(chargeId, `refund-${order.id}`);
     await commitOnce(
       store,

@@ -1,20 +1,22 @@
 import { OrderEvent } from "../../../domain/orders/order-events.js";
-import { nextStatus } from "../../../domain/orders/order-state.js";
 import { ConditionFailedError, type ItemKey, type TransactOp, when } from "../../../ports/item-store.js";
 import { productKey } from "../../catalog/product-items.js";
 import { orderEvent } from "../new-event.js";
-import { legacyReservationKey, loadOrder, orderKey } from "../order-items.js";
+import { legacyReservationKey, orderKey } from "../order-items.js";
+import { beginCompensation } from "./begin-compensation.js";
 import type { PipelineDeps, StepInput } from "./pipeline-deps.js";
 
-/** Compensation: puts a pending order's reserved units back on stock and clears its reservation, once. */
+/**
+ * Compensation: puts a pending order's reserved units back on stock and clears its reservation, once;
+ * the order is marked first, so that nothing confirms it meanwhile (begin-compensation.ts).
+ */
 export function makeReleaseStock(deps: Pick<PipelineDeps, "store" | "ids" | "clock">) {
   const { store } = deps;
   return async (input: StepInput) => {
-    const order = await loadOrder(store, input.orderId);
+    const order = await beginCompensation(deps, input); // a confirmed order is refused here
     let reservation: TransactOp;
     let lines: Array<{ productId: string; quantity: number }>;
     if (order.stockReservedAt) {
-      nextStatus("fail", order.status); // compensation ends the order failed: a confirmed one is refused
       reservation = {
         op: "update",
         key: orderKey(order.id),
