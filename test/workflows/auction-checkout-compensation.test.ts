@@ -54,6 +54,8 @@ async function wonAuction(failingStep?: string, card = "4242424242424242", payme
     return makeLapseUnpaidAuction(deps)(auction.id);
   };
   const tasks = checkoutSagaTasks({ ...deps, payments: paymentsFault?.(payments, lapse) ?? payments });
+  /** The steps as they work, before `failingStep` was made to fail. */
+  const working = { ...tasks };
   if (failingStep) {
     tasks[failingStep] = async () => {
       throw Object.assign(new Error(`${failingStep} broke`), { name: "InfrastructureError" });
@@ -61,13 +63,18 @@ async function wonAuction(failingStep?: string, card = "4242424242424242", payme
   }
   const runner = new LocalWorkflowRunner({
     directory: WORKFLOWS_DIR,
-    handlers: { [AUCTION_CHECKOUT]: tasks },
+    // Looked up on each call, so a test may swap a step between runs.
+    handlers: {
+      [AUCTION_CHECKOUT]: Object.fromEntries(
+        Object.keys(tasks).map((name) => [name, (input: never) => tasks[name]!(input)]),
+      ),
+    },
     logger: createJsonLogger({ level: "silent" }),
     retryIntervalMs: 1,
   });
   const run = () => runner.run(AUCTION_CHECKOUT, { auctionId: auction.id }, "chk");
   const orders = async () => (await store.query({ partition: "ORDERS", index: "gsi2" })).items;
-  return { run, store, payments, auctionId: auction.id, orders, advance, lapse };
+  return { run, store, payments, auctionId: auction.id, orders, advance, lapse, tasks, working, deps };
 }
 
 describe("auction checkout saga", () => {
@@ -112,6 +119,78 @@ describe("auction checkout saga", () => {
       expect(await store.get({ pk: `AUCTION#${auctionId}`, sk: "CHECKOUT_PAYMENT" })).toBeUndefined();
     },
   );
+
+  it.each([
+    ["after RefundWinner", "RefundWinner"],
+    ["after ReleaseCheckout", "ReleaseCheckout"],
+    ["before FailCheckout's write", "FailCheckout"],
+  ])(
+    "an undoing interrupted %s is finished by the next run: a refunded checkout is never paid",
+    async (_, interrupted) => {
+      const { run, store, payments, auctionId, orders, tasks, working } = await wonAuction("CreateOrder");
+      const step = tasks[interrupted]!;
+      tasks[interrupted] = async (input) => {
+        if (interrupted !== "FailCheckout") await step(input);
+        throw Object.assign(new Error("the process died"), { name: "InfrastructureError" });
+      };
+      expect((await run()).status).toBe("failed");
+      expect((await loadAuction(store, auctionId)).checkout?.undoing?.error?.Error).toBe("InfrastructureError");
+
+      // The redelivered checkout request runs the saga again, every step working (even CreateOrder).
+      Object.assign(tasks, working);
+      expect((await run()).status).toBe("succeeded");
+      const checkout = (await loadAuction(store, auctionId)).checkout;
+      expect(checkout).toMatchObject({ state: "failed", failureCode: "PROCESSING_ERROR" });
+      expect(checkout?.failureReason).toMatch(/Your payment has been refunded\.$/);
+      expect(await orders()).toEqual([]);
+      expect(await payments.countCharges()).toBe(1);
+      expect(await payments.countRefunds()).toBe(1);
+    },
+  );
+
+  it("when CreateOrder pays the checkout while RefundWinner is about to begin undoing, nothing is refunded", async () => {
+    const { store, payments, auctionId, orders, tasks, working, deps } = await wonAuction();
+    await tasks.ReserveCheckout!({ auctionId } as never);
+    await tasks.ChargeWinner!({ auctionId } as never);
+    // Another run creates the order between RefundWinner's read of the auction and its mark.
+    const racing = Object.assign(Object.create(store), {
+      transact: async (...args: Parameters<typeof store.transact>) => {
+        await working.CreateOrder!({ auctionId } as never);
+        return store.transact(...args);
+      },
+    }) as typeof store;
+    const refund = checkoutSagaTasks({ ...deps, store: racing, payments }).RefundWinner!;
+    await expect(refund({ auctionId, error: { Error: "InfrastructureError" } } as never)).rejects.toMatchObject({
+      name: "CheckoutPaidError",
+    });
+    expect((await loadAuction(store, auctionId)).checkout).toMatchObject({ state: "paid" });
+    expect((await loadAuction(store, auctionId)).checkout?.undoing).toBeUndefined();
+    expect(await orders()).toHaveLength(1);
+    expect(await payments.countRefunds()).toBe(0);
+  });
+
+  it("when undoing begins while the winner is being charged, the charge is not recorded and is refunded", async () => {
+    let undoMeanwhile: (() => Promise<unknown>) | undefined;
+    const { run, store, payments, auctionId, orders, tasks } = await wonAuction(undefined, undefined, (gateway) => ({
+      charge: async (request) => {
+        const charge = await gateway.charge(request);
+        await undoMeanwhile?.(); // a redelivered run, failing, starts undoing the checkout now
+        return charge;
+      },
+      findCharge: (key) => gateway.findCharge(key),
+      refund: (chargeId, key) => gateway.refund(chargeId, key),
+    }));
+    undoMeanwhile = async () => {
+      undoMeanwhile = undefined;
+      await tasks.RefundWinner!({ auctionId, error: { Error: "InfrastructureError" } } as never);
+    };
+    expect((await run()).status).toBe("succeeded");
+    const checkout = (await loadAuction(store, auctionId)).checkout;
+    expect(checkout).toMatchObject({ state: "failed", refundId: expect.any(String) });
+    expect(await orders()).toEqual([]);
+    expect(await payments.countCharges()).toBe(1);
+    expect(await payments.countRefunds()).toBe(1);
+  });
 
   it("when the payment deadline lapses the auction while the charge is in flight, the charge is refunded", async () => {
     const { run, store, payments, auctionId } = await wonAuction(undefined, undefined, (gateway, lapse) => ({

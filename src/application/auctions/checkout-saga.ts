@@ -49,6 +49,27 @@ function current(auction: Auction): Checkout {
   return auction.checkout;
 }
 
+/** A forward step's check: a checkout being undone, or failed, is never reserved, charged or paid. */
+function goingAhead(checkout: Checkout): Checkout {
+  if (checkout.undoing || checkout.state === "failed") {
+    throw new CheckoutRejectedError("CHECKOUT_UNDONE", "conflict", "The checkout is being cancelled");
+  }
+  return checkout;
+}
+
+/** A paid checkout is never undone: what RefundWinner answers a run that lost the race to pay. */
+export class CheckoutPaidError extends DomainError {
+  override name = "CheckoutPaidError";
+  constructor() {
+    super("CHECKOUT_PAID", "conflict", "The checkout was paid: nothing is undone");
+  }
+}
+
+/** How much of an error's cause is kept with the undoing mark. */
+const KEPT_CAUSE_CHARACTERS = 2000;
+/** Tries to mark a checkout as being undone while other writes to the auction keep winning. */
+const MARK_ATTEMPTS = 3;
+
 /** The Task states of workflows/auction-checkout.asl.json; every step is idempotent. */
 export function checkoutSagaTasks(deps: AuctionDeps & { payments: PaymentGateway }): Record<string, TaskHandler> {
   const { store, clock } = deps;
@@ -67,12 +88,43 @@ export function checkoutSagaTasks(deps: AuctionDeps & { payments: PaymentGateway
     if (!(await commitOnce(store, [nextVersionWrite(auction, next), ...more], events))) {
       throw new ConflictError("AUCTION_CHANGED", "The auction changed during checkout");
     }
+    return { ...next, version: auction.version + 1 };
+  };
+
+  /**
+   * The one-way door of compensation: before the first refund, the checkout is marked `undoing` with the
+   * error that started it, written conditional on the auction version read, as every forward write is; so
+   * of a payment and an undoing racing (a redelivered run, a charge whose record conflicted), exactly one
+   * wins: a checkout being undone is never charged or paid, and a paid one is never undone
+   * (CheckoutPaidError). A later run that meets the mark finishes the undoing and fails the checkout with
+   * the same reason. A failed checkout needs no mark: nothing pays it.
+   */
+  const beginUndoing = async (input: SagaInput): Promise<Auction> => {
+    for (let attempt = 1; ; attempt++) {
+      const auction = await loadAuction(store, input.auctionId);
+      const checkout = current(auction);
+      if (checkout.undoing || checkout.state === "failed") return auction;
+      if (checkout.state === "paid") throw new CheckoutPaidError();
+      const undoing: NonNullable<Checkout["undoing"]> = { since: clock.now().toISOString() };
+      if (input.error) {
+        undoing.error = {
+          ...(input.error.Error ? { Error: input.error.Error } : {}),
+          ...(input.error.Cause ? { Cause: input.error.Cause.slice(0, KEPT_CAUSE_CHARACTERS) } : {}),
+        };
+      }
+      try {
+        return await save(auction, { undoing });
+      } catch (error) {
+        // Changed meanwhile (paid, marked, or anything else): read again and decide on what is there now.
+        if (!(error instanceof ConflictError) || attempt >= MARK_ATTEMPTS) throw error;
+      }
+    }
   };
 
   const steps = {
     reserveCheckout: async ({ auctionId }: SagaInput) => {
       const auction = await loadAuction(store, auctionId);
-      const checkout = current(auction);
+      const checkout = goingAhead(current(auction));
       if (checkout.state !== "requested") return { auctionId };
       try {
         assertCanCheckOut(auction, checkout.buyerId, clock.now());
@@ -86,7 +138,10 @@ export function checkoutSagaTasks(deps: AuctionDeps & { payments: PaymentGateway
     chargeWinner: async ({ auctionId }: SagaInput) => {
       const auction = await loadAuction(store, auctionId);
       const checkout = current(auction);
-      if (checkout.chargeId || checkout.state === "paid") return { auctionId };
+      if (checkout.state === "paid") return { auctionId };
+      // Once undoing began, never charge (or report a charge as this run's success): the refund is owed.
+      goingAhead(checkout);
+      if (checkout.chargeId) return { auctionId };
       const source = await store.get(checkoutPaymentKey(auctionId));
       if (!source)
         throw new CheckoutRejectedError("NO_PAYMENT_DETAILS", "conflict", "The checkout has no payment details");
@@ -104,6 +159,7 @@ export function checkoutSagaTasks(deps: AuctionDeps & { payments: PaymentGateway
       const auction = await loadAuction(store, auctionId);
       const checkout = current(auction);
       if (checkout.state === "paid") return { auctionId, orderId: checkout.orderId };
+      goingAhead(checkout);
       if (auction.status !== "sold")
         throw new CheckoutRejectedError("CHECKOUT_EXPIRED", "conflict", "The auction lapsed before payment completed");
       const now = clock.now().toISOString();
@@ -151,9 +207,9 @@ export function checkoutSagaTasks(deps: AuctionDeps & { payments: PaymentGateway
     },
 
     refundWinner: async (input: SagaInput) => {
-      const auction = await loadAuction(store, input.auctionId);
+      const auction = await beginUndoing(input); // a paid checkout is refused here
       const checkout = current(auction);
-      if (checkout.refundId || checkout.state === "paid") return input;
+      if (checkout.refundId) return input;
       // A charge whose answer was lost or whose record failed (the auction changed meanwhile) is refunded too.
       const chargeId = checkout.chargeId ?? (await deps.payments.findCharge(checkoutChargeKey(checkout.id)))?.chargeId;
       if (!chargeId) return input;
@@ -171,10 +227,12 @@ export function checkoutSagaTasks(deps: AuctionDeps & { payments: PaymentGateway
       const auction = await loadAuction(store, input.auctionId);
       const checkout = current(auction);
       if (checkout.state === "paid" || checkout.state === "failed") return input;
-      const reason = CHECKOUT_REFUSALS.has(input.error?.Error ?? "")
-        ? (causeMessage(input.error?.Cause) ?? "The checkout was refused")
-        : customerReason(input.error?.Error, input.error?.Cause, Boolean(checkout.refundId));
-      const code = failureCode(input.error?.Error);
+      // The error the undoing began with, whichever run gets here first.
+      const error = checkout.undoing?.error ?? input.error;
+      const reason = CHECKOUT_REFUSALS.has(error?.Error ?? "")
+        ? (causeMessage(error?.Cause) ?? "The checkout was refused")
+        : customerReason(error?.Error, error?.Cause, Boolean(checkout.refundId));
+      const code = failureCode(error?.Error);
       await save(
         auction,
         { state: "failed", failureReason: reason, failureCode: code },

@@ -51,6 +51,11 @@ export interface Checkout {
   paymentLast4: string;
   chargeId?: string;
   refundId?: string;
+  /**
+   * Set once undoing the checkout began, with the error that started it: from then on it is never
+   * charged or paid, only refunded and failed (see the checkout saga's `beginUndoing`).
+   */
+  undoing?: { since: string; error?: { Error?: string; Cause?: string } };
   orderId?: string;
   failureReason?: string;
   /** Why it failed, for clients to act on; checkouts failed before codes were recorded have none. */
