@@ -49,6 +49,9 @@ import {
   meterWorkflows,
 } from "./usage-meter.js";
 
+/** Consumers that run a whole workflow (CONSUMER_TIMEOUT_SECONDS in infra/lib/names.ts gives them 120 s too). */
+const RUNS_A_WORKFLOW = new Set(["order-pipeline", "auction-checkout"]);
+
 export const WORKFLOWS_DIR = fileURLToPath(new URL("../../../workflows", import.meta.url));
 
 /** Ports a test may replace (e.g. with fault-injecting wrappers); everything else is wired from config. */
@@ -158,8 +161,9 @@ export function composeLocalRuntime(config: LocalConfig, overrides: LocalOverrid
         meterSubscription(
           {
             ...consumer,
-            // The pipeline consumer runs a whole workflow; the others one use case.
-            visibilityTimeoutMs: consumer.name === "order-pipeline" ? 120_000 : 30_000,
+            // The pipeline and checkout consumers run a whole workflow (a charge alone may take 67 s with
+            // its retries: redelivered sooner, two runs would race); the others one use case. As on AWS.
+            visibilityTimeoutMs: RUNS_A_WORKFLOW.has(consumer.name) ? 120_000 : 30_000,
             ...config.retries,
           } satisfies Subscription,
           usage,
