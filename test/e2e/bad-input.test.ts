@@ -83,6 +83,23 @@ describe("bad input gets a clear 4xx and stores nothing", () => {
     expect(response.body.error.fields).toEqual([{ path: "items.0.productId", message: "There is no such product" }]);
   });
 
+  it("POST /orders naming one product twice (by id, by catalog number, or both) → 400 naming the repeat, nothing stored", async () => {
+    const [product] = (await server.api("/products?limit=1")).body.items as Array<{ id: string; number: number }>;
+    const before = await orderCount();
+    for (const second of [product!.id, String(product!.number)]) {
+      const items = [
+        { productId: product!.id, quantity: 1 },
+        { productId: second, quantity: 2 },
+      ];
+      const response = await server.api("/orders", { body: orderBody({ items }) });
+      expect(response.status).toBe(400);
+      expectErrorShape(response.body, "VALIDATION_FAILED");
+      const fields = response.body.error.fields as Array<{ path: string; message: string }>;
+      expect(fields.map((field) => field.message)).toEqual(["List each product once; use quantity for more"]);
+    }
+    expect(await orderCount()).toBe(before);
+  });
+
   it("malformed JSON → 400 in the standard error shape", async () => {
     const response = await server.api("/orders", { rawBody: '{"items": [' });
     expect(response.status).toBe(400);

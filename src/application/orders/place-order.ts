@@ -1,6 +1,6 @@
 import { type Order, type OrderLine, orderTotal } from "../../domain/orders/order.js";
 import { OrderEvent } from "../../domain/orders/order-events.js";
-import type { PlaceOrderBody } from "../../domain/orders/order-schemas.js";
+import { LIST_EACH_PRODUCT_ONCE, type PlaceOrderBody } from "../../domain/orders/order-schemas.js";
 import type { Actor } from "../../domain/shared/actor.js";
 import { type FieldError, ValidationError } from "../../domain/shared/errors.js";
 import type { Clock, IdGenerator } from "../../ports/clock.js";
@@ -40,6 +40,13 @@ export function makePlaceOrder({ store, ids, clock }: PlaceOrderDeps) {
       if (!product) fields.push({ path: `items.${index}.productId`, message: "There is no such product" });
     });
     if (fields.length > 0) throw new ValidationError("Some products do not exist", fields, "UNKNOWN_PRODUCT");
+    // The schema compares what was sent; a product named once by id and once by catalog number is caught here.
+    const listed = new Set<string>();
+    products.forEach((product, index) => {
+      if (listed.has(product!.id)) fields.push({ path: `items.${index}.productId`, message: LIST_EACH_PRODUCT_ONCE });
+      listed.add(product!.id);
+    });
+    if (fields.length > 0) throw new ValidationError("A product is listed twice", fields);
     const currency = products[0]!.price.currency;
     if (products.some((product) => product!.price.currency !== currency)) {
       throw new ValidationError("All products of an order must share one currency", [

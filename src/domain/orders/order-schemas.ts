@@ -26,6 +26,8 @@ export const DeliveryAddressSchema = z
   })
   .meta({ id: "DeliveryAddress" });
 
+export const LIST_EACH_PRODUCT_ONCE = "List each product once; use quantity for more";
+
 export const OrderItemInput = z.strictObject({
   productId: z.string().trim().min(1).max(64),
   quantity: z.number().int("Quantity must be a whole number").min(1).max(99),
@@ -39,7 +41,7 @@ export const PlaceOrderBody = z
       .min(1, "Order at least one product")
       .max(20)
       .refine((items) => new Set(items.map((i) => i.productId)).size === items.length, {
-        message: "List each product once; use quantity for more",
+        message: LIST_EACH_PRODUCT_ONCE,
       }),
     customer: z.strictObject({
       name: z.string().trim().min(1).max(100),
