@@ -19,6 +19,20 @@ export function grantTableReadWrite(grantee: iam.IGrantable, table: dynamodb.ITa
 }
 
 /**
+ * Writing the table's delivery-error records only (`DELIVERY_ERROR#…` partitions, see
+ * src/ports/delivery-errors.ts): every SQS consumer records why a message failed, most need nothing else.
+ */
+export function grantDeliveryErrorRecords(grantee: iam.IGrantable, table: dynamodb.ITable): void {
+  grantee.grantPrincipal.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      actions: ["dynamodb:PutItem"],
+      resources: [table.tableArn],
+      conditions: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": ["DELIVERY_ERROR#*"] } },
+    }),
+  );
+}
+
+/**
  * Object access under one key prefix of the objects bucket. Reading includes listing that prefix: without
  * s3:ListBucket, S3 answers a missing object with 403 instead of 404, and "not there yet" must read as absent.
  */

@@ -15,7 +15,7 @@ import type { Construct } from "constructs";
 import { appFunction, type CodeMode } from "./app-function.js";
 import { LAMBDA_ENTRIES } from "./bundling.js";
 import type { AppConfig } from "./config.js";
-import { grantObjects, grantSendEmail, grantTableReadWrite } from "./grants.js";
+import { grantDeliveryErrorRecords, grantObjects, grantSendEmail, grantTableReadWrite } from "./grants.js";
 import { Monitoring } from "./monitoring.js";
 import {
   CONSUMER_BATCH_SIZE,
@@ -281,6 +281,7 @@ export class StatelessStack extends Stack {
       fn.addEventSource(
         new SqsEventSource(queues[name].queue, { batchSize: CONSUMER_BATCH_SIZE[name], reportBatchItemFailures: true }),
       );
+      grantDeliveryErrorRecords(fn, table); // why a message failed, for the dead-letter view
       consumers[name] = fn;
     }
     orderPipeline.grantStart(consumers["order-pipeline"]);

@@ -368,6 +368,24 @@ describe("identity, alarms and delivery", () => {
     for (const policy of senders) expect(writers.has(policy), policy).toBe(true);
   });
 
+  it("lets every SQS consumer record why a message failed, writing only delivery-error partitions", () => {
+    const records = policyStatements(stateless).filter(({ statement }) =>
+      JSON.stringify(statement.Condition ?? {}).includes("DELIVERY_ERROR#"),
+    );
+    for (const { statement } of records) {
+      expect(statement.Action).toBe("dynamodb:PutItem");
+      expect(statement.Condition).toEqual({
+        "ForAllValues:StringLike": { "dynamodb:LeadingKeys": ["DELIVERY_ERROR#*"] },
+      });
+    }
+    // one per consumer function: its policy is the one its role carries
+    const sqsMappings = mappings.filter((mapping) =>
+      JSON.stringify(mapping.Properties?.EventSourceArn).includes("Queue"),
+    );
+    expect(sqsMappings).toHaveLength(QUEUE_NAMES.length);
+    expect(new Set(records.map(({ where }) => where)).size).toBe(QUEUE_NAMES.length);
+  });
+
   it("lets the HTTP function e-mail password reset links from the sender identity (the request sends them itself)", () => {
     const [httpId] = Object.entries(functions)
       .filter(([, fn]) => fn.Properties?.Environment?.Variables?.JWT_SECRET_ARN !== undefined)

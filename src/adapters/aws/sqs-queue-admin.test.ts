@@ -11,6 +11,9 @@ import {
 } from "@aws-sdk/client-sqs";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { recordDeliveryError } from "../../ports/delivery-errors.js";
+import { openSqliteDatabase } from "../local/sqlite-database.js";
+import { SqliteItemStore } from "../local/sqlite-item-store.js";
 import { SqsQueueAdmin } from "./sqs-queue-admin.js";
 
 const sqs = mockClient(SQSClient);
@@ -112,7 +115,7 @@ describe("SQS queue admin: listing dead letters", () => {
       subscription: "delivery",
       event: JSON.parse(body(12)),
       attempts: 5,
-      error: "SQS keeps no consumer error: see the delivery consumer's logs for message m-12",
+      error: "No error was recorded: see the delivery consumer's logs for message m-12",
       failedAt: "2026-11-22T10:00:12.000Z",
     });
     const receives = sqs.commandCalls(ReceiveMessageCommand).map((call) => call.args[0].input);
@@ -150,6 +153,37 @@ describe("SQS queue admin: listing dead letters", () => {
     expect(letters.map((letter) => letter.event.seq)).toEqual([2, 1]);
     expect(sqs.commandCalls(ReceiveMessageCommand)).toHaveLength(2);
     expect(released().map((entry) => entry.ReceiptHandle)).toEqual(["rh-1", "rh-2"]);
+  });
+
+  it("reports the error and attempt count the consumer recorded for a dead letter, where it recorded one", async () => {
+    const store = new SqliteItemStore(openSqliteDatabase(":memory:"));
+    const clock = { now: () => new Date("2026-11-22T11:00:00Z") };
+    await recordDeliveryError({ store, clock }, "delivery", "evt_2", {
+      error: "Error: partner answered 503",
+      attempts: 5,
+    });
+    await recordDeliveryError({ store, clock }, "order-pipeline", "evt_1", {
+      error: "Error: another queue's",
+      attempts: 1,
+    });
+    const withErrors = new SqsQueueAdmin({
+      client: new SQSClient({ region: "eu-west-1" }),
+      queues: { delivery: { queue: url("delivery"), dlq: url("delivery-dlq") } },
+      errors: store,
+    });
+    dlqHolds("delivery", 2);
+    sqs.on(ReceiveMessageCommand).resolvesOnce({ Messages: messages(1, 2) });
+    sqs.on(ChangeMessageVisibilityBatchCommand).resolves({});
+    const [second, first] = await withErrors.listDeadLetters({ subscription: "delivery" });
+    expect(second).toMatchObject({
+      error: "Error: partner answered 503",
+      attempts: 5,
+      failedAt: "2026-11-22T11:00:00.000Z",
+    });
+    expect(first).toMatchObject({
+      error: "No error was recorded: see the delivery consumer's logs for message m-1",
+      attempts: 5,
+    });
   });
 
   it("lists across subscriptions up to the limit, and does not receive from an empty DLQ", async () => {

@@ -10,6 +10,8 @@ import {
   StartMessageMoveTaskCommand,
 } from "@aws-sdk/client-sqs";
 import type { StoredEvent } from "../../domain/shared/event.js";
+import { readDeliveryError } from "../../ports/delivery-errors.js";
+import type { ItemStore } from "../../ports/item-store.js";
 import type { DeadLetter, QueueAdmin, QueueDepth } from "../../ports/queue-admin.js";
 
 /** A subscription's queue and its dead-letter queue, by URL. */
@@ -31,10 +33,11 @@ const HOLD_SECONDS = 30;
  * return the same ten again), then makes them all visible again (ChangeMessageVisibility 0), also when
  * it fails. While a scan runs, the held messages are hidden from other scans and move tasks.
  *
- * What SQS does not keep, and what is reported instead: the consumer's error (the consumer function logs
- * it with the message id), the time of the move to the DLQ (`failedAt` is when the message was first
- * queued: a standard queue's DLQ keeps the original timestamp), and a per-message attempt count
- * (`attempts` is the queue's maxReceiveCount: a message goes to the DLQ after that many failed tries).
+ * What SQS does not keep: the consumer's error and a per-message attempt count. The consumer records its
+ * last failure per event in the table (`recordDeliveryError`); with `errors` given, a listing reports that
+ * error, its attempt count and its time. A message without a record (the record failed, or it was dead-
+ * lettered before records were kept) is reported with a pointer to the consumer's logs, the queue's
+ * maxReceiveCount as attempts and its first-queued time as `failedAt`.
  */
 export class SqsQueueAdmin implements QueueAdmin {
   private readonly arns = new Map<string, Promise<string>>();
@@ -44,6 +47,8 @@ export class SqsQueueAdmin implements QueueAdmin {
       client: SQSClient;
       /** Subscription name -> its queue and DLQ URLs. */
       queues: Record<string, QueuePair>;
+      /** The table the consumers record their failures in (see sqs-consumer.ts). */
+      errors?: ItemStore;
     },
   ) {}
 
@@ -77,12 +82,16 @@ export class SqsQueueAdmin implements QueueAdmin {
       if (letters.length >= limit) break;
       const policy = JSON.parse((await this.attributes(queue, ["RedrivePolicy"])).RedrivePolicy ?? "{}");
       await this.scan(dlq, limit - letters.length, async (message) => {
+        const event = JSON.parse(String(message.Body)) as StoredEvent;
+        const recorded = this.options.errors && (await readDeliveryError(this.options.errors, subscription, event.id));
         letters.push({
           subscription,
-          event: JSON.parse(String(message.Body)) as StoredEvent,
-          attempts: Number(policy.maxReceiveCount ?? 0),
-          error: `SQS keeps no consumer error: see the ${subscription} consumer's logs for message ${message.MessageId}`,
-          failedAt: new Date(Number(message.Attributes?.SentTimestamp ?? 0)).toISOString(),
+          event,
+          attempts: recorded?.attempts ?? Number(policy.maxReceiveCount ?? 0),
+          error:
+            recorded?.error ??
+            `No error was recorded: see the ${subscription} consumer's logs for message ${message.MessageId}`,
+          failedAt: recorded?.failedAt ?? new Date(Number(message.Attributes?.SentTimestamp ?? 0)).toISOString(),
         });
         return false;
       });

@@ -1,16 +1,19 @@
 import type { SQSEvent, SQSRecord } from "aws-lambda";
 import { describe, expect, it } from "vitest";
 import { createJsonLogger } from "../../adapters/local/json-logger.js";
+import { openSqliteDatabase } from "../../adapters/local/sqlite-database.js";
+import { SqliteItemStore } from "../../adapters/local/sqlite-item-store.js";
 import type { StoredEvent } from "../../domain/shared/event.js";
+import { readDeliveryError } from "../../ports/delivery-errors.js";
 import { makeSqsHandler } from "./sqs-consumer.js";
 
-function record(messageId: string, event: StoredEvent | string): SQSRecord {
+function record(messageId: string, event: StoredEvent | string, receiveCount = 1): SQSRecord {
   return {
     messageId,
     receiptHandle: `AQEB${messageId}`,
     body: typeof event === "string" ? event : JSON.stringify(event),
     attributes: {
-      ApproximateReceiveCount: "1",
+      ApproximateReceiveCount: String(receiveCount),
       SentTimestamp: "1767225600000",
       SenderId: "AIDAEXAMPLE",
       ApproximateFirstReceiveTimestamp: "1767225600001",
@@ -49,5 +52,50 @@ describe("SQS consumer handler", () => {
     };
     expect(await handler(batch)).toEqual({ batchItemFailures: [{ itemIdentifier: "m2" }, { itemIdentifier: "m4" }] });
     expect(handled).toEqual(["evt_1", "evt_3"]);
+  });
+
+  it("records each failure's error and attempt count for the dead-letter view, the latest one winning", async () => {
+    const store = new SqliteItemStore(openSqliteDatabase(":memory:"));
+    const clock = { now: () => new Date("2026-12-02T16:00:00Z") };
+    let calls = 0;
+    const handler = makeSqsHandler(
+      {
+        handle: async () => {
+          calls++;
+          throw new TypeError(`partner answered HTTP 50${calls}`);
+        },
+      },
+      createJsonLogger({ level: "silent" }),
+      { subscription: "delivery", store, clock },
+    );
+    await handler({ Records: [record("m2", event(2), 1)] });
+    await handler({ Records: [record("m2", event(2), 2)] });
+    expect(await readDeliveryError(store, "delivery", "evt_2")).toEqual({
+      error: "TypeError: partner answered HTTP 502",
+      attempts: 2,
+      failedAt: "2026-12-02T16:00:00.000Z",
+    });
+    expect(await readDeliveryError(store, "customer-service", "evt_2")).toBeUndefined();
+  });
+
+  it("still reports the failure when its record cannot be written", async () => {
+    const store = new SqliteItemStore(openSqliteDatabase(":memory:"));
+    const broken = Object.assign(Object.create(store), {
+      put: async () => {
+        throw new Error("table unavailable");
+      },
+    }) as typeof store;
+    const handler = makeSqsHandler(
+      {
+        handle: async () => {
+          throw new Error("boom");
+        },
+      },
+      createJsonLogger({ level: "silent" }),
+      { subscription: "delivery", store: broken, clock: { now: () => new Date() } },
+    );
+    expect(await handler({ Records: [record("m1", event(1))] })).toEqual({
+      batchItemFailures: [{ itemIdentifier: "m1" }],
+    });
   });
 });

@@ -139,7 +139,7 @@ export async function composeAwsRuntime(config: AwsConfig, clients: AwsClients, 
     application,
     /** Every queue consumer, named like its SQS queue. */
     consumers: application.consumers(workflows),
-    queues: new SqsQueueAdmin({ client: clients.sqs, queues: config.deadLetterQueues }),
+    queues: new SqsQueueAdmin({ client: clients.sqs, queues: config.deadLetterQueues, errors: store }),
   };
 }
 

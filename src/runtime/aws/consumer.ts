@@ -10,4 +10,8 @@ if (!consumer) {
     `QUEUE_NAME "${name ?? ""}" is not a queue; queues: ${runtime.consumers.map((c) => c.name).join(", ")}`,
   );
 }
-export const handler = makeSqsHandler(consumer, runtime.logger);
+export const handler = makeSqsHandler(consumer, runtime.logger, {
+  subscription: consumer.name,
+  store: runtime.store,
+  clock: runtime.clock,
+});
