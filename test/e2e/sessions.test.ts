@@ -23,7 +23,10 @@ async function signIn(password = GRACE.password): Promise<string> {
 /** What the API answers a token: 200 with the caller, or the error code of a refusal. */
 async function whoIs(token: string): Promise<string> {
   const me = await server.api("/auth/me", { token });
-  if (me.status === 200) return me.body.email;
+  if (me.status === 200) {
+    expect(me.body.name).toMatch(/\S/); // the account's name, for forms to fill in after a reload
+    return me.body.email;
+  }
   expect(me.status).toBe(401);
   expect(me.headers.get("www-authenticate")).toMatch(/^Bearer /);
   return me.body.error.code;
@@ -101,7 +104,11 @@ describe("sessions end with the account's say-so", () => {
     const token = await signIn();
     const key = userKey(GRACE.email);
     await server.runtime.store.update(key, { set: { roles: ["customer", "maker"] } });
-    expect((await server.api("/auth/me", { token })).body.roles).toEqual(["customer", "maker"]);
+    expect((await server.api("/auth/me", { token })).body).toMatchObject({
+      email: GRACE.email,
+      name: GRACE.name,
+      roles: ["customer", "maker"],
+    });
     expect((await server.api("/orders?status=confirmed", { token })).status).toBe(200); // staff view
     await server.runtime.store.update(key, { set: { roles: ["customer"] } });
     expect((await server.api("/auth/me", { token })).body.roles).toEqual(["customer"]);

@@ -22,7 +22,7 @@ describe("sessions of outside identity providers", () => {
     }) as typeof store;
     const claims = { sub: "cognito-sub", email: "staff@example.com", name: "Staff", roles: ["maker"] };
     const actor = await makeResolveActor({ tokens: verifiesTo(claims), store: counted })("token");
-    expect(actor).toEqual({ userId: "cognito-sub", email: "staff@example.com", roles: ["maker"] });
+    expect(actor).toEqual({ userId: "cognito-sub", email: "staff@example.com", name: "Staff", roles: ["maker"] });
     expect(reads).toBe(0);
 
     // with no account of this app to end, sign out everywhere says where sessions are ended instead

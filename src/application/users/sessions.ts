@@ -24,11 +24,13 @@ export function issueSession(tokens: TokenIssuer, user: User): Promise<string> {
 export function makeResolveActor({ tokens, store }: { tokens: TokenIssuer; store: ItemStore }) {
   return async (token: string): Promise<Actor> => {
     const claims = await tokens.verify(token);
-    if (claims.sessionVersion === undefined) return { userId: claims.sub, email: claims.email, roles: claims.roles };
+    if (claims.sessionVersion === undefined) {
+      return { userId: claims.sub, email: claims.email, name: claims.name, roles: claims.roles };
+    }
     const item = await store.get(userKey(claims.email));
     const user = item ? userFromItem(item) : undefined;
     if (!user || user.id !== claims.sub || (user.sessionVersion ?? 0) !== claims.sessionVersion) throw sessionEnded();
-    return { userId: user.id, email: user.email, roles: [...user.roles] };
+    return { userId: user.id, email: user.email, name: user.name, roles: [...user.roles] };
   };
 }
 

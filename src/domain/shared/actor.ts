@@ -2,6 +2,8 @@
 export interface Actor {
   userId?: string;
   email?: string;
+  /** The signed-in user's name, as the account has it now. */
+  name?: string;
   roles: readonly string[];
   /** A guest's order tracking token, from the tracking link. */
   trackingToken?: string;

@@ -518,7 +518,7 @@ export interface paths {
       };
       requestBody?: never;
       responses: {
-        /** @description The caller */
+        /** @description The caller, as the account is now */
         200: {
           headers: {
             [name: string]: unknown;
@@ -527,6 +527,7 @@ export interface paths {
             "application/json": {
               id: string;
               email: string;
+              name: string;
               roles: string[];
             };
           };

@@ -147,14 +147,18 @@ export function registerAuthRoutes(app: OpenAPIHono<HttpEnv>, useCases: AuthUseC
       summary: "Who the bearer token belongs to",
       ...signedInOnly,
       responses: {
-        200: jsonContent(z.object({ id: z.string(), email: z.string(), roles: z.array(z.string()) }), "The caller"),
+        200: jsonContent(
+          z.object({ id: z.string(), email: z.string(), name: z.string(), roles: z.array(z.string()) }),
+          "The caller, as the account is now",
+        ),
         401: errorResponses[401],
       },
     }),
     async (c) => {
       const actor = c.get("actor");
       if (!actor.userId) throw new UnauthenticatedError();
-      return c.json({ id: actor.userId, email: actor.email ?? "", roles: [...actor.roles] }, 200);
+      const { userId: id, email = "", name = email, roles } = actor;
+      return c.json({ id, email, name, roles: [...roles] }, 200);
     },
   );
 }
