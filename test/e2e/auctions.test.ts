@@ -601,6 +601,13 @@ describe("winner checkout", () => {
     expect((await server.api(`/auctions/${id}/checkout`, { body: checkoutBody(), token: bidders[2] })).body.state).toBe(
       "paid",
     );
+    // watchers (the seller's page among them) see it paid, without the order or the failed attempt
+    const watched = await readSse(`${server.url}/auctions/${id}/events`, (events) =>
+      events.some((e) => e.event === "auction_paid"),
+    );
+    expect(watched.map((e) => e.event)).not.toContain("auction_checkout_failed");
+    expect(watched.find((e) => e.event === "auction_paid")!.data.data).toEqual({});
+    expect(JSON.stringify(watched)).not.toContain(orderId);
   });
 
   it("a winner who does not pay by the deadline loses the win: the auction ends unsold and both are told", async () => {
@@ -617,6 +624,10 @@ describe("winner checkout", () => {
     const mails = await readMailbox(server.config.mailDir);
     expect(mails.filter((mail) => mail.subject?.includes('"Lapsed lamington" was not paid for'))).toHaveLength(1);
     expect(mails.filter((mail) => mail.subject?.includes('your win of "Lapsed lamington" lapsed'))).toHaveLength(1);
+    const watched = await readSse(`${server.url}/auctions/${id}/events`, (events) =>
+      events.some((e) => e.event === "auction_checkout_lapsed"),
+    );
+    expect(watched.find((e) => e.event === "auction_checkout_lapsed")!.data.data).toEqual({});
   });
 });
 

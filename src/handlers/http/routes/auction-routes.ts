@@ -82,7 +82,8 @@ const json = <S extends z.ZodType>(schema: S) => ({
 const tags = ["Auctions"];
 /**
  * The auction events anyone may watch, each with the fields that name a person left out: bid amounts and
- * the outcome are public; who bid, who won and who cancelled are not (outbid notices go to the bidder only).
+ * the outcome (sold, paid, lapsed, cancelled) are public; who bid, who won and who cancelled are not, nor
+ * the winner's order or failed payment attempts (outbid notices go to the bidder only).
  */
 const PUBLIC_AUCTION_EVENTS = new Map<string, readonly string[]>([
   [AuctionEvent.created, []],
@@ -90,6 +91,9 @@ const PUBLIC_AUCTION_EVENTS = new Map<string, readonly string[]>([
   [AuctionEvent.bidPlaced, ["bidderId"]],
   [AuctionEvent.cancelled, ["by"]],
   [AuctionEvent.closed, ["winnerId"]],
+  // The outcome of the payment (paid, or the win lapsed unpaid); a failed attempt stays between winner and seller.
+  [AuctionEvent.paid, ["orderId", "checkoutId"]],
+  [AuctionEvent.checkoutLapsed, ["winnerId", "sellerId"]],
 ]);
 
 /** An auction event as a public watcher gets it; undefined for one they do not get. */
