@@ -1,4 +1,4 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -31,6 +31,10 @@ interface Faults {
   payments?: (gateway: TestPaymentGateway) => PaymentGateway;
   /** What the pipeline's steps get instead of the store. */
   store?: (store: SqliteItemStore) => ItemStore;
+  /** The card the order is paid with. */
+  card?: string;
+  /** Where the workflow definition is read from (a copy with other time limits). */
+  workflowsDir?: string;
 }
 
 /** `failingStep` throws instead of running (see Faults for the others). */
@@ -67,7 +71,7 @@ async function setup(failingStep?: string, faults: Faults = {}) {
     };
   }
   const runner = new LocalWorkflowRunner({
-    directory: WORKFLOWS_DIR,
+    directory: faults.workflowsDir ?? WORKFLOWS_DIR,
     // Looked up on each call, so a test may swap a step between runs.
     handlers: {
       [ORDER_PIPELINE]: Object.fromEntries(
@@ -82,7 +86,10 @@ async function setup(failingStep?: string, faults: Faults = {}) {
     { id: "sponge" },
   );
   const order = await makePlaceOrder({ store, ids, clock })(
-    orderBody({ items: [{ productId: "sponge", quantity: 2 }] }) as never,
+    orderBody({
+      items: [{ productId: "sponge", quantity: 2 }],
+      ...(faults.card ? { payment: { card: faults.card } } : {}),
+    }) as never,
     { roles: [] },
   );
   const run = () => runner.run(ORDER_PIPELINE, { orderId: order.id }, order.id);
@@ -182,6 +189,30 @@ describe("order pipeline compensation: each step failing in turn", () => {
     expect(mails.map((mail) => mail.subject)).toEqual([`Test Bakery: we could not complete order ${order.id}`]);
     expect(mails[0]?.text).toContain("has been refunded");
   });
+
+  it("when the gateway never answers (the timeout test card), each charge attempt times out and the order fails saying so", async () => {
+    // The pipeline as deployed, but with a one-second limit on the charge step instead of fifteen.
+    const workflowsDir = mkdtempSync(join(tmpdir(), "orderflow-asl-"));
+    const definition = JSON.parse(readFileSync(join(WORKFLOWS_DIR, "order-pipeline.asl.json"), "utf8"));
+    expect(definition.States.ChargePayment.TimeoutSeconds).toBe(15);
+    definition.States.ChargePayment.TimeoutSeconds = 1;
+    writeFileSync(join(workflowsDir, "order-pipeline.asl.json"), JSON.stringify(definition));
+    const { run, store, order, payments, stock, mailDir } = await setup(undefined, {
+      card: "4000000000005126",
+      workflowsDir,
+    });
+    expect((await run()).status).toBe("succeeded");
+    const after = await loadOrder(store, order.id);
+    expect(after).toMatchObject({ status: "failed", failureCode: "PAYMENT_TIMEOUT" });
+    expect(after.failureReason).toBe(
+      "The payment provider did not respond, so the order was cancelled. You have not been charged.",
+    );
+    expect(await payments.countCharges()).toBe(0);
+    expect(await stock()).toBe(5);
+    expect((await readMailbox(mailDir)).map((mail) => mail.subject)).toEqual([
+      `Test Bakery: we could not complete order ${order.id}`,
+    ]);
+  }, 15_000);
 
   it("when another run fails the order between ConfirmOrder's read and its write, nothing confirms it", async () => {
     let otherRun: (() => Promise<void>) | undefined;

@@ -100,12 +100,13 @@ describe("the reason a customer reads", () => {
     expect(causeMessage(undefined)).toBeUndefined();
   });
 
-  it("says the payment provider did not respond when it kept failing or a charge step ran out of time", () => {
-    for (const name of ["PaymentUnavailableError", "States.Timeout"]) {
-      expect(customerReason(name, "Task timed out", true)).toBe(
-        "The payment provider did not respond, so the order was cancelled. Your payment has been refunded.",
-      );
-    }
+  it("says the payment provider did not respond when a charge step ran out of time, and could not process it when it kept failing", () => {
+    expect(customerReason("States.Timeout", "Task timed out", true)).toBe(
+      "The payment provider did not respond, so the order was cancelled. Your payment has been refunded.",
+    );
+    expect(customerReason("PaymentUnavailableError", "The card processor had an error", false)).toBe(
+      "The payment provider could not process the payment, so the order was cancelled. You have not been charged.",
+    );
   });
 
   it("never shows an internal error", () => {

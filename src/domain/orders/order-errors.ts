@@ -88,8 +88,12 @@ export function customerReason(errorName: string | undefined, cause: string | un
   const message = causeMessage(cause);
   const payment = refunded ? "Your payment has been refunded." : "You have not been charged.";
   // Only the charge steps have a time limit (workflows/*.asl.json): a timeout is the provider's silence.
-  if (errorName === "PaymentUnavailableError" || errorName === "States.Timeout") {
+  if (errorName === "States.Timeout") {
     return `The payment provider did not respond, so the order was cancelled. ${payment}`;
+  }
+  // The provider answered with an error (or could not be reached) on every try.
+  if (errorName === "PaymentUnavailableError") {
+    return `The payment provider could not process the payment, so the order was cancelled. ${payment}`;
   }
   if (errorName && message && CUSTOMER_READABLE_ERRORS.includes(errorName)) return message;
   return `We could not complete your order because of a problem on our side. ${payment}`;
