@@ -103,15 +103,22 @@ describe("TestPaymentGateway test cards", () => {
 });
 
 describe("TestPaymentGateway idempotency and chaos", () => {
-  it("with failureRate 1 always fails transiently and records nothing", async () => {
-    const { gateway: g, store } = setup({ failureRate: 1 });
-    for (let i = 0; i < 5; i++) {
+  it("with failureRate 1 always fails transiently: half before recording anything, half after charging", async () => {
+    const draws = [0.1, 0.7, 0.2, 0.9];
+    const { gateway: g, store } = setup({ failureRate: 1, random: () => draws.shift() ?? 0 });
+    for (let i = 0; i < 4; i++) {
       await expect(g.charge(request("4242424242424242", `k${i}`))).rejects.toMatchObject({
         name: "PaymentUnavailableError",
       });
-      expect(await store.query({ partition: `PAYMENT#k${i}` })).toEqual({ items: [] });
     }
-    expect(await g.countCharges()).toBe(0);
+    const charged = async (key: string) => (await store.query({ partition: `PAYMENT#${key}` })).items.length > 0;
+    expect([await charged("k0"), await charged("k1"), await charged("k2"), await charged("k3")]).toEqual([
+      false,
+      true,
+      false,
+      true,
+    ]);
+    expect(await g.countCharges()).toBe(2);
   });
 
   it("refuses a failure rate outside 0..1", () => {

@@ -11,7 +11,10 @@ export interface TestPaymentGatewayOptions {
   store: ItemStore;
   ids: IdGenerator;
   clock: Clock;
-  /** Share (0..1) of calls failing transiently before anything is recorded (fault injection). */
+  /**
+   * Share (0..1) of calls failing transiently (fault injection): the first half of that share before
+   * anything is recorded, the second after the charge or refund is made, as an answer lost on the way.
+   */
   failureRate?: number;
   random?: () => number;
   /** How long the "timeout" test card keeps the caller waiting before failing (default 20 s). */
@@ -29,6 +32,9 @@ const chargeOf = (item: Record<string, unknown>): Charge => ({
   last4: String(item.last4),
 });
 
+const injected = (what = "nothing was done") =>
+  new PaymentUnavailableError(`Injected payment failure: ${what}`);
+
 /**
  * A payment gateway in test mode whose charges and refunds are kept in the item store: one charge per
  * idempotency key even across restarts and concurrent calls, as a real processor's idempotency keys do.
@@ -43,7 +49,14 @@ export class TestPaymentGateway implements PaymentGateway {
   }
 
   async charge(request: ChargeRequest): Promise<Charge> {
-    this.maybeFail();
+    const fault = this.drawFault();
+    if (fault === "before") throw injected();
+    const charge = await this.chargeOnce(request);
+    if (fault === "after") throw injected("the charge was made, its answer lost");
+    return charge;
+  }
+
+  private async chargeOnce(request: ChargeRequest): Promise<Charge> {
     const existing = await this.options.store.get(chargeKey(request.idempotencyKey));
     if (existing) return this.replay(existing, request);
     const card = describeCard(request.source);
@@ -79,13 +92,20 @@ export class TestPaymentGateway implements PaymentGateway {
   }
 
   async findCharge(idempotencyKey: string): Promise<Charge | undefined> {
-    this.maybeFail();
+    if (this.drawFault()) throw injected(); // a read: nothing to lose after it
     const existing = await this.options.store.get(chargeKey(idempotencyKey));
     return existing ? chargeOf(existing) : undefined;
   }
 
   async refund(chargeId: string, idempotencyKey: string): Promise<Refund> {
-    this.maybeFail();
+    const fault = this.drawFault();
+    if (fault === "before") throw injected();
+    const refund = await this.refundOnce(chargeId, idempotencyKey);
+    if (fault === "after") throw injected("the refund was made, its answer lost");
+    return refund;
+  }
+
+  private async refundOnce(chargeId: string, idempotencyKey: string): Promise<Refund> {
     const pointer = await this.options.store.get(chargeIdKey(chargeId));
     if (!pointer) throw new PaymentDeclinedError(`No charge ${chargeId}`, "CHARGE_NOT_FOUND");
     const key = refundKey(String(pointer.idempotencyKey));
@@ -124,9 +144,11 @@ export class TestPaymentGateway implements PaymentGateway {
     return charge;
   }
 
-  private maybeFail(): void {
-    if ((this.options.failureRate ?? 0) > 0 && this.random() < (this.options.failureRate ?? 0)) {
-      throw new PaymentUnavailableError("Injected payment failure");
-    }
+  /** Whether this call fails (fault injection), and on which side of its effect; one draw per call. */
+  private drawFault(): "before" | "after" | undefined {
+    const rate = this.options.failureRate ?? 0;
+    if (rate <= 0) return undefined;
+    const draw = this.random();
+    return draw < rate / 2 ? "before" : draw < rate ? "after" : undefined;
   }
 }
