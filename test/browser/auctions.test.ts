@@ -11,21 +11,38 @@ beforeAll(async () => {
 });
 afterAll(() => closeShop({ server, browser }));
 
-/** Lists an auction as the demo seller through the API, open for the next hour; its id. */
-async function listAuction(terms: { title: string; startingPrice: number; buyNowPrice?: number }): Promise<string> {
-  const seller = (
-    await server.api("/auth/sign-in", { body: { email: "seller@orderflow.local", password: DEMO_PASSWORD } })
-  ).body.token;
+/** The demo seller's token. */
+async function sellerToken(): Promise<string> {
+  return (await server.api("/auth/sign-in", { body: { email: "seller@orderflow.local", password: DEMO_PASSWORD } }))
+    .body.token;
+}
+
+/** Lists an auction as the demo seller through the API, open for the next hour (or from `startsInMs`); its id. */
+async function listAuction(
+  terms: { title: string; startingPrice: number; buyNowPrice?: number },
+  startsInMs = -1000,
+): Promise<string> {
   const now = Date.now();
   const created = await server.api("/auctions", {
-    token: seller,
+    token: await sellerToken(),
     body: {
       ...terms,
-      startsAt: new Date(now - 1000).toISOString(),
+      startsAt: new Date(now + startsInMs).toISOString(),
       endsAt: new Date(now + 3_600_000).toISOString(),
     },
   });
   return created.body.id;
+}
+
+/** A buy-now auction the demo customer has just won (sold, not yet paid); its id. */
+async function wonAuction(title: string): Promise<string> {
+  const id = await listAuction({ title, startingPrice: 1000, buyNowPrice: 3000 });
+  const won = await server.api(`/auctions/${id}/bids`, {
+    body: { amount: 3000 },
+    token: await server.tokenFor("customer"),
+  });
+  expect(won.body.auction.status).toBe("sold");
+  return id;
 }
 
 describe("auctions in a browser", () => {
@@ -181,6 +198,118 @@ describe("auctions in a browser", () => {
     expect(await page.getByText("Your bid of €55.00 is the highest.").count()).toBe(0);
     expect(await page.getByText("You are the highest bidder.").count()).toBe(0);
     await screenshot(page, "auction-outbid");
+    await context.close();
+  });
+
+  it("a scheduled auction left open on screen opens for bids at its start time, without a reload", async () => {
+    const id = await listAuction({ title: "Dawn Croissant Tower", startingPrice: 1500 }, 2500);
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${server.url}/auctions/${id}`);
+    await page.getByText("Starts soon").waitFor();
+    expect(await page.getByRole("heading", { name: "Place a bid" }).count()).toBe(0);
+    await page.evaluate(() => Object.assign(window, { notReloaded: true }));
+    await page.getByRole("heading", { name: "Place a bid" }).waitFor({ timeout: 10_000 });
+    await page.getByText("Open for bids").waitFor();
+    expect(await page.evaluate(() => "notReloaded" in window)).toBe(true);
+    await context.close();
+  });
+
+  it("a winner who opens the sold auction signed out is told to sign in, then pays with the shop's checkout checks", async () => {
+    const id = await wonAuction("Signed-out Sachertorte");
+    // the seller and another visitor keep the auction open while the winner pays
+    const sellerContext = await browser.newContext();
+    const sellerPage = await sellerContext.newPage();
+    await signIn(sellerPage, server.url, "seller", DEMO_PASSWORD);
+    await sellerPage.goto(`${server.url}/auctions/${id}`);
+    await sellerPage.getByText(/Waiting for the winner to pay/).waitFor();
+    const visitorContext = await browser.newContext();
+    const visitor = await visitorContext.newPage();
+    await visitor.goto(`${server.url}/auctions/${id}`);
+    await visitor.getByRole("heading", { name: "Won this auction?" }).waitFor();
+
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${server.url}/auctions/${id}`);
+    await page.getByRole("heading", { name: "Won this auction?" }).waitFor();
+    await screenshot(page, "auction-sold-guest");
+    await page.getByRole("link", { name: "Sign in to pay" }).click();
+    await page.getByRole("heading", { name: "Sign in" }).waitFor();
+    expect(new URL(page.url()).searchParams.get("next")).toBe(`/auctions/${id}`);
+    await page.getByLabel("E-mail").fill("customer@orderflow.local");
+    await page.getByLabel("Password").fill(DEMO_PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("heading", { name: "You won — pay for your cake" }).waitFor();
+    expect(await page.getByRole("heading", { name: "Won this auction?" }).count()).toBe(0);
+
+    // the shop checkout's country list, card check and test cards
+    let checkouts = 0;
+    page.on("request", (request) => {
+      if (request.method() === "POST" && request.url().endsWith(`/auctions/${id}/checkout`)) checkouts++;
+    });
+    await page.getByLabel("Street and number").fill("7 Ring Street");
+    await page.getByLabel("City").fill("Vienna");
+    await page.getByLabel("Postal code").fill("1010");
+    await page.getByLabel("Country").selectOption("DE");
+    await page.getByLabel("Card number").fill("4242 4242 4242 4241");
+    await page.getByRole("button", { name: /^Pay / }).click();
+    await page.getByText("This card number is not valid — check for typos").waitFor();
+    expect(await page.getByLabel("Card number").getAttribute("aria-invalid")).toBe("true");
+    expect(checkouts).toBe(0);
+    const testCards = page.getByRole("region", { name: "Test cards" });
+    for (const card of ["4000 0000 0000 0002", "4000 0000 0000 9995", "4000 0000 0000 0069"])
+      await testCards.getByText(card).waitFor();
+    await testCards.getByText("4242 4242 4242 4242").click();
+    expect(await page.getByLabel("Card number").inputValue()).toBe("4242 4242 4242 4242");
+    expect(await page.getByLabel("Card number").getAttribute("aria-invalid")).toBe("false"); // the error went with it
+    await screenshot(page, "auction-checkout-form");
+    await page.getByRole("button", { name: /^Pay / }).click();
+    await page.getByRole("link", { name: /Track order/ }).waitFor({ timeout: 15_000 });
+    expect(checkouts).toBe(1);
+    const paid = (await server.api(`/auctions/${id}`, { token: await server.tokenFor("customer") })).body;
+    const order = await server.api(`/orders/${paid.checkout.orderId}`, { token: await server.tokenFor("customer") });
+    expect(order.body.order.deliveryAddress).toMatchObject({ city: "Vienna", country: "DE" });
+    // without a reload: the seller sees it paid, the visitor is no longer asked to sign in and pay
+    await sellerPage.getByText("The winner has paid; the bakery has the order.").waitFor();
+    await visitor.getByRole("heading", { name: "Won this auction?" }).waitFor({ state: "detached" });
+    await Promise.all([context.close(), sellerContext.close(), visitorContext.close()]);
+  });
+
+  it("auction cards say how a finished auction ended, not “Ends” a date that has passed", async () => {
+    const sold = await wonAuction("Card Sold Stollen");
+    const cancelled = await listAuction({ title: "Card Cancelled Cannoli", startingPrice: 900 });
+    const cancel = await server.api(`/auctions/${cancelled}/cancel`, { method: "POST", token: await sellerToken() });
+    expect(cancel.status).toBe(200);
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${server.url}/auctions`);
+    await page.getByRole("heading", { name: "Auctions" }).waitFor();
+    await page.getByLabel("Status").selectOption("sold");
+    const soldCard = page.locator(`[data-auction-id="${sold}"]`);
+    await soldCard.getByText(/^Closed early; was to end /).waitFor();
+    expect(await soldCard.getByText(/^Ends /).count()).toBe(0);
+    await page.getByLabel("Status").selectOption("cancelled");
+    const cancelledCard = page.locator(`[data-auction-id="${cancelled}"]`);
+    await cancelledCard.locator("p.muted").getByText("Cancelled", { exact: true }).waitFor();
+    expect(await cancelledCard.getByText(/^Ends /).count()).toBe(0);
+    await screenshot(page, "auction-list-cancelled");
+    await context.close();
+  });
+
+  it("an auction link that leads nowhere says so, links to the auctions and opens no live stream", async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    let streams = 0;
+    page.on("request", (request) => {
+      if (request.url().includes("/events")) streams++;
+    });
+    await page.goto(`${server.url}/auctions/nope`);
+    await page.getByRole("heading", { name: "We cannot find that auction" }).waitFor();
+    expect(await page.title()).toBe("Auction not found · Orderflow Bakery");
+    expect(await page.getByRole("button", { name: "Try again" }).count()).toBe(0);
+    expect(streams).toBe(0);
+    await page.getByRole("link", { name: "See all auctions" }).click();
+    await page.getByRole("heading", { name: "Auctions" }).waitFor();
     await context.close();
   });
 });

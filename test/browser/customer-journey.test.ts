@@ -15,7 +15,8 @@ beforeAll(async () => {
 });
 afterAll(() => closeShop({ server, browser }));
 
-async function checkout(page: import("playwright-core").Page, card: string) {
+/** Fills in the checkout form and pays; resolves on the confirmation page, with the order's id. */
+async function placeOrder(page: import("playwright-core").Page, card: string) {
   await page.getByLabel("Full name").fill("Ada Lovelace");
   await page.getByLabel("E-mail").fill("ada@example.com");
   await page.getByLabel("Street and number").fill("12 Analytical Row");
@@ -24,11 +25,24 @@ async function checkout(page: import("playwright-core").Page, card: string) {
   await page.getByLabel("Country").selectOption("GB");
   await page.getByLabel("Card number").fill(card);
   await page.getByRole("button", { name: /place order/ }).click();
+  await page.waitForURL(/\/thanks\//);
+  return new URL(page.url()).pathname.split("/").pop()!;
+}
+
+/** Places an order that goes through, then follows the confirmation page's link to the tracking page. */
+async function checkout(page: import("playwright-core").Page, card: string) {
+  await placeOrder(page, card);
   await page.getByRole("heading", { name: "Thank you for your order!" }).waitFor();
+  // the confirmation page follows the order: it says so when the payment is through, without a reload
+  await page.getByText("Your payment went through").waitFor();
   await page.getByRole("link", { name: "Track your order" }).click();
   await page.getByRole("heading", { name: /^Order / }).waitFor();
   return new URL(page.url()).pathname.split("/").pop()!;
 }
+
+/** How far the page is wider than the window (0 when it needs no sideways scrolling). */
+const sidewaysOverflow = (page: import("playwright-core").Page) =>
+  page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
 
 describe("the shop in a browser", () => {
   it("a customer orders a cake, the maker and courier act, and the customer sees each step live", async () => {
@@ -120,7 +134,7 @@ describe("the shop in a browser", () => {
     await Promise.all([maker.close(), courier.close(), customer.close()]);
   });
 
-  it("a declined card shows a clear error on the tracking page and nothing is charged", async () => {
+  it("a declined card shows the failure and its advice on the confirmation page; trying again keeps what was typed", async () => {
     const page = await browser.newPage({ viewport: { width: 390, height: 844 } }); // phone width
     await page.goto(`${web.url}/cakes/lemon-drizzle-cake`);
     await page.getByRole("button", { name: "Add to cart" }).click();
@@ -137,17 +151,157 @@ describe("the shop in a browser", () => {
     await expect.poll(() => postalError.textContent()).toMatch(/\S/);
     expect(await page.getByLabel("Postal code").getAttribute("aria-invalid")).toBe("true");
     await screenshot(page, "checkout-api-error-phone");
-    const orderId = await checkout(page, "4000 0000 0000 0002");
+    const orderId = await placeOrder(page, "4000 0000 0000 0002");
+
+    // the confirmation page follows the order until the payment fails, and says what to do
     const alert = page.getByRole("alert").filter({ hasText: "We could not take this order" });
     await alert.waitFor();
     await expect.poll(() => alert.textContent()).toContain("Your card was declined");
     await expect.poll(() => alert.textContent()).toContain("Nothing was charged");
-    await screenshot(page, "tracking-declined-phone");
+    await page.getByRole("heading", { name: "Your order did not go through", level: 1 }).waitFor();
+    expect(await page.getByText("Thank you for your order!").count()).toBe(0);
+    expect(await page.getByText("We are checking your payment").count()).toBe(0);
+    expect(new URL(page.url()).pathname).toBe(`/thanks/${orderId}`);
+    expect(await sidewaysOverflow(page)).toBeLessThanOrEqual(0); // the long order number wraps
+    await screenshot(page, "confirmation-declined-phone");
     await server.idle();
     const order = await server.api(`/orders/${orderId}`, { token: await server.tokenFor("admin") });
     expect(order.body.order.status).toBe("failed");
     const types = order.body.timeline.map((e: { type: string }) => e.type);
     expect(types).not.toContain("payment_charged");
+
+    // back to the cart and checkout: everything typed is still there but the card
+    await alert.getByRole("button", { name: "Put these cakes back in my cart" }).click();
+    await page.getByRole("heading", { name: "Your cart" }).waitFor();
+    await page.getByRole("link", { name: "Checkout" }).click();
+    await page.getByRole("heading", { name: "Checkout" }).waitFor();
+    expect(await page.getByLabel("Full name").inputValue()).toBe("Ada Lovelace");
+    expect(await page.getByLabel("E-mail").inputValue()).toBe("ada@example.com");
+    expect(await page.getByLabel("Street and number").inputValue()).toBe("12 Analytical Row");
+    expect(await page.getByLabel("City").inputValue()).toBe("London");
+    expect(await page.getByLabel("Postal code").inputValue()).toBe("N1 7AA");
+    expect(await page.getByLabel("Country").inputValue()).toBe("GB");
+    expect(await page.getByLabel("Card number").inputValue()).toBe("");
+    expect(await page.evaluate(() => JSON.stringify(sessionStorage))).not.toContain("0002");
+    await page.getByText("4242 4242 4242 4242").click();
+    await page.getByRole("button", { name: /place order/ }).click();
+    await page.getByText("Your payment went through").waitFor();
+    await page.close();
+  });
+
+  it("after a declined card, “Pay with another card” goes straight back to checkout with the cakes", async () => {
+    const placed = await server.api("/orders", {
+      body: orderBody({
+        items: [{ productId: "tarte-au-citron", quantity: 2 }],
+        payment: { card: "4000 0000 0000 0002" },
+      }),
+    });
+    const page = await browser.newPage();
+    await page.goto(`${web.url}/thanks/${placed.body.order.id}?token=${encodeURIComponent(placed.body.trackingToken)}`);
+    await page.getByRole("button", { name: "Pay with another card" }).click();
+    await page.getByRole("heading", { name: "Checkout" }).waitFor();
+    await page.getByRole("region", { name: "Your order" }).getByText("2 × Tarte au Citron").waitFor();
+    await page.close();
+  });
+
+  it("on a phone, checkout lists what is bought and has the test cards before the Pay button; the thank-you page fits", async () => {
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    await page.goto(`${web.url}/cakes/tarte-au-citron`);
+    await page.getByRole("button", { name: "Add to cart" }).click();
+    await page.getByRole("link", { name: "Go to cart" }).click();
+    await page.getByRole("link", { name: "Checkout" }).click();
+    const summary = page.getByRole("region", { name: "Your order" });
+    await summary.getByText("1 × Tarte au Citron").waitFor();
+    const price = (await summary.locator(".summary__total strong").textContent()) ?? "";
+    expect(price).toMatch(/^€\d/);
+    const pay = page.getByRole("button", { name: `Pay ${price} and place order` });
+    const testCards = page.getByRole("region", { name: "Test cards" });
+    const [cardsBox, payBox, cardBox] = await Promise.all([
+      testCards.boundingBox(),
+      pay.boundingBox(),
+      page.getByLabel("Card number").boundingBox(),
+    ]);
+    expect(cardsBox && payBox && cardBox).toBeTruthy();
+    expect(cardsBox!.y).toBeLessThan(payBox!.y);
+    expect(cardsBox!.y).toBeGreaterThan(cardBox!.y); // right after the card field
+    expect(await sidewaysOverflow(page)).toBeLessThanOrEqual(0);
+    await screenshot(page, "checkout-phone");
+    await testCards.getByText("4242 4242 4242 4242").click();
+    expect(await page.getByLabel("Card number").inputValue()).toBe("4242 4242 4242 4242");
+    await placeOrder(page, "4242 4242 4242 4242");
+    await page.getByText("Your payment went through").waitFor();
+    expect(await sidewaysOverflow(page)).toBeLessThanOrEqual(0);
+    await screenshot(page, "confirmation-phone");
+    await page.close();
+  });
+
+  it("quantity boxes can be emptied and retyped: typing 3 gives 3, not 13", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${web.url}/cakes/red-velvet-cake`);
+    const box = page.getByLabel("Quantity");
+    await box.fill("");
+    expect(await box.inputValue()).toBe(""); // an emptied box stays empty while typing
+    await box.pressSequentially("3");
+    expect(await box.inputValue()).toBe("3");
+    await page.getByRole("button", { name: "Add to cart" }).click();
+    await page.getByText("Added 3 to your cart.").waitFor();
+    await expect.poll(() => page.locator(".cart-count").textContent()).toBe("3");
+    // left empty, the box settles back on the last quantity; more than the shop has (10) is capped
+    await box.fill("");
+    await box.blur();
+    expect(await box.inputValue()).toBe("3");
+    await box.fill("500");
+    await box.blur();
+    expect(await box.inputValue()).toBe("10");
+
+    await page.getByRole("link", { name: "Go to cart" }).click();
+    const line = page.getByLabel("Quantity of Red Velvet Cake");
+    await line.fill("");
+    expect(await line.inputValue()).toBe("");
+    await line.pressSequentially("2");
+    expect(await line.inputValue()).toBe("2");
+    await expect.poll(() => page.locator(".cart-count").textContent()).toBe("2");
+    await line.fill("");
+    await line.blur();
+    expect(await line.inputValue()).toBe("2");
+    await page.getByRole("link", { name: "Checkout" }).click();
+    await page.getByRole("region", { name: "Your order" }).getByText("2 × Red Velvet Cake").waitFor();
+    await page.close();
+  });
+
+  it("adding a cake from the storefront says so in a live region", async () => {
+    const page = await browser.newPage();
+    await page.goto(web.url);
+    const card = page
+      .getByRole("listitem")
+      .filter({ has: page.getByRole("heading", { name: "Strawberry Shortcake" }) });
+    const added = card.getByRole("status");
+    expect(await added.textContent()).toBe("");
+    await card.getByRole("button", { name: "Add Strawberry Shortcake to cart" }).click();
+    await expect.poll(() => added.textContent()).toBe("Added: 1 in your cart. Go to cart");
+    await card.getByRole("button", { name: "Add Strawberry Shortcake to cart" }).click();
+    await expect.poll(() => added.textContent()).toBe("Added: 2 in your cart. Go to cart");
+    await page.close();
+  });
+
+  it("a cake link that leads nowhere says so and links back to the cakes, with nothing to retry", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${web.url}/cakes/nope`);
+    await page.getByRole("heading", { name: "We do not have that cake" }).waitFor();
+    expect(await page.title()).toBe("Cake not found · Orderflow Bakery");
+    expect(await page.getByRole("button", { name: "Try again" }).count()).toBe(0);
+    await page.getByRole("link", { name: "See all our cakes" }).click();
+    await page.getByRole("heading", { name: "Cakes baked to order" }).waitFor();
+    await page.close();
+  });
+
+  it("“Forgot your password?” keeps the e-mail typed on the sign-in page", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${web.url}/sign-in`);
+    await page.getByLabel("E-mail").fill("ada@example.com");
+    await page.getByRole("link", { name: "Forgot your password?" }).click();
+    await page.getByRole("heading", { name: "Forgot your password?" }).waitFor();
+    expect(await page.getByLabel("E-mail").inputValue()).toBe("ada@example.com");
     await page.close();
   });
 

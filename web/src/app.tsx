@@ -55,7 +55,7 @@ const ROUTES: Route[] = [
   { pattern: "/auctions", render: () => <AuctionList /> },
   { pattern: "/auctions/new", roles: ["seller"], render: () => <AuctionCreate /> },
   { pattern: "/auctions/mine", roles: ["seller"], render: () => <MyAuctions /> },
-  { pattern: "/auctions/:id", render: (p) => <AuctionDetail id={p.id ?? ""} /> },
+  { pattern: "/auctions/:id", render: (p) => <AuctionDetail key={p.id} id={p.id ?? ""} /> },
   { pattern: "/auctions/:id/edit", roles: ["seller"], render: (p) => <AuctionEdit id={p.id ?? ""} /> },
   { pattern: "/my-bids", roles: SIGNED_IN, render: () => <MyBids /> },
   { pattern: "/account", roles: SIGNED_IN, render: () => <AccountPage /> },

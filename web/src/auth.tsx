@@ -1,5 +1,6 @@
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useState } from "react";
 import { call, type Role, type Schemas, SESSION_ENDED_EVENT, tokenStore, type User } from "./api/client";
+import { checkoutDetails } from "./cart";
 import { returnPath, useRouter } from "./router";
 
 export type SignUpDetails = Schemas["SignUp"];
@@ -76,6 +77,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   }, []);
   const signOut = useCallback(() => {
     tokenStore.set(null);
+    checkoutDetails.clear(); // the next person at this browser should not find this one's address
     setUser(null);
     setSessionEnded(false);
   }, []);

@@ -88,3 +88,26 @@ export const trackingTokens = {
     localStorage.setItem(TRACKING_KEY, JSON.stringify(all));
   },
 };
+
+const DETAILS_KEY = "orderflow.checkout-details";
+/**
+ * What the shopper typed at checkout in this tab — never the card number — so trying again after a
+ * declined payment does not mean typing it all again. Session storage: it goes when the tab closes.
+ */
+export const checkoutDetails = {
+  get(): Record<string, string> {
+    try {
+      const stored: unknown = JSON.parse(sessionStorage.getItem(DETAILS_KEY) ?? "{}");
+      if (!stored || typeof stored !== "object") return {};
+      return Object.fromEntries(Object.entries(stored).filter(([, v]) => typeof v === "string"));
+    } catch {
+      return {};
+    }
+  },
+  set(details: Record<string, string>) {
+    sessionStorage.setItem(DETAILS_KEY, JSON.stringify(details));
+  },
+  clear() {
+    sessionStorage.removeItem(DETAILS_KEY);
+  },
+};

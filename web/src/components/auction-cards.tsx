@@ -18,6 +18,20 @@ export function PhaseBadge({ phase }: { phase: Auction["phase"] }) {
 /** The amount to show as "the price now": the highest bid, or the starting price before any bid. */
 export const currentPrice = (a: Auction) => a.highestBid?.amount ?? a.startingPrice;
 
+/** What the end time is to the reader: still ahead, passed, or never reached (sold at the buy-now price, cancelled). */
+export function endLabel(a: Auction): string {
+  if (a.phase === "open" || a.phase === "scheduled") return "Ends";
+  return Date.parse(a.endsAt) > Date.now() ? "Closed early; was to end" : "Ended";
+}
+
+/** A card's one line of timing: when it starts or ends, or that it ended (or was cancelled). */
+function timing(a: Auction): string {
+  const at = (iso: string) => new Date(iso).toLocaleString();
+  if (a.phase === "scheduled") return `Starts ${at(a.startsAt)}`;
+  if (a.phase === "cancelled") return "Cancelled";
+  return `${endLabel(a)} ${at(a.endsAt)}`;
+}
+
 export function AuctionCards({ auctions, extra }: { auctions: Auction[]; extra?: (a: Auction) => ReactNode }) {
   return (
     <ul className="order-cards">
@@ -33,10 +47,7 @@ export function AuctionCards({ auctions, extra }: { auctions: Auction[]; extra?:
               {a.bidCount === 0 ? "starting price, no bids yet" : `${a.bidCount} bid${a.bidCount === 1 ? "" : "s"}`}
             </span>
           </p>
-          <p className="muted">
-            {a.phase === "scheduled" ? "Starts" : "Ends"}{" "}
-            {new Date(a.phase === "scheduled" ? a.startsAt : a.endsAt).toLocaleString()}
-          </p>
+          <p className="muted">{timing(a)}</p>
           {extra?.(a)}
         </li>
       ))}

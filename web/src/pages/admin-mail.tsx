@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { errorMessage } from "../api/client";
 import { type MailMessage, mailbox } from "../api/mailbox";
 import { Empty, ErrorBox, Loading, PageTitle, useLoad } from "../components/status";
@@ -66,8 +66,18 @@ function MailView({ fileName }: { fileName: string }) {
   return <MailBody message={message.data} />;
 }
 
+/** A message opened from the list: on a phone it is far below the list, so it is scrolled to and focused. */
 function MailBody({ message }: { message: MailMessage }) {
   const [problem, setProblem] = useState<string>();
+  const ref = useRef<HTMLElement>(null);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: each newly opened message is brought into view
+  useEffect(() => {
+    const article = ref.current;
+    if (!article) return;
+    article.focus({ preventScroll: true });
+    const { top } = article.getBoundingClientRect();
+    if (top < 0 || top > window.innerHeight / 2) article.scrollIntoView({ block: "start" });
+  }, [message.fileName]);
   async function open(part: { attachment: number } | "raw") {
     setProblem(undefined);
     // open the tab synchronously so pop-up blockers allow it, then point it at the blob
@@ -83,7 +93,10 @@ function MailBody({ message }: { message: MailMessage }) {
     }
   }
   return (
-    <article className="card mail-message" aria-label={`Message: ${message.subject}`}>
+    <article ref={ref} tabIndex={-1} className="card mail-message" aria-label={`Message: ${message.subject}`}>
+      <p className="mail-message__back">
+        <Link href="/backoffice/mail">← Back to the messages</Link>
+      </p>
       <h3 className="mail-message__subject">{message.subject || "(no subject)"}</h3>
       <dl className="mail-headers">
         <dt>From</dt>

@@ -2,10 +2,10 @@ import { type FormEvent, useEffect, useRef, useState } from "react";
 import { ApiError, type Auction, buildUrl, call, errorMessage, formatCents, toCents, toEuros } from "../api/client";
 import { followAuction, type StreamState } from "../api/event-stream";
 import { useAuth } from "../auth";
-import { currentPrice, PhaseBadge } from "../components/auction-cards";
+import { currentPrice, endLabel, PhaseBadge } from "../components/auction-cards";
 import { Empty, ErrorBox, LiveIndicator, Loading, PageTitle, useLoad } from "../components/status";
 import { Link, signInHref, useRouter } from "../router";
-import { TEST_CARDS } from "./checkout-page";
+import { WinnerCheckout } from "./auction-checkout";
 
 interface LiveBid {
   seq: number;
@@ -13,19 +13,31 @@ interface LiveBid {
   at: string;
 }
 
-/** What the end time is to the reader: still ahead, passed, or never reached (sold at the buy-now price, cancelled). */
-function endLabel(a: Auction): string {
-  if (a.phase === "open" || a.phase === "scheduled") return "Ends";
-  return Date.parse(a.endsAt) > Date.now() ? "Closed early; was to end" : "Ended";
-}
+/** Events after which the page reads the auction again: it changed in a way the event alone does not show. */
+const RELOADING_EVENTS = [
+  "bid_placed",
+  "auction_closed",
+  "auction_cancelled",
+  "auction_updated",
+  "auction_paid",
+  "auction_checkout_lapsed",
+];
 
 export function AuctionDetail({ id }: { id: string }) {
   const { user } = useAuth();
   const auction = useLoad(() => call("get", "/auctions/{id}", { params: { id } }), [id]);
   const [live, setLive] = useState<StreamState>("connecting");
   const [bids, setBids] = useState<LiveBid[]>([]);
+  /** The public stream says the winner paid (the auction itself tells only the winner and the seller). */
+  const [paid, setPaid] = useState(false);
   const { reload } = auction;
+  // Only an auction that is there gets a live stream (the page is keyed by id, so this starts false).
+  const [exists, setExists] = useState(false);
   useEffect(() => {
+    if (auction.data) setExists(true);
+  }, [auction.data]);
+  useEffect(() => {
+    if (!exists) return;
     setBids([]);
     setLive("connecting");
     return followAuction(
@@ -37,13 +49,16 @@ export function AuctionDetail({ id }: { id: string }) {
             old.some((b) => b.seq === event.seq) ? old : [{ seq: event.seq, amount, at: event.at }, ...old],
           );
         }
-        if (["bid_placed", "auction_closed", "auction_cancelled", "auction_updated"].includes(event.type)) reload();
+        if (event.type === "auction_paid") setPaid(true);
+        if (RELOADING_EVENTS.includes(event.type)) reload();
       },
       setLive,
     );
-  }, [id, reload]);
+  }, [id, exists, reload]);
+  useOpenAtStart(auction.data, reload);
 
   if (auction.loading && !auction.data) return <Loading />;
+  if (auction.error instanceof ApiError && auction.error.status === 404 && !auction.data) return <AuctionNotFound />;
   if (auction.error !== undefined && !auction.data)
     return (
       <>
@@ -105,6 +120,7 @@ export function AuctionDetail({ id }: { id: string }) {
           {a.status === "sold" && (a.highestBid?.yours || a.checkout) && !isSeller && (
             <WinnerCheckout auction={a} reload={auction.reload} />
           )}
+          {a.status === "sold" && !user && !paid && awaitingPayment(a) && <GuestWinnerNote />}
 
           <section aria-labelledby="history-title">
             <h2 id="history-title">Bids</h2>
@@ -129,6 +145,48 @@ export function AuctionDetail({ id }: { id: string }) {
         </aside>
       </div>
     </>
+  );
+}
+
+/**
+ * A scheduled auction opens at its start time, which no server event announces: fetch it again then. If
+ * this browser's clock runs ahead of the server's, it is still scheduled; each answer sets a new timer.
+ */
+function useOpenAtStart(auction: Auction | undefined, reload: () => void) {
+  const scheduled = auction?.phase === "scheduled" ? auction : undefined;
+  useEffect(() => {
+    if (!scheduled) return;
+    const wait = Date.parse(scheduled.startsAt) - Date.now();
+    const timer = setTimeout(reload, wait > 0 ? Math.min(wait + 250, MAX_TIMER_MS) : 1000);
+    return () => clearTimeout(timer);
+  }, [scheduled, reload]);
+}
+const MAX_TIMER_MS = 2 ** 31 - 1; // a longer delay would fire at once
+
+function AuctionNotFound() {
+  return (
+    <Empty>
+      <PageTitle title="Auction not found">We cannot find that auction</PageTitle>
+      <p>
+        The link may have a typo, or the auction was never listed. <Link href="/auctions">See all auctions</Link>
+      </p>
+    </Empty>
+  );
+}
+
+/** Whether a sold auction may still be paid for: until its deadline (the public stream says when it was paid). */
+const awaitingPayment = (a: Auction) => !a.checkoutDeadline || Date.parse(a.checkoutDeadline) > Date.now();
+
+/** A winner who opens the auction signed out (e.g. from its QR code) must sign in to pay. */
+function GuestWinnerNote() {
+  const { location } = useRouter();
+  return (
+    <section className="card" aria-labelledby="guest-winner-title">
+      <h2 id="guest-winner-title">Won this auction?</h2>
+      <p>
+        <Link href={signInHref(location)}>Sign in to pay</Link> for your cake with the account you bid with.
+      </p>
+    </section>
   );
 }
 
@@ -311,126 +369,4 @@ function sellerOutcome(a: Auction): string {
     default:
       return a.phase === "ended" ? "The auction has ended; the result is being worked out." : "";
   }
-}
-
-/** The winner's payment. */
-function CheckoutState({ auction }: { auction: Auction }) {
-  const c = auction.checkout;
-  if (!c) return null;
-  if (c.state === "paid")
-    return (
-      <p className="state state--empty" role="status">
-        Paid. {c.orderId && <Link href={`/orders/${c.orderId}`}>Track order {c.orderId}</Link>}
-      </p>
-    );
-  if (c.state === "failed")
-    return (
-      <div className="state state--error" role="alert">
-        The payment failed{c.failureReason ? `: ${c.failureReason}` : "."}
-      </div>
-    );
-  return <Loading label="Taking the payment…" />;
-}
-
-const CHECKOUT_FIELDS = [
-  { path: "deliveryAddress.line1", label: "Street and number", autoComplete: "address-line1" },
-  { path: "deliveryAddress.city", label: "City", autoComplete: "address-level2" },
-  { path: "deliveryAddress.postalCode", label: "Postal code", autoComplete: "postal-code" },
-  { path: "deliveryAddress.country", label: "Country (2 letters)", autoComplete: "country" },
-  { path: "payment.card", label: "Card number", autoComplete: "cc-number" },
-] as const;
-type CheckoutPath = (typeof CHECKOUT_FIELDS)[number]["path"];
-
-function WinnerCheckout({ auction, reload }: { auction: Auction; reload: () => void }) {
-  const [values, setValues] = useState<Record<CheckoutPath, string>>({
-    "deliveryAddress.line1": "",
-    "deliveryAddress.city": "",
-    "deliveryAddress.postalCode": "",
-    "deliveryAddress.country": "NL",
-    "payment.card": "",
-  });
-  const [errors, setErrors] = useState<Partial<Record<string, string>>>({});
-  const [formError, setFormError] = useState<string>();
-  const [busy, setBusy] = useState(false);
-  const state = auction.checkout?.state;
-  const pending = state === "requested" || state === "reserved";
-  useEffect(() => {
-    if (!pending) return;
-    const timer = setInterval(reload, 1500);
-    return () => clearInterval(timer);
-  }, [pending, reload]);
-
-  async function submit(event: FormEvent) {
-    event.preventDefault();
-    const found: Partial<Record<string, string>> = {};
-    for (const f of CHECKOUT_FIELDS) if (!values[f.path].trim()) found[f.path] = "Please fill this in";
-    setErrors(found);
-    setFormError(undefined);
-    if (Object.keys(found).length) return;
-    setBusy(true);
-    try {
-      await call("post", "/auctions/{id}/checkout", {
-        params: { id: auction.id },
-        body: {
-          deliveryAddress: {
-            line1: values["deliveryAddress.line1"].trim(),
-            city: values["deliveryAddress.city"].trim(),
-            postalCode: values["deliveryAddress.postalCode"].trim(),
-            country: values["deliveryAddress.country"].trim().toUpperCase(),
-          },
-          payment: { card: values["payment.card"].trim() },
-        },
-      });
-      reload();
-    } catch (e) {
-      if (e instanceof ApiError && e.fields.length) {
-        const fromApi: Partial<Record<string, string>> = {};
-        for (const f of e.fields) fromApi[f.path] = f.message;
-        setErrors(fromApi);
-      }
-      setFormError(errorMessage(e));
-    } finally {
-      setBusy(false);
-    }
-  }
-
-  return (
-    <section className="card" aria-labelledby="win-title">
-      <h2 id="win-title">You won — pay for your cake</h2>
-      {auction.checkoutDeadline && (
-        <p className="muted">Pay before {new Date(auction.checkoutDeadline).toLocaleString()}.</p>
-      )}
-      {auction.checkout && <CheckoutState auction={auction} />}
-      {state !== "paid" && !pending && (
-        <form className="form" onSubmit={submit} noValidate>
-          {formError && (
-            <div className="state state--error" role="alert">
-              {formError}
-            </div>
-          )}
-          {CHECKOUT_FIELDS.map((f) => (
-            <div key={f.path} className={`field${errors[f.path] ? " field--invalid" : ""}`}>
-              <label htmlFor={`win-${f.path}`}>{f.label}</label>
-              <input
-                id={`win-${f.path}`}
-                name={f.path}
-                autoComplete={f.autoComplete}
-                value={values[f.path]}
-                aria-invalid={!!errors[f.path]}
-                aria-describedby={`win-${f.path}-error`}
-                onChange={(e) => setValues((old) => ({ ...old, [f.path]: e.target.value }))}
-              />
-              <p id={`win-${f.path}-error`} className="field-error">
-                {errors[f.path]}
-              </p>
-            </div>
-          ))}
-          <p className="muted">Test card: {TEST_CARDS[0][0]}</p>
-          <button type="submit" className="button" disabled={busy}>
-            {busy ? "Sending…" : `Pay ${formatCents(currentPrice(auction), auction.currency)}`}
-          </button>
-        </form>
-      )}
-    </section>
-  );
 }

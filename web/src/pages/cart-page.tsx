@@ -1,6 +1,7 @@
 import { formatMoney, type Product } from "../api/client";
 import { type CartLine, useCart } from "../cart";
 import { CakeArt } from "../components/cake-art";
+import { useQuantityBox } from "../components/quantity-box";
 import { Empty, ErrorBox, Loading, PageTitle } from "../components/status";
 import { Link } from "../router";
 import { useProducts } from "./storefront";
@@ -66,18 +67,7 @@ export function CartPage() {
                       {problem}
                     </span>
                   </div>
-                  <label className="cart-line__qty">
-                    <span className="visually-hidden">Quantity of {product.name}</span>
-                    <input
-                      type="number"
-                      min={1}
-                      max={Math.max(1, Math.min(99, product.stock))}
-                      value={line.quantity}
-                      aria-invalid={!!problem}
-                      aria-describedby={`qty-${product.id}-error`}
-                      onChange={(event) => cart.setQuantity(product.id, Number(event.target.value) || 1)}
-                    />
-                  </label>
+                  <CartQuantity product={product} quantity={line.quantity} invalid={!!problem} />
                   <span className="price">
                     {formatMoney({ amount: product.price.amount * line.quantity, currency: product.price.currency })}
                   </span>
@@ -102,5 +92,25 @@ export function CartPage() {
         </section>
       )}
     </>
+  );
+}
+
+/** The cart holds at most 99 of a cake; more than the shop has is allowed here, and marked (stockProblem). */
+function CartQuantity({ product, quantity, invalid }: { product: Product; quantity: number; invalid: boolean }) {
+  const cart = useCart();
+  const box = useQuantityBox(quantity, 99, (typed) => cart.setQuantity(product.id, typed));
+  return (
+    <label className="cart-line__qty">
+      <span className="visually-hidden">Quantity of {product.name}</span>
+      <input
+        type="number"
+        inputMode="numeric"
+        min={1}
+        max={Math.max(1, Math.min(99, product.stock))}
+        aria-invalid={invalid}
+        aria-describedby={`qty-${product.id}-error`}
+        {...box.input}
+      />
+    </label>
   );
 }

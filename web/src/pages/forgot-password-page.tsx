@@ -1,7 +1,7 @@
 import { type FormEvent, useRef, useState } from "react";
 import { ApiError, call, errorMessage } from "../api/client";
 import { PageTitle } from "../components/status";
-import { Link } from "../router";
+import { Link, useRouter } from "../router";
 import { EMAIL } from "./sign-up-page";
 
 /** The API's checks of the address (PasswordResetRequest), as sign-up makes them. */
@@ -22,7 +22,9 @@ function waitFor(seconds: unknown): string {
 
 /** Asks for a password reset link; the answer never says whether the address has an account. */
 export function ForgotPasswordPage() {
-  const [email, setEmail] = useState("");
+  const { location } = useRouter();
+  // the address typed on the sign-in page, so it need not be typed again
+  const [email, setEmail] = useState(() => location.query.get("email") ?? "");
   const [error, setError] = useState<string>();
   const [formError, setFormError] = useState<string>();
   const [sentTo, setSentTo] = useState<string>();

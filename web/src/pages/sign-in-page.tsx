@@ -68,7 +68,9 @@ export function SignInPage() {
         </button>
       </form>
       <p>
-        <Link href="/forgot-password">Forgot your password?</Link>
+        <Link href={email.trim() ? `/forgot-password?email=${encodeURIComponent(email.trim())}` : "/forgot-password"}>
+          Forgot your password?
+        </Link>
       </p>
       <p>
         New here? <Link href={signUpHref(location)}>Create an account</Link>

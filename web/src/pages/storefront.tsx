@@ -1,4 +1,4 @@
-import { useEffect } from "react";
+import { useEffect, useState } from "react";
 import { call, formatMoney, type Product } from "../api/client";
 import { useCart } from "../cart";
 import { CakeArt } from "../components/cake-art";
@@ -34,6 +34,8 @@ export function StockNote({ stock }: { stock: number }) {
 
 function ProductCard({ product }: { product: Product }) {
   const cart = useCart();
+  const [added, setAdded] = useState(false);
+  const inCart = cart.lines.find((line) => line.productId === product.id)?.quantity ?? 0;
   return (
     <li className="card product-card">
       <Link href={`/cakes/${product.id}`} className="product-card__link">
@@ -49,11 +51,22 @@ function ProductCard({ product }: { product: Product }) {
         type="button"
         className="button"
         disabled={product.stock <= 0}
-        onClick={() => cart.add(product.id)}
+        onClick={() => {
+          cart.add(product.id);
+          setAdded(true);
+        }}
         aria-label={`Add ${product.name} to cart`}
       >
         Add to cart
       </button>
+      {/* the count changes with each click, so each one is announced */}
+      <p role="status" className="product-card__added">
+        {added && inCart > 0 && (
+          <>
+            Added: {inCart} in your cart. <Link href="/cart">Go to cart</Link>
+          </>
+        )}
+      </p>
     </li>
   );
 }

@@ -1,17 +1,9 @@
-import { type FormEvent, type MouseEvent, useEffect, useState } from "react";
-import {
-  ApiError,
-  buildUrl,
-  call,
-  downloadFile,
-  errorMessage,
-  formatMoney,
-  type Order,
-  type TimelineEvent,
-} from "../api/client";
-import { followOrder, type StreamState } from "../api/event-stream";
+import { type FormEvent, type MouseEvent, useState } from "react";
+import { ApiError, buildUrl, call, downloadFile, errorMessage, formatMoney, type Order } from "../api/client";
 import { useAuth } from "../auth";
-import { trackingTokens, useCart } from "../cart";
+import { trackingTokens } from "../cart";
+import { useLiveOrder } from "../components/live-order";
+import { OrderFailed } from "../components/order-failed";
 import { Empty, ErrorBox, LiveIndicator, Loading, PageTitle, StatusBadge } from "../components/status";
 import { Link, signInHref, useRouter } from "../router";
 
@@ -35,51 +27,10 @@ const EVENT_LABELS: Record<string, string> = {
 export function TrackingPage({ id }: { id: string }) {
   const { location } = useRouter();
   const token = location.query.get("token") ?? trackingTokens.get(id) ?? undefined;
-  const [order, setOrder] = useState<Order>();
-  const [timeline, setTimeline] = useState<TimelineEvent[]>([]);
-  const [error, setError] = useState<unknown>();
-  const [live, setLive] = useState<StreamState>("connecting");
-  const [attempt, setAttempt] = useState(0);
-
-  // biome-ignore lint/correctness/useExhaustiveDependencies: attempt re-runs the load on "try again"
-  useEffect(() => {
-    let stopped = false;
-    const refresh = () =>
-      call("get", "/orders/{id}", { params: { id }, query: { token } }).then(
-        (answer) => {
-          if (stopped) return;
-          setOrder(answer.order);
-          setTimeline((old) => merge(old, answer.timeline));
-        },
-        (e: unknown) => !stopped && setError(e),
-      );
-    void refresh();
-    const stop = followOrder(
-      id,
-      token,
-      (event) => {
-        setTimeline((old) => merge(old, [event]));
-        void refresh(); // the event changed the order: fetch its new status
-      },
-      setLive,
-    );
-    return () => {
-      stopped = true;
-      stop();
-    };
-  }, [id, token, attempt]);
+  const { order, setOrder, timeline, error, live, retry } = useLiveOrder(id, token);
 
   if (error instanceof ApiError && error.status === 404 && !order) return <OrderNotFound id={id} token={token} />;
-  if (error && !order)
-    return (
-      <ErrorBox
-        error={error}
-        retry={() => {
-          setError(undefined);
-          setAttempt((a) => a + 1);
-        }}
-      />
-    );
+  if (error && !order) return <ErrorBox error={error} retry={retry} />;
   if (!order) return <Loading label="Finding your order…" />;
   const paid = !["pending", "failed"].includes(order.status);
   return (
@@ -152,64 +103,6 @@ export function OrderNotFound({ id, token }: { id: string; token?: string }) {
   );
 }
 
-type FailureCode = NonNullable<Order["failureCode"]>;
-
-const ADVICE = {
-  refused: "Nothing was charged. Put the cakes back in your cart, change what we cannot supply, and order again.",
-  declined:
-    "Nothing was charged to your card, and the cakes went back on the shelf. You can try again with another card.",
-  other: "The cakes went back on the shelf. You can order them again.",
-};
-
-/** The advice for each failure code (the checkout codes are an auction's, never an order's). */
-const ADVICE_BY_CODE: Record<FailureCode, keyof typeof ADVICE> = {
-  OUT_OF_STOCK: "refused",
-  PRODUCT_UNAVAILABLE: "refused",
-  ORDER_NOT_PENDING: "refused",
-  PAYMENT_DECLINED: "declined",
-  PAYMENT_UNAVAILABLE: "other",
-  PAYMENT_TIMEOUT: "other",
-  CHECKOUT_EXPIRED: "other",
-  NOT_THE_WINNER: "other",
-  NO_PAYMENT_DETAILS: "other",
-  PROCESSING_ERROR: "other",
-};
-
-/**
- * What the customer can do about a failed order, by its failure code; an order failed before codes were
- * recorded has none, and is read by the error its `order_failed` event names.
- */
-function failureAdvice(order: Order, failed: TimelineEvent | undefined): string {
-  // A code this page does not know yet (a tab left open across an upgrade) gets the general advice.
-  if (order.failureCode) return ADVICE[ADVICE_BY_CODE[order.failureCode] ?? "other"];
-  const error = failed?.data.error;
-  return ADVICE[error === "OrderRejectedError" ? "refused" : error === "PaymentDeclinedError" ? "declined" : "other"];
-}
-
-function OrderFailed({ order, timeline, token }: { order: Order; timeline: TimelineEvent[]; token?: string }) {
-  const { user } = useAuth();
-  const { navigate } = useRouter();
-  const cart = useCart();
-  const failed = timeline.find((event) => event.type === "order_failed");
-  const mine = token !== undefined || (!!user && user.id === order.customer.userId);
-  const retry = () => {
-    for (const line of order.lines) cart.add(line.productId, line.quantity);
-    navigate("/cart");
-  };
-  return (
-    <div className="state state--error" role="alert">
-      <h2>We could not take this order</h2>
-      <p>{order.failureReason ?? "The payment did not go through."}</p>
-      <p>{failureAdvice(order, failed)}</p>
-      {mine && (
-        <button type="button" className="button" onClick={retry}>
-          Put these cakes back in my cart
-        </button>
-      )}
-    </div>
-  );
-}
-
 /** A guest's link carries the tracking token; a signed-in reader without it needs the bearer header. */
 function ReceiptLink({ id, token }: { id: string; token?: string }) {
   const [problem, setProblem] = useState<string>();
@@ -237,12 +130,6 @@ function ReceiptLink({ id, token }: { id: string; token?: string }) {
       )}
     </>
   );
-}
-
-function merge(old: TimelineEvent[], add: TimelineEvent[]) {
-  const bySeq = new Map(old.map((e) => [e.seq, e]));
-  for (const e of add) bySeq.set(e.seq, e);
-  return [...bySeq.values()].sort((a, b) => a.seq - b.seq);
 }
 
 function OrderActions({ order, token, onChange }: { order: Order; token?: string; onChange: (o: Order) => void }) {
