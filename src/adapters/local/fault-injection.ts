@@ -16,7 +16,8 @@ export function faultyMailer(real: Mailer, failureRate: number, random: () => nu
       const draw = random();
       if (draw < failureRate / 2) throw new InjectedFaultError(`Injected mail failure for ${message.id}: not sent`);
       const sent = await real.send(message);
-      if (draw < failureRate) throw new InjectedFaultError(`Injected mail failure for ${message.id}: sent, answer lost`);
+      if (draw < failureRate)
+        throw new InjectedFaultError(`Injected mail failure for ${message.id}: sent, answer lost`);
       return sent;
     },
   };

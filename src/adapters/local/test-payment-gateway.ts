@@ -32,8 +32,7 @@ const chargeOf = (item: Record<string, unknown>): Charge => ({
   last4: String(item.last4),
 });
 
-const injected = (what = "nothing was done") =>
-  new PaymentUnavailableError(`Injected payment failure: ${what}`);
+const injected = (what = "nothing was done") => new PaymentUnavailableError(`Injected payment failure: ${what}`);
 
 /**
  * A payment gateway in test mode whose charges and refunds are kept in the item store: one charge per
