@@ -1,7 +1,14 @@
 import type { Auction, Checkout } from "../../domain/auctions/auction.js";
 import { AuctionEvent } from "../../domain/auctions/auction-events.js";
 import type { Order } from "../../domain/orders/order.js";
-import { causeMessage, customerReason, failureCode, REFUSAL_ERROR_NAMES } from "../../domain/orders/order-errors.js";
+import {
+  causeMessage,
+  customerReason,
+  failureCode,
+  keptWorkflowError,
+  REFUSAL_ERROR_NAMES,
+  type WorkflowError,
+} from "../../domain/orders/order-errors.js";
 import { OrderEvent } from "../../domain/orders/order-events.js";
 import { ConflictError, DomainError, type ErrorKind } from "../../domain/shared/errors.js";
 import { type TransactOp, when } from "../../ports/item-store.js";
@@ -21,7 +28,7 @@ const checkoutChargeKey = (checkoutId: string) => `auction-${checkoutId}`;
 
 interface SagaInput {
   auctionId: string;
-  error?: { Error?: string; Cause?: string };
+  error?: WorkflowError;
 }
 
 /** The name a checkout refusal with a failure code is raised under, by its code (see REFUSAL_ERROR_NAMES). */
@@ -65,8 +72,6 @@ export class CheckoutPaidError extends DomainError {
   }
 }
 
-/** How much of an error's cause is kept with the undoing mark. */
-const KEPT_CAUSE_CHARACTERS = 2000;
 /** Tries to mark a checkout as being undone while other writes to the auction keep winning. */
 const MARK_ATTEMPTS = 3;
 
@@ -105,13 +110,10 @@ export function checkoutSagaTasks(deps: AuctionDeps & { payments: PaymentGateway
       const checkout = current(auction);
       if (checkout.undoing || checkout.state === "failed") return auction;
       if (checkout.state === "paid") throw new CheckoutPaidError();
-      const undoing: NonNullable<Checkout["undoing"]> = { since: clock.now().toISOString() };
-      if (input.error) {
-        undoing.error = {
-          ...(input.error.Error ? { Error: input.error.Error } : {}),
-          ...(input.error.Cause ? { Cause: input.error.Cause.slice(0, KEPT_CAUSE_CHARACTERS) } : {}),
-        };
-      }
+      const undoing: NonNullable<Checkout["undoing"]> = {
+        since: clock.now().toISOString(),
+        ...(input.error ? { error: keptWorkflowError(input.error) } : {}),
+      };
       try {
         return await save(auction, { undoing });
       } catch (error) {

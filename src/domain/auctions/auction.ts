@@ -1,4 +1,4 @@
-import type { FailureCode } from "../orders/order-errors.js";
+import type { FailureCode, WorkflowError } from "../orders/order-errors.js";
 import type { Money } from "../shared/money.js";
 
 /** Stored states; whether an active auction is open for bids depends on the clock (see auction-rules). */
@@ -55,7 +55,7 @@ export interface Checkout {
    * Set once undoing the checkout began, with the error that started it: from then on it is never
    * charged or paid, only refunded and failed (see the checkout saga's `beginUndoing`).
    */
-  undoing?: { since: string; error?: { Error?: string; Cause?: string } };
+  undoing?: { since: string; error?: WorkflowError };
   orderId?: string;
   failureReason?: string;
   /** Why it failed, for clients to act on; checkouts failed before codes were recorded have none. */

@@ -80,6 +80,23 @@ export function causeMessage(cause: string | undefined): string | undefined {
   }
 }
 
+/** A failed workflow step as Step Functions reports it to the step that catches it. */
+export interface WorkflowError {
+  Error?: string;
+  Cause?: string;
+}
+
+/** How much of a cause is kept when an error is stored (a Lambda's cause carries its stack trace). */
+const KEPT_CAUSE_CHARACTERS = 2000;
+
+/** A workflow error as stored with the record of what it started (e.g. the undoing of an order). */
+export function keptWorkflowError(error: WorkflowError): WorkflowError {
+  return {
+    ...(error.Error ? { Error: error.Error } : {}),
+    ...(error.Cause ? { Cause: error.Cause.slice(0, KEPT_CAUSE_CHARACTERS) } : {}),
+  };
+}
+
 /**
  * The reason shown to the customer for a failed order, never leaking internal errors; `refunded` says
  * whether a charge was made and refunded (a provider's lost answer may have charged the card after all).

@@ -1,5 +1,5 @@
 import type { Money } from "../shared/money.js";
-import type { FailureCode } from "./order-errors.js";
+import type { FailureCode, WorkflowError } from "./order-errors.js";
 
 /** Every state an order can be in. `pending` is accepted and in the pipeline. */
 export const ORDER_STATUSES = [
@@ -54,7 +54,7 @@ export interface Order {
    * Set once undoing a pending order began, with the error that started it: from then on the order is
    * never reserved, charged or confirmed, only undone and failed (see begin-compensation.ts).
    */
-  compensation?: { since: string; error?: { Error?: string; Cause?: string } };
+  compensation?: { since: string; error?: WorkflowError };
   /** Object-store key of the PDF receipt, once issued. */
   receiptKey?: string;
   makerNotifiedAt?: string;

@@ -1,12 +1,9 @@
 import type { Order } from "../../../domain/orders/order.js";
-import { OrderRejectedError } from "../../../domain/orders/order-errors.js";
+import { keptWorkflowError, OrderRejectedError } from "../../../domain/orders/order-errors.js";
 import { nextStatus } from "../../../domain/orders/order-state.js";
 import { ConditionFailedError, when } from "../../../ports/item-store.js";
 import { loadOrder, orderKey } from "../order-items.js";
 import type { PipelineDeps, StepInput } from "./pipeline-deps.js";
-
-/** How much of an error's cause is kept with the mark (Step Functions causes can run long). */
-const KEPT_CAUSE_CHARACTERS = 2000;
 
 /** The forward steps' condition: the order is pending and nobody began undoing it. */
 export const stillGoingAhead = () => when.and(when.eq("status", "pending"), when.lacks("compensation"));
@@ -30,13 +27,10 @@ export async function beginCompensation(deps: Pick<PipelineDeps, "store" | "cloc
     const order = await loadOrder(store, input.orderId);
     if (order.compensation || order.status === "failed") return order;
     nextStatus("fail", order.status); // a confirmed (or later) order is refused here
-    const compensation: NonNullable<Order["compensation"]> = { since: clock.now().toISOString() };
-    if (input.error) {
-      compensation.error = {
-        ...(input.error.Error ? { Error: input.error.Error } : {}),
-        ...(input.error.Cause ? { Cause: input.error.Cause.slice(0, KEPT_CAUSE_CHARACTERS) } : {}),
-      };
-    }
+    const compensation: NonNullable<Order["compensation"]> = {
+      since: clock.now().toISOString(),
+      ...(input.error ? { error: keptWorkflowError(input.error) } : {}),
+    };
     try {
       await store.update(orderKey(order.id), { set: { compensation } }, stillGoingAhead());
       return { ...order, compensation };

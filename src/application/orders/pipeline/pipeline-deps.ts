@@ -1,3 +1,4 @@
+import type { WorkflowError } from "../../../domain/orders/order-errors.js";
 import type { Clock, IdGenerator } from "../../../ports/clock.js";
 import type { ItemStore } from "../../../ports/item-store.js";
 import type { Logger } from "../../../ports/logger.js";
@@ -29,7 +30,7 @@ export interface PipelineDeps {
 /** What every step receives from the workflow: the order id, and after a Catch the error. */
 export interface StepInput {
   orderId: string;
-  error?: { Error?: string; Cause?: string };
+  error?: WorkflowError;
 }
 
 export function trackingUrl(shop: ShopSettings, orderId: string, token: string): string {
