@@ -151,12 +151,15 @@ export async function call<P extends keyof paths, M extends Method>(
   return (type.includes("json") ? await response.json().catch(() => undefined) : undefined) as Success<P, M>;
 }
 
-/** Fetches a file with the bearer header (a plain link cannot send it) and saves it under `fileName`. */
-export async function downloadFile(url: string, fileName: string) {
+/**
+ * Fetches a file with the bearer header (a plain link cannot send it) and saves it under `fileName`, or
+ * under the name `fileName` gives for the content type served.
+ */
+export async function downloadFile(url: string, fileName: string | ((contentType: string) => string)) {
   const blob = await (await send(url, { headers: { accept: "*/*" } })).blob();
   const link = document.createElement("a");
   link.href = URL.createObjectURL(blob);
-  link.download = fileName;
+  link.download = typeof fileName === "string" ? fileName : fileName(blob.type);
   link.click();
   setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
 }

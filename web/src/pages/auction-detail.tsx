@@ -3,6 +3,7 @@ import { ApiError, type Auction, buildUrl, call, errorMessage, formatCents, toCe
 import { followAuction, type StreamState } from "../api/event-stream";
 import { useAuth } from "../auth";
 import { currentPrice, endLabel, PhaseBadge } from "../components/auction-cards";
+import { ListingAgreement } from "../components/listing-agreement";
 import { Empty, ErrorBox, LiveIndicator, Loading, PageTitle, useLoad } from "../components/status";
 import { Link, signInHref, useRouter } from "../router";
 import { WinnerCheckout } from "./auction-checkout";
@@ -24,7 +25,7 @@ const RELOADING_EVENTS = [
 ];
 
 export function AuctionDetail({ id }: { id: string }) {
-  const { user } = useAuth();
+  const { user, has } = useAuth();
   const auction = useLoad(() => call("get", "/auctions/{id}", { params: { id } }), [id]);
   const [live, setLive] = useState<StreamState>("connecting");
   const [bids, setBids] = useState<LiveBid[]>([]);
@@ -117,6 +118,7 @@ export function AuctionDetail({ id }: { id: string }) {
             <BidForm auction={a} highest={price} signedIn={!!user} onPlaced={auction.reload} />
           )}
           {isSeller && <SellerActions auction={a} onChange={auction.reload} />}
+          {(isSeller || has("admin")) && <ListingAgreement auctionId={a.id} canUpload={isSeller} />}
           {a.status === "sold" && (a.highestBid?.yours || a.checkout) && !isSeller && (
             <WinnerCheckout auction={a} reload={auction.reload} />
           )}
