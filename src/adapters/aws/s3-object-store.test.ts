@@ -40,6 +40,18 @@ describe("S3ObjectStore", () => {
     expect(Buffer.from(await raw.arrayBuffer()).equals(Buffer.from(binary))).toBe(true);
   });
 
+  it("hands out a presigned link that serves the object itself, with its type, for the time asked", async () => {
+    const store = await newStore();
+    await store.put("agreements/sel_1/auc_1/doc.pdf", binary, "application/pdf");
+    const url = new URL(await store.downloadUrl("agreements/sel_1/auc_1/doc.pdf", 60));
+    expect(url.searchParams.get("X-Amz-Expires")).toBe("60");
+    expect(url.pathname).toMatch(/agreements\/sel_1\/auc_1\/doc\.pdf$/);
+    const served = await fetch(url);
+    expect(served.status).toBe(200);
+    expect(served.headers.get("content-type")).toBe("application/pdf");
+    expect(Buffer.from(await served.arrayBuffer()).equals(Buffer.from(binary))).toBe(true);
+  });
+
   it("keeps keys with spaces and non-ASCII characters apart from similar keys", async () => {
     const store = await newStore();
     await store.put("agreements/sel 1/Zoë terms.pdf", new TextEncoder().encode("spaced"), "application/pdf");

@@ -6,6 +6,7 @@ import {
   PutObjectCommand,
   type S3Client,
 } from "@aws-sdk/client-s3";
+import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import type { ObjectStore, StoredObject } from "../../ports/object-store.js";
 
 export interface S3ObjectStoreOptions {
@@ -48,6 +49,12 @@ export class S3ObjectStore implements ObjectStore {
       body: object.Body.transformToWebStream() as ReadableStream<Uint8Array>,
       contentType: object.ContentType ?? DEFAULT_CONTENT_TYPE,
     };
+  }
+
+  async downloadUrl(key: string, expiresInSeconds: number): Promise<string> {
+    return getSignedUrl(this.options.client, new GetObjectCommand({ Bucket: this.options.bucket, Key: key }), {
+      expiresIn: expiresInSeconds,
+    });
   }
 
   /** Deleting a missing object succeeds, as on S3 itself. */

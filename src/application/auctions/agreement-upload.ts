@@ -77,16 +77,26 @@ export function makeAttachAgreement(deps: AuctionDeps & { objects: ObjectStore }
   };
 }
 
-/** The attached agreement, for the auction's seller (or an admin). */
+/** How long a link to download an agreement works (it is followed at once, by the browser that asked). */
+const DOWNLOAD_URL_SECONDS = 60;
+
+/**
+ * The attached agreement, for the auction's seller (or an admin): a short-lived link to the object where
+ * the object store has them (S3: an agreement may be larger than an API answer), else its bytes.
+ */
 export function makeGetAgreement(deps: AuctionDeps & { objects: ObjectStore }) {
-  return async (auctionId: string, actor: Actor): Promise<StoredObject> => {
+  return async (auctionId: string, actor: Actor): Promise<{ url: string } | StoredObject> => {
     const auction = await loadAuction(deps.store, auctionId);
     if (auction.sellerId !== actor.userId && !actor.roles.includes("admin")) {
       throw new NotFoundError("AGREEMENT_NOT_FOUND", "No agreement you may see");
     }
     const attached = await deps.store.get(agreementKey(auctionId));
-    const object = attached ? await deps.objects.get(String(attached.key)) : undefined;
-    if (!object) throw new NotFoundError("AGREEMENT_NOT_FOUND", "No agreement has been uploaded");
+    const noneUploaded = () => new NotFoundError("AGREEMENT_NOT_FOUND", "No agreement has been uploaded");
+    if (!attached) throw noneUploaded();
+    const key = String(attached.key);
+    if (deps.objects.downloadUrl) return { url: await deps.objects.downloadUrl(key, DOWNLOAD_URL_SECONDS) };
+    const object = await deps.objects.get(key);
+    if (!object) throw noneUploaded();
     return object;
   };
 }

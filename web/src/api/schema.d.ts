@@ -3009,7 +3009,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** The uploaded listing agreement (its seller or an admin) */
+    /**
+     * The uploaded listing agreement (its seller or an admin)
+     * @description Locally the document itself; on AWS a 303 redirect to a link that serves it for a minute (an agreement may be larger than an API answer).
+     */
     get: {
       parameters: {
         query?: never;
@@ -3023,6 +3026,13 @@ export interface paths {
       responses: {
         /** @description The document */
         200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description The document is served at `Location` (a link that works for a minute) */
+        303: {
           headers: {
             [name: string]: unknown;
           };

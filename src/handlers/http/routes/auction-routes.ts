@@ -328,12 +328,19 @@ export function registerAuctionRoutes(
       path: "/auctions/{id}/agreement",
       tags,
       summary: "The uploaded listing agreement (its seller or an admin)",
+      description:
+        "Locally the document itself; on AWS a 303 redirect to a link that serves it for a minute (an agreement may be larger than an API answer).",
       ...signedInOnly,
       request: { params: AuctionId },
-      responses: { 200: { description: "The document" }, 404: errorResponses[404] },
+      responses: {
+        200: { description: "The document" },
+        303: { description: "The document is served at `Location` (a link that works for a minute)" },
+        404: errorResponses[404],
+      },
     }),
     async (c) => {
       const document = await useCases.getAgreement(c.req.valid("param").id, c.get("actor"));
+      if ("url" in document) return c.redirect(document.url, 303) as never;
       return c.body(document.body as Uint8Array<ArrayBuffer>, 200, { "Content-Type": document.contentType }) as never;
     },
   );
