@@ -169,6 +169,49 @@ describe("auction checkout saga", () => {
     expect(await payments.countRefunds()).toBe(0);
   });
 
+  it("two runs of one checkout (a redelivered request) both go through: one charge, one order, nothing undone", async () => {
+    let releaseFirst: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      releaseFirst = resolve;
+    });
+    let calls = 0;
+    const { run, store, payments, auctionId, orders, tasks } = await wonAuction(undefined, undefined, (gateway) => ({
+      charge: async (request) => {
+        // The first run waits at the provider while the second one charges and records the charge.
+        if (++calls === 1) await held;
+        return gateway.charge(request);
+      },
+      findCharge: (key) => gateway.findCharge(key),
+      refund: (chargeId, key) => gateway.refund(chargeId, key),
+    }));
+    const first = run();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await tasks.ReserveCheckout!({ auctionId } as never);
+    await tasks.ChargeWinner!({ auctionId } as never);
+    releaseFirst();
+    expect((await first).status).toBe("succeeded");
+    expect((await run()).status).toBe("succeeded");
+    expect((await loadAuction(store, auctionId)).checkout).toMatchObject({ state: "paid" });
+    expect((await loadAuction(store, auctionId)).checkout?.undoing).toBeUndefined();
+    expect(await orders()).toHaveLength(1);
+    expect(await payments.countCharges()).toBe(1);
+    expect(await payments.countRefunds()).toBe(0);
+  });
+
+  it("two runs reserving one checkout at once both go on (a lost version race to a twin is not a failure)", async () => {
+    const { store, auctionId, tasks, deps, payments } = await wonAuction();
+    // The other run reserves between this run's read of the auction and its write.
+    const racing = Object.assign(Object.create(store), {
+      transact: async (...args: Parameters<typeof store.transact>) => {
+        await tasks.ReserveCheckout!({ auctionId } as never);
+        return store.transact(...args);
+      },
+    }) as typeof store;
+    const reserve = checkoutSagaTasks({ ...deps, store: racing, payments }).ReserveCheckout!;
+    await expect(reserve({ auctionId } as never)).resolves.toEqual({ auctionId });
+    expect((await loadAuction(store, auctionId)).checkout).toMatchObject({ state: "reserved" });
+  });
+
   it("when undoing begins while the winner is being charged, the charge is not recorded and is refunded", async () => {
     let undoMeanwhile: (() => Promise<unknown>) | undefined;
     const { run, store, payments, auctionId, orders, tasks } = await wonAuction(undefined, undefined, (gateway) => ({

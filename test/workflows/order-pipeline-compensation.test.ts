@@ -214,6 +214,71 @@ describe("order pipeline compensation: each step failing in turn", () => {
     ]);
   }, 15_000);
 
+  it("a run that meets another run's undoing at ReserveStock finishes it, refunding the charge that run left", async () => {
+    let refundWorks = false;
+    const { run, tasks, working, order, store, payments, stock, timeline } = await setup(undefined, {
+      payments: (gateway) => ({
+        charge: (request) => gateway.charge(request),
+        findCharge: (key) => gateway.findCharge(key),
+        refund: async (chargeId, key) => {
+          if (!refundWorks) throw Object.assign(new Error("the process died"), { name: "InfrastructureError" });
+          return gateway.refund(chargeId, key);
+        },
+      }),
+    });
+    // Run A charged, its confirmation failed, and it died in RefundPayment after marking the order.
+    for (const step of ["ValidateOrder", "ReserveStock", "ChargePayment"])
+      await working[step]!({ orderId: order.id } as never);
+    // Run B (a redelivery) read the order at CheckOrder just before run A's mark.
+    tasks.CheckOrder = async (input) => {
+      const stage = await working.CheckOrder!(input);
+      const undoing = { orderId: order.id, error: { Error: "InfrastructureError", Cause: "confirmation lost" } };
+      await expect(working.RefundPayment!(undoing as never)).rejects.toThrow("the process died");
+      refundWorks = true;
+      return stage;
+    };
+    expect((await run()).status).toBe("succeeded");
+    const after = await loadOrder(store, order.id);
+    expect(after).toMatchObject({ status: "failed", failureCode: "PROCESSING_ERROR", refundId: expect.any(String) });
+    expect(after.failureReason).toMatch(/Your payment has been refunded\.$/);
+    expect(await payments.countCharges()).toBe(1);
+    expect(await payments.countRefunds()).toBe(1);
+    expect(await stock()).toBe(5);
+    expect(await timeline()).toContain("payment_refunded");
+  });
+
+  it("a charge that lands after its step timed out and the order was undone is refunded when it lands", async () => {
+    const workflowsDir = mkdtempSync(join(tmpdir(), "orderflow-asl-"));
+    const definition = JSON.parse(readFileSync(join(WORKFLOWS_DIR, "order-pipeline.asl.json"), "utf8"));
+    definition.States.ChargePayment.TimeoutSeconds = 1;
+    writeFileSync(join(workflowsDir, "order-pipeline.asl.json"), JSON.stringify(definition));
+    let landed: Promise<unknown> = Promise.resolve();
+    const { run, store, order, payments } = await setup(undefined, {
+      workflowsDir,
+      // A slow provider: every attempt times out in the workflow (four of a second), and the first one's
+      // charge goes through once the order has failed.
+      payments: (gateway) => ({
+        charge: (request) => {
+          const charge = new Promise((resolve) => setTimeout(resolve, 5000)).then(() => gateway.charge(request));
+          landed = charge.catch(() => undefined);
+          return charge;
+        },
+        findCharge: (key) => gateway.findCharge(key),
+        refund: (chargeId, key) => gateway.refund(chargeId, key),
+      }),
+    });
+    expect((await run()).status).toBe("succeeded");
+    expect(await loadOrder(store, order.id)).toMatchObject({ status: "failed", failureCode: "PAYMENT_TIMEOUT" });
+    expect(await payments.countCharges()).toBe(0);
+    await landed;
+    await new Promise((resolve) => setTimeout(resolve, 200)); // the late step's refund after its charge
+    const after = await loadOrder(store, order.id);
+    expect(after).toMatchObject({ status: "failed", failureCode: "PAYMENT_TIMEOUT" });
+    expect(await payments.countCharges()).toBe(1);
+    expect(await payments.countRefunds()).toBe(1);
+    expect(after.refundId).toBeDefined();
+  }, 20_000);
+
   it("when another run fails the order between ConfirmOrder's read and its write, nothing confirms it", async () => {
     let otherRun: (() => Promise<void>) | undefined;
     const pipeline = await setup(undefined, {

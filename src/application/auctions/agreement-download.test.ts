@@ -65,6 +65,10 @@ describe("getting a listing agreement", () => {
     await expect(get(auctionId, { userId: "usr_other", roles: ["customer"] })).rejects.toMatchObject({
       code: "AGREEMENT_NOT_FOUND",
     });
+    // an attached object that is gone is not handed out as a link to nothing
+    await objects.delete(key);
+    await expect(get(auctionId, seller)).rejects.toMatchObject({ code: "AGREEMENT_NOT_FOUND" });
+    expect(objects.asked).toEqual([key]);
   });
 
   it("answers the bytes where the store has no links (files)", async () => {

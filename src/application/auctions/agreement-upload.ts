@@ -94,7 +94,10 @@ export function makeGetAgreement(deps: AuctionDeps & { objects: ObjectStore }) {
     const noneUploaded = () => new NotFoundError("AGREEMENT_NOT_FOUND", "No agreement has been uploaded");
     if (!attached) throw noneUploaded();
     const key = String(attached.key);
-    if (deps.objects.downloadUrl) return { url: await deps.objects.downloadUrl(key, DOWNLOAD_URL_SECONDS) };
+    if (deps.objects.downloadUrl) {
+      if (!(await deps.objects.exists(key))) throw noneUploaded(); // as the bytes would answer
+      return { url: await deps.objects.downloadUrl(key, DOWNLOAD_URL_SECONDS) };
+    }
     const object = await deps.objects.get(key);
     if (!object) throw noneUploaded();
     return object;

@@ -123,6 +123,13 @@ export function checkoutSagaTasks(deps: AuctionDeps & { payments: PaymentGateway
     }
   };
 
+  /** Whether `error` is a lost version race and the checkout now shows `done` (a twin run's same change). */
+  const changedByTwin = async (error: unknown, auctionId: string, done: (checkout: Checkout) => boolean) => {
+    if (!(error instanceof ConflictError)) return false;
+    const now = current(await loadAuction(store, auctionId));
+    return !now.undoing && now.state !== "failed" && done(now);
+  };
+
   const steps = {
     reserveCheckout: async ({ auctionId }: SagaInput) => {
       const auction = await loadAuction(store, auctionId);
@@ -133,7 +140,12 @@ export function checkoutSagaTasks(deps: AuctionDeps & { payments: PaymentGateway
       } catch (error) {
         throw new CheckoutRejectedError((error as DomainError).code, "conflict", (error as Error).message);
       }
-      await save(auction, { state: "reserved" });
+      try {
+        await save(auction, { state: "reserved" });
+      } catch (error) {
+        // A duplicate run of this saga reserved it first: done.
+        if (!(await changedByTwin(error, auctionId, (now) => now.state === "reserved"))) throw error;
+      }
       return { auctionId };
     },
 
@@ -153,7 +165,17 @@ export function checkoutSagaTasks(deps: AuctionDeps & { payments: PaymentGateway
         source: String(source.source),
         description: `Auction ${auction.id}`,
       });
-      await save(auction, { chargeId: charge.chargeId });
+      try {
+        await save(auction, { chargeId: charge.chargeId });
+      } catch (error) {
+        // A duplicate run recorded the same charge (one per checkout at the gateway) first: done.
+        if (await changedByTwin(error, auctionId, (now) => now.chargeId === charge.chargeId)) return { auctionId };
+        // Undone or failed while the winner was being charged: the undoing may have looked for the charge
+        // before it was made, so it is refunded here.
+        const now = current(await loadAuction(store, auctionId));
+        if (now.undoing || now.state === "failed") await steps.refundWinner({ auctionId });
+        throw error;
+      }
       return { auctionId };
     },
 

@@ -4,10 +4,8 @@ import { ConditionFailedError } from "../../../ports/item-store.js";
 import { orderEvent } from "../new-event.js";
 import { loadOrder, orderKey, paymentSourceKey } from "../order-items.js";
 import { beingUndone, stillGoingAhead } from "./begin-compensation.js";
-import type { PipelineDeps, StepInput } from "./pipeline-deps.js";
-
-/** The gateway's idempotency key of an order's one charge. */
-export const orderChargeKey = (orderId: string) => `order-${orderId}`;
+import { orderChargeKey, type PipelineDeps, type StepInput } from "./pipeline-deps.js";
+import { makeRefundPayment } from "./refund-payment.js";
 
 /**
  * Charges the order total once: the gateway call is keyed by the order id, so a step retried after a
@@ -15,6 +13,7 @@ export const orderChargeKey = (orderId: string) => `order-${orderId}`;
  */
 export function makeChargePayment(deps: Pick<PipelineDeps, "store" | "ids" | "clock" | "payments">) {
   const { store, payments, clock } = deps;
+  const refundPayment = makeRefundPayment(deps);
   return async ({ orderId }: StepInput) => {
     const order = await loadOrder(store, orderId);
     // Once undoing began, never charge (or report a charge as this run's success): the refund is owed.
@@ -42,10 +41,12 @@ export function makeChargePayment(deps: Pick<PipelineDeps, "store" | "ids" | "cl
         [orderEvent(deps, orderId, OrderEvent.paymentCharged, { chargeId: charge.chargeId, amount: charge.amount })],
       );
     } catch (error) {
-      if (error instanceof ConditionFailedError) {
-        throw new OrderRejectedError("ORDER_NOT_PENDING", "The order stopped waiting for payment");
-      }
-      throw error;
+      if (!(error instanceof ConditionFailedError)) throw error;
+      // Undone or failed while the card was being charged (e.g. after this step timed out and went on):
+      // the undoing may have looked for the charge before it was made, so it is refunded here.
+      const now = await loadOrder(store, orderId);
+      if (now.compensation || now.status === "failed") await refundPayment({ orderId });
+      throw new OrderRejectedError("ORDER_NOT_PENDING", "The order stopped waiting for payment");
     }
     // The card is not needed any more. Deleted after the charge is recorded, not with it: no atomicity
     // is needed, and a crash in between leaves it to expire (see place-order.ts).

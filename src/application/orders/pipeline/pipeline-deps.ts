@@ -37,4 +37,7 @@ export function trackingUrl(shop: ShopSettings, orderId: string, token: string):
   return `${shop.publicUrl.replace(/\/$/, "")}/orders/${orderId}?token=${encodeURIComponent(token)}`;
 }
 
+/** The gateway's idempotency key of an order's one charge. */
+export const orderChargeKey = (orderId: string) => `order-${orderId}`;
+
 export const receiptObjectKey = (orderId: string) => `receipts/${orderId}.pdf`;

@@ -4,8 +4,7 @@ import { commitOnce } from "../../shared/commit-once.js";
 import { orderEvent } from "../new-event.js";
 import { orderKey } from "../order-items.js";
 import { beginCompensation } from "./begin-compensation.js";
-import { orderChargeKey } from "./charge-payment.js";
-import type { PipelineDeps, StepInput } from "./pipeline-deps.js";
+import { orderChargeKey, type PipelineDeps, type StepInput } from "./pipeline-deps.js";
 
 /**
  * Compensation: refunds the order's charge if there is one and it is not refunded yet. Only a pending
