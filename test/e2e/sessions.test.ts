@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { userKey } from "../../src/application/users/user-items.js";
 import { addressesOf, readMailbox } from "../support/mailbox.js";
-import { startTestServer, type TestServer } from "../support/test-server.js";
+import { readSse } from "../support/sse-client.js";
+import { orderBody, startTestServer, type TestServer } from "../support/test-server.js";
 
 let server: TestServer;
 
@@ -98,6 +99,31 @@ describe("sessions end with the account's say-so", () => {
     const after = Number((await server.runtime.store.get(userKey(GRACE.email)))?.sessionVersion);
     expect(after).toBe(before + ended);
     for (const token of tokens) expect(await whoIs(token)).toBe("SESSION_REVOKED");
+  });
+
+  it("a live order stream opened before the sessions ended gets nothing more and ends", async () => {
+    const token = await signIn();
+    const placed = await server.api("/orders", {
+      body: orderBody({ customer: { name: GRACE.name, email: GRACE.email } }),
+      token,
+    });
+    expect(placed.status).toBe(201);
+    const orderId = placed.body.order.id as string;
+    await server.idle();
+    const started = Date.now();
+    const seen: string[] = [];
+    const streaming = readSse(`${server.url}/orders/${orderId}/events`, () => false, {
+      headers: { authorization: `Bearer ${token}` },
+      timeoutMs: 10_000,
+      onEvent: (event) => seen.push(event.event),
+    });
+    await expect.poll(() => seen.includes("order_placed")).toBe(true);
+    expect((await server.api("/auth/sign-out-everywhere", { method: "POST", token })).status).toBe(204);
+    const maker = await server.tokenFor("maker");
+    expect((await server.api(`/orders/${orderId}/fulfilled`, { method: "POST", token: maker })).status).toBe(200);
+    await streaming;
+    expect(Date.now() - started).toBeLessThan(9_000); // ended by the server, not by the reader's timeout
+    expect(seen).not.toContain("order_fulfilled");
   });
 
   it("takes roles and the account as they are now: a removed role or account stops its tokens at once", async () => {

@@ -17,9 +17,16 @@ export function actorMiddleware(
     const header = ignoresCredentials(c.req.path) ? undefined : c.req.header("authorization");
     const trackingToken = c.req.query("token");
     let actor: Actor = { roles: [] };
+    c.set("stillSignedIn", async () => true);
     if (header) {
-      const match = /^Bearer\s+(\S+)$/i.exec(header);
-      actor = await resolve(match?.[1] ?? "");
+      const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1] ?? "";
+      actor = await resolve(token);
+      c.set("stillSignedIn", () =>
+        resolve(token).then(
+          () => true,
+          () => false,
+        ),
+      );
     }
     c.set("actor", trackingToken ? { ...actor, trackingToken } : actor);
     await next();

@@ -6,6 +6,11 @@ import type { TransactOp } from "../../ports/item-store.js";
 export interface HttpEnv {
   Variables: {
     actor: Actor;
+    /**
+     * Whether the caller's credentials still hold (a session may be ended while a stream is open): the
+     * bearer token resolved again; always true for a request without one.
+     */
+    stillSignedIn: () => Promise<boolean>;
     correlationId: string;
     /** Set when the request carries a new Idempotency-Key on a route that answers in its transaction. */
     idempotency?: {

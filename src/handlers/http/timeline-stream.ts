@@ -63,6 +63,8 @@ export function timelineStream(
   afterSeq: number,
   /** What a viewer sees of an event; undefined leaves it out. */
   present: (event: StoredEvent) => StoredEvent | undefined = (event) => event,
+  /** Checked before each later batch: a viewer whose session ended gets no more and the stream ends. */
+  stillAllowed: () => Promise<boolean> = async () => true,
 ) {
   let last = afterSeq;
   const deadline = windowMs === undefined ? Number.POSITIVE_INFINITY : Date.now() + windowMs;
@@ -79,7 +81,8 @@ export function timelineStream(
       wake?.();
     });
     try {
-      while (!stream.aborted) {
+      for (let batch = 0; !stream.aborted; batch++) {
+        if (batch > 0 && !(await stillAllowed())) break;
         for (const event of await events.listByKey(key, last)) {
           last = event.seq;
           const shown = present(event);

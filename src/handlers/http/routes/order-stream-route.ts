@@ -45,7 +45,7 @@ export function registerOrderStreamRoute(app: OpenAPIHono<HttpEnv>, useCases: Or
       const actor = c.get("actor");
       await useCases.getOrder(id, actor); // the same authorization as GET /orders/{id}
       const after = c.req.valid("header")["last-event-id"] ?? c.req.valid("query").lastEventId ?? 0;
-      return timelineStream(c, id, feed, after, timelineFor(actor)) as never;
+      return timelineStream(c, id, feed, after, timelineFor(actor), c.get("stillSignedIn")) as never;
     },
   );
 }
