@@ -212,6 +212,46 @@ describe("auction checkout saga", () => {
     expect((await loadAuction(store, auctionId)).checkout).toMatchObject({ state: "reserved" });
   });
 
+  it("undoing a failed checkout leaves the card of the winner's new attempt, also one made during the undoing", async () => {
+    const { run, store, auctionId, tasks, deps } = await wonAuction(undefined, "4000000000000002"); // declined
+    expect((await run()).status).toBe("succeeded");
+    expect((await loadAuction(store, auctionId)).checkout?.state).toBe("failed");
+    const payment = () => store.get({ pk: `AUCTION#${auctionId}`, sk: "CHECKOUT_PAYMENT" });
+    expect(await payment()).toBeUndefined();
+    const tryAgain = () =>
+      makeRequestCheckout(deps)(
+        auctionId,
+        { deliveryAddress: address, payment: { card: "4242424242424242" } },
+        { userId: "winner", email: "w@example.com", roles: ["customer"] },
+      );
+
+    // a redelivered run of the failed checkout, reaching ReleaseCheckout after the winner tried again
+    const again = await tryAgain();
+    await tasks.ReleaseCheckout!({ auctionId } as never);
+    expect(await payment()).toMatchObject({ checkoutId: again.id });
+
+    // and one that read the failed checkout just before the new attempt replaced it
+    const failed = await wonAuction(undefined, "4000000000000002");
+    expect((await failed.run()).status).toBe("succeeded");
+    let newAttempt: { id: string } | undefined;
+    const racing = Object.assign(Object.create(failed.store), {
+      delete: async (...args: Parameters<typeof failed.store.delete>) => {
+        newAttempt = await makeRequestCheckout(failed.deps)(
+          failed.auctionId,
+          { deliveryAddress: address, payment: { card: "4242424242424242" } },
+          { userId: "winner", email: "w@example.com", roles: ["customer"] },
+        );
+        return failed.store.delete(...args);
+      },
+    }) as typeof failed.store;
+    await checkoutSagaTasks({ ...failed.deps, store: racing, payments: failed.payments }).ReleaseCheckout!({
+      auctionId: failed.auctionId,
+    } as never);
+    expect(await failed.store.get({ pk: `AUCTION#${failed.auctionId}`, sk: "CHECKOUT_PAYMENT" })).toMatchObject({
+      checkoutId: newAttempt?.id,
+    });
+  });
+
   it("when undoing begins while the winner is being charged, the charge is not recorded and is refunded", async () => {
     let undoMeanwhile: (() => Promise<unknown>) | undefined;
     const { run, store, payments, auctionId, orders, tasks } = await wonAuction(undefined, undefined, (gateway) => ({

@@ -11,7 +11,7 @@ import {
 } from "../../domain/orders/order-errors.js";
 import { OrderEvent } from "../../domain/orders/order-events.js";
 import { ConflictError, DomainError, type ErrorKind } from "../../domain/shared/errors.js";
-import { type TransactOp, when } from "../../ports/item-store.js";
+import { ConditionFailedError, type TransactOp, when } from "../../ports/item-store.js";
 import type { PaymentGateway } from "../../ports/payment-gateway.js";
 import type { TaskHandler } from "../../ports/workflow-runner.js";
 import { orderEvent } from "../orders/new-event.js";
@@ -243,7 +243,16 @@ export function checkoutSagaTasks(deps: AuctionDeps & { payments: PaymentGateway
     },
 
     releaseCheckout: async (input: SagaInput) => {
-      await store.delete(checkoutPaymentKey(input.auctionId));
+      // Only the card of the checkout being undone: a new attempt's (the winner trying again) stays, also
+      // when it arrives between this read and the delete (details kept before checkouts were named go).
+      const checkout = current(await loadAuction(store, input.auctionId));
+      if (!checkout.undoing && checkout.state !== "failed") return input;
+      const ofThisCheckout = when.or(when.lacks("checkoutId"), when.eq("checkoutId", checkout.id));
+      try {
+        await store.delete(checkoutPaymentKey(input.auctionId), ofThisCheckout);
+      } catch (error) {
+        if (!(error instanceof ConditionFailedError)) throw error;
+      }
       return input;
     },
 

@@ -50,7 +50,7 @@ export function makeRequestCheckout(deps: AuctionDeps) {
       await deps.store.transact(
         [
           nextVersionWrite(auction, { ...auction, checkout, updatedAt: now.toISOString() }),
-          { op: "put", item: itemAt(checkoutPaymentKey(auctionId), { source: card }) },
+          { op: "put", item: itemAt(checkoutPaymentKey(auctionId), { source: card, checkoutId: checkout.id }) },
         ],
         [auctionEvent(deps, auctionId, AuctionEvent.checkoutRequested, { checkoutId: checkout.id })],
       );
