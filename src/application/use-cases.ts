@@ -8,7 +8,12 @@ import type { PasswordHasher } from "../ports/password-hasher.js";
 import type { ReceiptRenderer } from "../ports/receipt-renderer.js";
 import type { TokenIssuer } from "../ports/token-issuer.js";
 import type { UploadSigner } from "../ports/upload-signer.js";
-import { makeAttachAgreement, makeGetAgreement, makeRequestAgreementUpload } from "./auctions/agreement-upload.js";
+import {
+  makeAttachAgreement,
+  makeGetAgreement,
+  makeGetAgreementSummary,
+  makeRequestAgreementUpload,
+} from "./auctions/agreement-upload.js";
 import { makeGetAuctionQr } from "./auctions/auction-qr.js";
 import { makeCancelAuction, makeUpdateAuction } from "./auctions/change-auction.js";
 import { makeCloseAuction } from "./auctions/close-auction.js";
@@ -96,6 +101,7 @@ export function makeUseCases(ports: UseCasePorts) {
     requestAgreementUpload: makeRequestAgreementUpload(ports),
     attachAgreement: makeAttachAgreement(ports),
     getAgreement: makeGetAgreement(ports),
+    getAgreementSummary: makeGetAgreementSummary(ports),
     requestCheckout: makeRequestCheckout(ports),
   };
 }

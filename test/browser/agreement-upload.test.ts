@@ -213,7 +213,7 @@ describe("listing agreement in a browser", () => {
     await page.unroute("**/uploads/**");
 
     // attached later than the page looks (as after an S3 event on AWS): it says so, and "Check again" finds it
-    const agreementUrl = `**/auctions/${id}/agreement`;
+    const agreementUrl = `**/auctions/${id}/agreement/summary`;
     await page.route(agreementUrl, (route) =>
       route.request().method() === "GET"
         ? route.fulfill({

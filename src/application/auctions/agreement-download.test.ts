@@ -3,7 +3,12 @@ import { openSqliteDatabase } from "../../adapters/local/sqlite-database.js";
 import { SqliteItemStore } from "../../adapters/local/sqlite-item-store.js";
 import { createUlidGenerator } from "../../adapters/local/system-clock.js";
 import type { ObjectStore } from "../../ports/object-store.js";
-import { makeAttachAgreement, makeGetAgreement, makeRequestAgreementUpload } from "./agreement-upload.js";
+import {
+  makeAttachAgreement,
+  makeGetAgreement,
+  makeGetAgreementSummary,
+  makeRequestAgreementUpload,
+} from "./agreement-upload.js";
 import { makeCreateAuction } from "./create-auction.js";
 
 const seller = { userId: "usr_seller", roles: ["seller"] };
@@ -54,7 +59,14 @@ async function attachedAgreement(links: boolean) {
   const pdf = new TextEncoder().encode("%PDF");
   await objects.put(key, pdf, "application/pdf");
   expect(await makeAttachAgreement({ ...deps, objects })(key, { contentType: "application/pdf", size: 4 })).toBe(true);
-  return { get: makeGetAgreement({ ...deps, objects }), auctionId: auction.id, objects, key, pdf };
+  return {
+    get: makeGetAgreement({ ...deps, objects }),
+    summary: makeGetAgreementSummary(deps),
+    auctionId: auction.id,
+    objects,
+    key,
+    pdf,
+  };
 }
 
 describe("getting a listing agreement", () => {
@@ -77,5 +89,20 @@ describe("getting a listing agreement", () => {
       body: pdf,
       contentType: "application/pdf",
     });
+  });
+
+  it("says which agreement is attached (the upload's key, type, size, time) without reading it, to the same people", async () => {
+    const { summary, auctionId, objects, key } = await attachedAgreement(true);
+    expect(await summary(auctionId, seller)).toEqual({
+      key,
+      contentType: "application/pdf",
+      size: 4,
+      uploadedAt: "2026-12-02T10:00:00.000Z",
+    });
+    expect(await summary(auctionId, { userId: "usr_admin", roles: ["admin"] })).toMatchObject({ key });
+    await expect(summary(auctionId, { userId: "usr_other", roles: ["customer"] })).rejects.toMatchObject({
+      code: "AGREEMENT_NOT_FOUND",
+    });
+    expect(objects.asked).toEqual([]);
   });
 });

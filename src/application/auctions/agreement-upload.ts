@@ -77,6 +77,33 @@ export function makeAttachAgreement(deps: AuctionDeps & { objects: ObjectStore }
   };
 }
 
+/** What is known of an attached agreement without reading it. */
+export interface AgreementSummary {
+  /** The object's key: the `key` its upload URL was given for. */
+  key: string;
+  contentType: string;
+  size: number;
+  uploadedAt: string;
+}
+
+const noAgreement = (message: string) => new NotFoundError("AGREEMENT_NOT_FOUND", message);
+
+/** The auction's attached agreement, for its seller or an admin (404 to anyone else, and when none). */
+async function attachedAgreement(deps: AuctionDeps, auctionId: string, actor: Actor): Promise<AgreementSummary> {
+  const auction = await loadAuction(deps.store, auctionId);
+  if (auction.sellerId !== actor.userId && !actor.roles.includes("admin")) {
+    throw noAgreement("No agreement you may see");
+  }
+  const attached = await deps.store.get(agreementKey(auctionId));
+  if (!attached) throw noAgreement("No agreement has been uploaded");
+  const { key, contentType, size, uploadedAt } = attached;
+  return { key: String(key), contentType: String(contentType), size: Number(size), uploadedAt: String(uploadedAt) };
+}
+
+/** Whether the auction has an agreement attached, and which (the key its upload URL was given for). */
+export const makeGetAgreementSummary = (deps: AuctionDeps) => (auctionId: string, actor: Actor) =>
+  attachedAgreement(deps, auctionId, actor);
+
 /** How long a link to download an agreement works (it is followed at once, by the browser that asked). */
 const DOWNLOAD_URL_SECONDS = 60;
 
@@ -86,20 +113,14 @@ const DOWNLOAD_URL_SECONDS = 60;
  */
 export function makeGetAgreement(deps: AuctionDeps & { objects: ObjectStore }) {
   return async (auctionId: string, actor: Actor): Promise<{ url: string } | StoredObject> => {
-    const auction = await loadAuction(deps.store, auctionId);
-    if (auction.sellerId !== actor.userId && !actor.roles.includes("admin")) {
-      throw new NotFoundError("AGREEMENT_NOT_FOUND", "No agreement you may see");
-    }
-    const attached = await deps.store.get(agreementKey(auctionId));
-    const noneUploaded = () => new NotFoundError("AGREEMENT_NOT_FOUND", "No agreement has been uploaded");
-    if (!attached) throw noneUploaded();
-    const key = String(attached.key);
+    const { key } = await attachedAgreement(deps, auctionId, actor);
+    const gone = () => noAgreement("No agreement has been uploaded");
     if (deps.objects.downloadUrl) {
-      if (!(await deps.objects.exists(key))) throw noneUploaded(); // as the bytes would answer
+      if (!(await deps.objects.exists(key))) throw gone(); // as the bytes would answer
       return { url: await deps.objects.downloadUrl(key, DOWNLOAD_URL_SECONDS) };
     }
     const object = await deps.objects.get(key);
-    if (!object) throw noneUploaded();
+    if (!object) throw gone();
     return object;
   };
 }

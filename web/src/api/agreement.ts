@@ -1,4 +1,4 @@
-import { ApiError, buildUrl, call, downloadFile, type Schemas, send } from "./client";
+import { ApiError, buildUrl, call, downloadFile, type Schemas } from "./client";
 
 /** A listing agreement's content type, as the API accepts it (src/domain/auctions/agreement.ts). */
 export type AgreementType = Schemas["AgreementUpload"]["contentType"];
@@ -50,9 +50,10 @@ function refusedUpload(status: number, code: string | undefined): ApiError {
 /**
  * Uploads `file` as the auction's listing agreement: asks the API for a one-time URL, then PUTs the file
  * there with plain fetch (on AWS a presigned S3 URL on another origin: it takes no bearer token). The
- * auction gets the agreement once the upload has been checked, shortly after (see `servedAgreement`).
+ * auction gets the agreement once the upload has been checked, shortly after: answers the upload's key,
+ * which the agreement's summary names once it is attached (see `attachedAgreement`).
  */
-export async function uploadAgreement(auctionId: string, file: File, onSending: () => void): Promise<void> {
+export async function uploadAgreement(auctionId: string, file: File, onSending: () => void): Promise<string> {
   const contentType = file.type as AgreementType;
   const signed = await call("post", "/auctions/{id}/agreement/upload-url", {
     params: { id: auctionId },
@@ -73,64 +74,22 @@ export async function uploadAgreement(auctionId: string, file: File, onSending: 
     const data = (await response.json().catch(() => undefined)) as { error?: { code?: string } } | undefined;
     throw refusedUpload(response.status, data?.error?.code);
   }
+  return signed.key;
 }
 
-export interface AttachedAgreement {
-  contentType: string;
-  /** Undefined when the answer did not say. */
-  size?: number;
-}
+export type AttachedAgreement = Schemas["AgreementSummary"];
 
-const agreementUrl = (auctionId: string) => buildUrl("/auctions/{id}/agreement", { id: auctionId });
-
-/** The agreement's answer, or undefined when none is attached (or the reader may not see it: 404 either way). */
-async function fetchAgreement(auctionId: string): Promise<Response | undefined> {
+/** The attached agreement (its upload's key, type, size), or undefined when none is attached; not read. */
+export async function attachedAgreement(auctionId: string): Promise<AttachedAgreement | undefined> {
   try {
-    return await send(agreementUrl(auctionId), { headers: { accept: "*/*" } });
+    return await call("get", "/auctions/{id}/agreement/summary", { params: { id: auctionId } });
   } catch (error) {
     if (error instanceof ApiError && error.status === 404) return undefined;
     throw error;
   }
 }
 
-function described(response: Response): AttachedAgreement {
-  const length = response.headers.get("content-length");
-  return {
-    contentType: (response.headers.get("content-type") ?? "").split(";")[0]?.trim() ?? "",
-    ...(length ? { size: Number(length) } : {}),
-  };
-}
-
-/** The attached agreement's type and size, or undefined when none is attached; its bytes are not read. */
-export async function attachedAgreement(auctionId: string): Promise<AttachedAgreement | undefined> {
-  const response = await fetchAgreement(auctionId);
-  if (!response) return undefined;
-  void response.body?.cancel().catch(() => undefined);
-  return described(response);
-}
-
-/**
- * The agreement served now if it is `file`; undefined while it is not (yet): the auction answer does not
- * mention its agreement, and after a replacement the previous one is served until the new one is attached.
- * The bytes are compared only when the type and size match.
- */
-export async function servedAgreement(auctionId: string, file: File): Promise<AttachedAgreement | undefined> {
-  const response = await fetchAgreement(auctionId);
-  if (!response) return undefined;
-  const served = described(response);
-  if (served.contentType !== file.type || (served.size !== undefined && served.size !== file.size)) {
-    void response.body?.cancel().catch(() => undefined);
-    return undefined;
-  }
-  const [a, b] = await Promise.all([response.arrayBuffer(), file.arrayBuffer()]);
-  return sameBytes(new Uint8Array(a), new Uint8Array(b)) ? { ...served, size: a.byteLength } : undefined;
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array) {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
+const agreementUrl = (auctionId: string) => buildUrl("/auctions/{id}/agreement", { id: auctionId });
 
 /** Saves the attached agreement, named after the auction and its type (the browser cannot send the token on a link). */
 export function downloadAgreement(auctionId: string) {

@@ -3002,6 +3002,74 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/auctions/{id}/agreement/summary": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Whether the listing agreement is attached, and which (its seller or an admin), without reading it
+     * @description `key` is the key the upload URL was given for: after an upload, the agreement is attached once this answers that key. 404 while none is attached.
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The attached agreement */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["AgreementSummary"];
+          };
+        };
+        /** @description Invalid request: `fields` lists each offending field */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not signed in, or the token is invalid, expired or revoked (SESSION_REVOKED) */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not found (or not yours) */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/auctions/{id}/agreement": {
     parameters: {
       query?: never;
@@ -4404,6 +4472,12 @@ export interface components {
       /** @enum {string} */
       contentType: "application/pdf" | "image/png" | "image/jpeg";
       size: number;
+    };
+    AgreementSummary: {
+      key: string;
+      contentType: string;
+      size: number;
+      uploadedAt: string;
     };
     Note: {
       id: string;

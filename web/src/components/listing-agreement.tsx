@@ -6,7 +6,6 @@ import {
   attachedAgreement,
   downloadAgreement,
   formatBytes,
-  servedAgreement,
   typeLabel,
   uploadAgreement,
 } from "../api/agreement";
@@ -18,6 +17,11 @@ const ACCEPT = [".pdf", ".png", ".jpg", ".jpeg", ...Object.keys(AGREEMENT_TYPES)
 /** How long after the upload the page looks for the attached agreement (it is attached after an upload event). */
 const CHECK_DELAYS_MS = [0, 500, 1000, 2000, 3000, 5000];
 type Stage = "idle" | "preparing" | "sending" | "checking";
+/** A file sent to the upload URL: the key it was stored under and the name the seller knows it by. */
+interface Upload {
+  key: string;
+  name: string;
+}
 const BUSY_LABELS: Record<Stage, string> = {
   idle: "",
   preparing: "Preparing…",
@@ -42,8 +46,8 @@ export function ListingAgreement({ auctionId, canUpload }: { auctionId: string; 
   const [error, setError] = useState<string>();
   const [stage, setStage] = useState<Stage>("idle");
   const [message, setMessage] = useState("");
-  /** An uploaded file not attached yet when the page stopped checking: "Check again" looks for it. */
-  const [processing, setProcessing] = useState<File>();
+  /** An upload not attached yet when the page stopped checking (its key and file name): "Check again" looks for it. */
+  const [processing, setProcessing] = useState<Upload>();
   const input = useRef<HTMLInputElement>(null);
   const heading = useRef<HTMLHeadingElement>(null);
   const alive = useRef(true);
@@ -75,13 +79,13 @@ export function ListingAgreement({ auctionId, canUpload }: { auctionId: string; 
     setError(chosen && agreementFileProblem(chosen));
   }
 
-  /** Looks for `uploaded` as the served agreement a few times, then says it is still being processed. */
-  async function waitUntilAttached(uploaded: File, delays: number[]) {
+  /** Looks for the upload as the attached agreement a few times, then says it is still being processed. */
+  async function waitUntilAttached(uploaded: Upload, delays: number[]) {
     setStage("checking");
     for (const delay of delays) {
       await new Promise((resolve) => setTimeout(resolve, delay));
       if (!alive.current) return;
-      if (await servedAgreement(auctionId, uploaded).catch(() => undefined)) {
+      if ((await attachedAgreement(auctionId).catch(() => undefined))?.key === uploaded.key) {
         if (!alive.current) return;
         setProcessing(undefined);
         setFile(undefined);
@@ -108,8 +112,9 @@ export function ListingAgreement({ auctionId, canUpload }: { auctionId: string; 
     setProcessing(undefined);
     setStage("preparing");
     setMessage(`Preparing to upload ${file.name}…`);
+    let key: string;
     try {
-      await uploadAgreement(auctionId, file, () => {
+      key = await uploadAgreement(auctionId, file, () => {
         if (!alive.current) return;
         setStage("sending");
         setMessage(`Uploading ${file.name} (${formatBytes(file.size)})…`);
@@ -123,7 +128,7 @@ export function ListingAgreement({ auctionId, canUpload }: { auctionId: string; 
     }
     if (!alive.current) return;
     setMessage(`Uploaded ${file.name}. Waiting for it to be attached…`);
-    await waitUntilAttached(file, CHECK_DELAYS_MS);
+    await waitUntilAttached({ key, name: file.name }, CHECK_DELAYS_MS);
   }
 
   return (

@@ -1,6 +1,10 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { z } from "zod";
-import type { makeGetAgreement, makeRequestAgreementUpload } from "../../../application/auctions/agreement-upload.js";
+import type {
+  makeGetAgreement,
+  makeGetAgreementSummary,
+  makeRequestAgreementUpload,
+} from "../../../application/auctions/agreement-upload.js";
 import type { makeGetAuctionQr } from "../../../application/auctions/auction-qr.js";
 import type { makeCancelAuction, makeUpdateAuction } from "../../../application/auctions/change-auction.js";
 import type { makeCreateAuction } from "../../../application/auctions/create-auction.js";
@@ -40,6 +44,7 @@ export interface AuctionUseCases {
   getAuctionQr: ReturnType<typeof makeGetAuctionQr>;
   requestAgreementUpload: ReturnType<typeof makeRequestAgreementUpload>;
   getAgreement: ReturnType<typeof makeGetAgreement>;
+  getAgreementSummary: ReturnType<typeof makeGetAgreementSummary>;
   requestCheckout: ReturnType<typeof makeRequestCheckout>;
 }
 
@@ -320,6 +325,29 @@ export function registerAuctionRoutes(
     }),
     async (c) =>
       c.json(await useCases.requestAgreementUpload(c.req.valid("param").id, c.req.valid("json"), c.get("actor")), 201),
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/auctions/{id}/agreement/summary",
+      tags,
+      summary: "Whether the listing agreement is attached, and which (its seller or an admin), without reading it",
+      description:
+        "`key` is the key the upload URL was given for: after an upload, the agreement is attached once this answers that key. 404 while none is attached.",
+      ...signedInOnly,
+      request: { params: AuctionId },
+      responses: {
+        200: jsonContent(
+          z
+            .object({ key: z.string(), contentType: z.string(), size: z.number().int(), uploadedAt: z.string() })
+            .meta({ id: "AgreementSummary" }),
+          "The attached agreement",
+        ),
+        404: errorResponses[404],
+      },
+    }),
+    async (c) => c.json(await useCases.getAgreementSummary(c.req.valid("param").id, c.get("actor")), 200),
   );
 
   app.openapi(
