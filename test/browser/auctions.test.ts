@@ -178,8 +178,8 @@ describe("auctions in a browser", () => {
     await Promise.all([context.close(), sellerContext.close()]);
   });
 
-  it("a bidder who is outbid while watching is told so, instead of still being called the highest", async () => {
-    const id = await listAuction({ title: "Outbid Opera Cake", startingPrice: 5000 });
+  it("a bidder who is outbid while watching is told so, instead of still being called the highest, and how it ended", async () => {
+    const id = await listAuction({ title: "Outbid Opera Cake", startingPrice: 5000, buyNowPrice: 9000 });
     const context = await browser.newContext();
     const page = await context.newPage();
     await signIn(page, server.url, "customer", DEMO_PASSWORD);
@@ -198,6 +198,22 @@ describe("auctions in a browser", () => {
     expect(await page.getByText("Your bid of €55.00 is the highest.").count()).toBe(0);
     expect(await page.getByText("You are the highest bidder.").count()).toBe(0);
     await screenshot(page, "auction-outbid");
+
+    // the rival buys it now: the page, without a reload, says how it ended for this bidder
+    const bought = await server.api(`/auctions/${id}/bids`, {
+      body: { amount: 9000 },
+      token: await server.tokenFor("maker"),
+    });
+    expect(bought.status).toBe(201);
+    await expect
+      .poll(() =>
+        page
+          .getByTestId("your-bid-outcome")
+          .textContent({ timeout: 500 })
+          .catch(() => ""),
+      )
+      .toBe("The auction has ended: it went to another bidder for €90.00. Your highest bid was €55.00.");
+    await screenshot(page, "auction-lost");
     await context.close();
   });
 

@@ -123,6 +123,7 @@ export function AuctionDetail({ id }: { id: string }) {
             <WinnerCheckout auction={a} reload={auction.reload} />
           )}
           {a.status === "sold" && !user && !paid && awaitingPayment(a) && <GuestWinnerNote />}
+          {user && !isSeller && a.status !== "active" && !a.highestBid?.yours && <YourBidOutcome auction={a} />}
 
           <section aria-labelledby="history-title">
             <h2 id="history-title">Bids</h2>
@@ -178,6 +179,29 @@ function AuctionNotFound() {
 
 /** Whether a sold auction may still be paid for: until its deadline (the public stream says when it was paid). */
 const awaitingPayment = (a: Auction) => !a.checkoutDeadline || Date.parse(a.checkoutDeadline) > Date.now();
+
+/** How a finished auction went for a signed-in bidder who did not win it (nothing when they did not bid). */
+function YourBidOutcome({ auction }: { auction: Auction }) {
+  // A bidder's own bids are theirs to see (/me/bids); the auction answer names only the winner as "yours".
+  const mine = useLoad(async () => {
+    const bids = (await call("get", "/me/bids", { query: { limit: 50 } })).items;
+    return bids.filter((b) => b.auction.id === auction.id).map((b) => b.bid.amount);
+  }, [auction.id, auction.status]);
+  if (!mine.data?.length) return null;
+  const best = formatCents(Math.max(...mine.data), auction.currency);
+  const price = formatCents(currentPrice(auction), auction.currency);
+  const outcome =
+    auction.status === "sold"
+      ? `it went to another bidder for ${price}`
+      : auction.status === "unsold"
+        ? "it ended without a sale (the reserve price was not met)"
+        : "the seller cancelled it";
+  return (
+    <p className="note" role="status" data-testid="your-bid-outcome">
+      The auction has ended: {outcome}. Your highest bid was {best}.
+    </p>
+  );
+}
 
 /** A winner who opens the auction signed out (e.g. from its QR code) must sign in to pay. */
 function GuestWinnerNote() {
