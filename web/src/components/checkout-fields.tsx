@@ -1,4 +1,4 @@
-import { useRef, useState } from "react";
+import { type FormEvent, type ReactNode, useRef, useState } from "react";
 // The server's own check (pure, no I/O), so the browser refuses exactly what the API would.
 import { passesLuhnCheck } from "../../../src/domain/orders/card-number";
 import { ApiError, errorMessage } from "../api/client";
@@ -144,24 +144,46 @@ export function useCheckoutForm(fields: readonly FieldSpec[], initial: () => Rec
 
 export type CheckoutForm = ReturnType<typeof useCheckoutForm>;
 
-/** The message above a checkout form (the form names it with aria-describedby="form-error"). */
-export function FormError({ form }: { form: CheckoutForm }) {
-  if (!form.formError) return null;
+/**
+ * A checkout form: the element wired to `form` (the browser's own validation off, the message above it
+ * named by aria-describedby), that message first, then `children`.
+ */
+export function CheckoutFormElement({
+  form,
+  className,
+  onSubmit,
+  children,
+}: {
+  form: CheckoutForm;
+  className: string;
+  onSubmit: (event: FormEvent) => void;
+  children: ReactNode;
+}) {
   return (
-    <div id="form-error" className="state state--error" role="alert">
-      {form.formError}
-    </div>
+    <form
+      ref={form.formRef}
+      className={className}
+      onSubmit={onSubmit}
+      noValidate
+      aria-describedby={form.formError ? "form-error" : undefined}
+    >
+      {form.formError && (
+        <div id="form-error" className="state state--error" role="alert">
+          {form.formError}
+        </div>
+      )}
+      {children}
+    </form>
   );
 }
 
-/** The fields of `form` at these paths, in this order. */
-export function Fields({ form, paths }: { form: CheckoutForm; paths: string[] }) {
+/** These fields of `form`, in this order. */
+export function Fields({ form, fields }: { form: CheckoutForm; fields: readonly FieldSpec[] }) {
   return (
     <>
-      {paths.map((path) => {
-        const field = form.fields.find((f) => f.path === path);
-        return field ? <Field key={path} field={field} form={form} /> : null;
-      })}
+      {fields.map((field) => (
+        <Field key={field.path} field={field} form={form} />
+      ))}
     </>
   );
 }

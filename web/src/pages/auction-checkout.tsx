@@ -5,8 +5,8 @@ import {
   ADDRESS_FIELDS,
   CARD_FIELD,
   CardField,
+  CheckoutFormElement,
   Fields,
-  FormError,
   useCheckoutForm,
 } from "../components/checkout-fields";
 import { Loading } from "../components/status";
@@ -83,17 +83,10 @@ export function WinnerCheckout({ auction, reload }: { auction: Auction; reload: 
       )}
       {auction.checkout && <CheckoutState auction={auction} />}
       {state !== "paid" && !pending && (
-        <form
-          ref={form.formRef}
-          className="form"
-          onSubmit={submit}
-          noValidate
-          aria-describedby={form.formError ? "form-error" : undefined}
-        >
-          <FormError form={form} />
+        <CheckoutFormElement form={form} className="form" onSubmit={submit}>
           <fieldset>
             <legend>Delivery address</legend>
-            <Fields form={form} paths={ADDRESS_FIELDS.map((f) => f.path)} />
+            <Fields form={form} fields={ADDRESS_FIELDS} />
           </fieldset>
           <fieldset>
             <legend>Payment</legend>
@@ -102,7 +95,7 @@ export function WinnerCheckout({ auction, reload }: { auction: Auction; reload: 
           <button type="submit" className="button" disabled={busy}>
             {busy ? "Sending…" : `Pay ${formatCents(currentPrice(auction), auction.currency)}`}
           </button>
-        </form>
+        </CheckoutFormElement>
       )}
     </section>
   );

@@ -6,9 +6,9 @@ import {
   ADDRESS_FIELDS,
   CARD_FIELD,
   CardField,
+  CheckoutFormElement,
   EMAIL_FIELD,
   Fields,
-  FormError,
   NAME_FIELD,
   NOTES_FIELD,
   useCheckoutForm,
@@ -19,7 +19,6 @@ import { cartInStock, cartTotal } from "./cart-page";
 import { useProducts } from "./storefront";
 
 const FIELDS = [NAME_FIELD, EMAIL_FIELD, ...ADDRESS_FIELDS, CARD_FIELD, NOTES_FIELD];
-const paths = (fields: { path: string }[]) => fields.map((f) => f.path);
 
 /** What the form starts with: what was typed in this tab before (never a card), else the account's name and e-mail. */
 function startingValues(user: User | null): Record<string, string> {
@@ -115,31 +114,24 @@ export function CheckoutPage() {
       <PageTitle>Checkout</PageTitle>
       <div className="checkout">
         <CheckoutSummary lines={cart.lines} products={products.data} />
-        <form
-          ref={form.formRef}
-          className="card form"
-          onSubmit={submit}
-          noValidate
-          aria-describedby={form.formError ? "form-error" : undefined}
-        >
-          <FormError form={form} />
+        <CheckoutFormElement form={form} className="card form" onSubmit={submit}>
           <fieldset>
             <legend>Your details</legend>
-            <Fields form={form} paths={paths([NAME_FIELD, EMAIL_FIELD])} />
+            <Fields form={form} fields={[NAME_FIELD, EMAIL_FIELD]} />
           </fieldset>
           <fieldset>
             <legend>Delivery address</legend>
-            <Fields form={form} paths={paths(ADDRESS_FIELDS)} />
+            <Fields form={form} fields={ADDRESS_FIELDS} />
           </fieldset>
           <fieldset>
             <legend>Payment</legend>
             <CardField form={form} />
-            <Fields form={form} paths={[NOTES_FIELD.path]} />
+            <Fields form={form} fields={[NOTES_FIELD]} />
           </fieldset>
           <button type="submit" className="button button--wide" disabled={submitting}>
             {submitting ? "Placing your order…" : `Pay ${formatMoney(total)} and place order`}
           </button>
-        </form>
+        </CheckoutFormElement>
       </div>
     </>
   );
