@@ -56,9 +56,12 @@ function current(auction: Auction): Checkout {
   return auction.checkout;
 }
 
+/** Marked for undoing, or failed already: such a checkout is only ever refunded and released. */
+const beingUndone = (checkout: Checkout) => Boolean(checkout.undoing) || checkout.state === "failed";
+
 /** A forward step's check: a checkout being undone, or failed, is never reserved, charged or paid. */
 function goingAhead(checkout: Checkout): Checkout {
-  if (checkout.undoing || checkout.state === "failed") {
+  if (beingUndone(checkout)) {
     throw new CheckoutRejectedError("CHECKOUT_UNDONE", "conflict", "The checkout is being cancelled");
   }
   return checkout;
@@ -108,7 +111,7 @@ export function checkoutSagaTasks(deps: AuctionDeps & { payments: PaymentGateway
     for (let attempt = 1; ; attempt++) {
       const auction = await loadAuction(store, input.auctionId);
       const checkout = current(auction);
-      if (checkout.undoing || checkout.state === "failed") return auction;
+      if (beingUndone(checkout)) return auction;
       if (checkout.state === "paid") throw new CheckoutPaidError();
       const undoing: NonNullable<Checkout["undoing"]> = {
         since: clock.now().toISOString(),
@@ -123,11 +126,10 @@ export function checkoutSagaTasks(deps: AuctionDeps & { payments: PaymentGateway
     }
   };
 
-  /** Whether `error` is a lost version race and the checkout now shows `done` (a twin run's same change). */
-  const changedByTwin = async (error: unknown, auctionId: string, done: (checkout: Checkout) => boolean) => {
-    if (!(error instanceof ConflictError)) return false;
-    const now = current(await loadAuction(store, auctionId));
-    return !now.undoing && now.state !== "failed" && done(now);
+  /** The checkout as it is after a save lost a version race (`error`); any other error is thrown on. */
+  const afterLostRace = async (error: unknown, auctionId: string): Promise<Checkout> => {
+    if (!(error instanceof ConflictError)) throw error;
+    return current(await loadAuction(store, auctionId));
   };
 
   const steps = {
@@ -144,7 +146,8 @@ export function checkoutSagaTasks(deps: AuctionDeps & { payments: PaymentGateway
         await save(auction, { state: "reserved" });
       } catch (error) {
         // A duplicate run of this saga reserved it first: done.
-        if (!(await changedByTwin(error, auctionId, (now) => now.state === "reserved"))) throw error;
+        const now = await afterLostRace(error, auctionId);
+        if (beingUndone(now) || now.state !== "reserved") throw error;
       }
       return { auctionId };
     },
@@ -168,12 +171,12 @@ export function checkoutSagaTasks(deps: AuctionDeps & { payments: PaymentGateway
       try {
         await save(auction, { chargeId: charge.chargeId });
       } catch (error) {
-        // A duplicate run recorded the same charge (one per checkout at the gateway) first: done.
-        if (await changedByTwin(error, auctionId, (now) => now.chargeId === charge.chargeId)) return { auctionId };
+        const now = await afterLostRace(error, auctionId);
         // Undone or failed while the winner was being charged: the undoing may have looked for the charge
         // before it was made, so it is refunded here.
-        const now = current(await loadAuction(store, auctionId));
-        if (now.undoing || now.state === "failed") await steps.refundWinner({ auctionId });
+        if (beingUndone(now)) await steps.refundWinner({ auctionId });
+        // Otherwise a duplicate run may have recorded the same charge (one per checkout at the gateway): done.
+        else if (now.chargeId === charge.chargeId) return { auctionId };
         throw error;
       }
       return { auctionId };
@@ -246,7 +249,7 @@ export function checkoutSagaTasks(deps: AuctionDeps & { payments: PaymentGateway
       // Only the card of the checkout being undone: a new attempt's (the winner trying again) stays, also
       // when it arrives between this read and the delete (details kept before checkouts were named go).
       const checkout = current(await loadAuction(store, input.auctionId));
-      if (!checkout.undoing && checkout.state !== "failed") return input;
+      if (!beingUndone(checkout)) return input;
       const ofThisCheckout = when.or(when.lacks("checkoutId"), when.eq("checkoutId", checkout.id));
       try {
         await store.delete(checkoutPaymentKey(input.auctionId), ofThisCheckout);
