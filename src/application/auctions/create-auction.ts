@@ -5,6 +5,7 @@ import { type Actor, hasRole } from "../../domain/shared/actor.js";
 import { ForbiddenError, UnauthenticatedError, ValidationError } from "../../domain/shared/errors.js";
 import { when } from "../../ports/item-store.js";
 import { findProduct } from "../catalog/product-items.js";
+import type { CommitWith } from "../shared/commit-with.js";
 import { type AuctionDeps, auctionEvent } from "./auction-deps.js";
 import { auctionToItem } from "./auction-items.js";
 
@@ -16,7 +17,7 @@ export function assertSeller(actor: Actor): string {
 
 /** A seller lists an auction; its close is scheduled by a consumer of `auction_created`. */
 export function makeCreateAuction(deps: AuctionDeps) {
-  return async (input: CreateAuctionBody, actor: Actor): Promise<Auction> => {
+  return async (input: CreateAuctionBody, actor: Actor, options: CommitWith<Auction> = {}): Promise<Auction> => {
     const sellerId = assertSeller(actor);
     const now = deps.clock.now();
     if (Date.parse(input.endsAt) <= now.getTime()) {
@@ -49,9 +50,14 @@ export function makeCreateAuction(deps: AuctionDeps) {
       createdAt: now.toISOString(),
       updatedAt: now.toISOString(),
     };
+    const created = auctionEvent(deps, auction.id, AuctionEvent.created, { endsAt: auction.endsAt, sellerId });
+    if (options.correlationId) created.correlationId = options.correlationId;
     await deps.store.transact(
-      [{ op: "put", item: auctionToItem(auction), condition: when.notExists() }],
-      [auctionEvent(deps, auction.id, AuctionEvent.created, { endsAt: auction.endsAt, sellerId })],
+      [
+        { op: "put", item: auctionToItem(auction), condition: when.notExists() },
+        ...(options.alsoWrite?.(auction) ?? []),
+      ],
+      [created],
     );
     return auction;
   };

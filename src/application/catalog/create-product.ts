@@ -1,12 +1,13 @@
 import type { CreateProductBody, Product } from "../../domain/catalog/product.js";
 import type { Clock, IdGenerator } from "../../ports/clock.js";
 import { type ItemStore, when } from "../../ports/item-store.js";
+import type { CommitWith } from "../shared/commit-with.js";
 import { productToItem } from "./product-items.js";
 
 const COUNTER = { pk: "COUNTER#product-number", sk: "COUNTER" };
 
 export function makeCreateProduct({ store, ids, clock }: { store: ItemStore; ids: IdGenerator; clock: Clock }) {
-  return async (input: CreateProductBody, options: { id?: string } = {}): Promise<Product> => {
+  return async (input: CreateProductBody, options: { id?: string } & CommitWith<Product> = {}): Promise<Product> => {
     // A crash between these two writes skips a catalog number; numbers are never reused.
     const counter = await store.update(COUNTER, { add: { value: 1 } });
     const now = clock.now().toISOString();
@@ -21,7 +22,13 @@ export function makeCreateProduct({ store, ids, clock }: { store: ItemStore; ids
       createdAt: now,
       updatedAt: now,
     };
-    await store.put(productToItem(product), when.notExists());
+    await store.transact(
+      [
+        { op: "put", item: productToItem(product), condition: when.notExists() },
+        ...(options.alsoWrite?.(product) ?? []),
+      ],
+      [],
+    );
     return product;
   };
 }

@@ -4,8 +4,9 @@ import { LIST_EACH_PRODUCT_ONCE, type PlaceOrderBody } from "../../domain/orders
 import type { Actor } from "../../domain/shared/actor.js";
 import { type FieldError, ValidationError } from "../../domain/shared/errors.js";
 import type { Clock, IdGenerator } from "../../ports/clock.js";
-import { expiresAfter, type ItemStore, itemAt, type TransactOp, when } from "../../ports/item-store.js";
+import { expiresAfter, type ItemStore, itemAt, when } from "../../ports/item-store.js";
 import { findProduct } from "../catalog/product-items.js";
+import type { CommitWith } from "../shared/commit-with.js";
 import { orderEvent } from "./new-event.js";
 import { orderToItem, paymentSourceKey } from "./order-items.js";
 
@@ -15,11 +16,7 @@ export interface PlaceOrderDeps {
   clock: Clock;
 }
 
-export interface PlaceOrderOptions {
-  /** Extra writes committed in the same transaction (e.g. the idempotency record of the request). */
-  alsoWrite?: (order: Order) => TransactOp[];
-  correlationId?: string;
-}
+export type PlaceOrderOptions = CommitWith<Order>;
 
 /** A payment source not deleted by the pipeline (charged or failed) expires after a week. */
 const PAYMENT_SOURCE_SECONDS = 7 * 24 * 3600;

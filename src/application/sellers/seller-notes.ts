@@ -5,6 +5,7 @@ import { ConditionFailedError, type Item, itemAt, when } from "../../ports/item-
 import type { AuctionDeps } from "../auctions/auction-deps.js";
 import { loadAuction } from "../auctions/auction-items.js";
 import { assertSeller } from "../auctions/create-auction.js";
+import type { CommitWith } from "../shared/commit-with.js";
 
 const noteKey = (sellerId: string, id: string) => ({ pk: `NOTES#${sellerId}`, sk: `NOTE#${id}` });
 const notFound = (id: string) => new NotFoundError("NOTE_NOT_FOUND", `There is no note ${id}`);
@@ -21,7 +22,7 @@ function fromItem(item: Item): SellerNote {
 export function makeSellerNotes(deps: AuctionDeps) {
   const { store, clock, ids } = deps;
   return {
-    async create(input: NoteBody, actor: Actor): Promise<SellerNote> {
+    async create(input: NoteBody, actor: Actor, options: CommitWith<SellerNote> = {}): Promise<SellerNote> {
       const sellerId = assertSeller(actor);
       if (input.auctionId) {
         const auction = await loadAuction(store, input.auctionId);
@@ -30,7 +31,13 @@ export function makeSellerNotes(deps: AuctionDeps) {
       }
       const now = clock.now().toISOString();
       const note: SellerNote = { id: `note_${ids.next()}`, sellerId, ...input, createdAt: now, updatedAt: now };
-      await store.put(itemAt(noteKey(sellerId, note.id), note), when.notExists());
+      await store.transact(
+        [
+          { op: "put", item: itemAt(noteKey(sellerId, note.id), note), condition: when.notExists() },
+          ...(options.alsoWrite?.(note) ?? []),
+        ],
+        [],
+      );
       return note;
     },
     async list(actor: Actor, auctionId?: string): Promise<SellerNote[]> {

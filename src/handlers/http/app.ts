@@ -9,6 +9,7 @@ import type { Logger } from "../../ports/logger.js";
 import type { QueueAdmin } from "../../ports/queue-admin.js";
 import type { UsageMeter } from "../../ports/usage-meter.js";
 import { type ActorResolver, actorMiddleware } from "./actor-middleware.js";
+import { isAnsweredInTransaction } from "./committed-answer.js";
 import { errorBody, makeErrorHandler, validationFailed } from "./error-response.js";
 import type { HttpEnv } from "./http-env.js";
 import { idempotencyMiddleware } from "./idempotency-middleware.js";
@@ -23,16 +24,12 @@ import {
 } from "./registered-routes.js";
 import { refuseGuestsOn } from "./require-role.js";
 import { registerAdminRoutes } from "./routes/admin-routes.js";
-import {
-  type AuctionUseCases,
-  isAuctionRouteAnsweredInTransaction,
-  registerAuctionRoutes,
-} from "./routes/auction-routes.js";
+import { type AuctionUseCases, registerAuctionRoutes } from "./routes/auction-routes.js";
 import { type AuthUseCases, isCredentialRoute, registerAuthRoutes } from "./routes/auth-routes.js";
 import { type CatalogUseCases, registerCatalogRoutes } from "./routes/catalog-routes.js";
 import { type LifecycleUseCases, registerLifecycleRoutes } from "./routes/lifecycle-routes.js";
 import { registerNoteRoutes } from "./routes/note-routes.js";
-import { isOrderRouteAnsweredInTransaction, type OrderUseCases, registerOrderRoutes } from "./routes/order-routes.js";
+import { type OrderUseCases, registerOrderRoutes } from "./routes/order-routes.js";
 import { registerOrderStreamRoute } from "./routes/order-stream-route.js";
 import { registerSeedRoutes, type SeedRouteDefaults } from "./routes/seed-routes.js";
 import { OpenStreams, type TimelineFeed } from "./timeline-stream.js";
@@ -110,8 +107,7 @@ export function createHttpApp(deps: HttpAppDeps) {
       logger: deps.logger,
       isRoute: registeredRoutes(app, () => true),
       hasJsonBody: takesJsonBody,
-      answeredInTransaction: (method, path) =>
-        isOrderRouteAnsweredInTransaction(method, path) || isAuctionRouteAnsweredInTransaction(method, path),
+      answeredInTransaction: registeredRoutes(app, isAnsweredInTransaction),
     }),
   );
 

@@ -27,6 +27,7 @@ import { isProductKey } from "../../application/catalog/product-items.js";
 import { isUserKey } from "../../application/users/user-items.js";
 import { createHttpApp } from "../../handlers/http/app.js";
 import type { Clock } from "../../ports/clock.js";
+import type { ItemStore } from "../../ports/item-store.js";
 import type { Logger } from "../../ports/logger.js";
 import type { Mailer } from "../../ports/mailer.js";
 import type { ObjectStore } from "../../ports/object-store.js";
@@ -62,6 +63,8 @@ export interface LocalOverrides {
   mailer?: (real: Mailer) => Mailer;
   objects?: (real: ObjectStore) => ObjectStore;
   receipts?: (real: ReceiptRenderer) => ReceiptRenderer;
+  /** The item store as the use cases see it (the dispatcher and housekeeping keep the real one). */
+  store?: (real: ItemStore) => ItemStore;
 }
 
 /** The composition root of the embedded runtime: one SQLite file, the dispatcher, workflows and the HTTP app. */
@@ -120,7 +123,7 @@ export function composeLocalRuntime(config: LocalConfig, overrides: LocalOverrid
       : new EmailChannel({ mailer, to: settings.email });
   const scheduler = new SqliteScheduler({ db, clock, ids, logger, onFired: () => dispatcher.wake() });
   const application = composeApplication({
-    store,
+    store: overrides.store?.(store) ?? store,
     events: store,
     ids,
     clock,

@@ -18,6 +18,7 @@ import {
 } from "../../../application/auctions/read-auctions.js";
 import type { makeRequestCheckout } from "../../../application/auctions/request-checkout.js";
 import { AgreementUploadBody } from "../../../domain/auctions/agreement.js";
+import type { Auction } from "../../../domain/auctions/auction.js";
 import { AuctionEvent } from "../../../domain/auctions/auction-events.js";
 import {
   BidBody,
@@ -27,8 +28,8 @@ import {
 } from "../../../domain/auctions/auction-schemas.js";
 import type { StoredEvent } from "../../../domain/shared/event.js";
 import type { Clock } from "../../../ports/clock.js";
+import { ANSWERED_IN_TRANSACTION, committedAnswer } from "../committed-answer.js";
 import type { HttpEnv } from "../http-env.js";
-import type { RouteMatcher } from "../registered-routes.js";
 import { signedInOnly } from "../require-role.js";
 import { errorResponses, FailureCodeSchema, jsonContent, PageQuery, tooManyStreams } from "../schemas.js";
 import { type TimelineFeed, timelineStream } from "../timeline-stream.js";
@@ -112,10 +113,6 @@ function publicAuctionEvent(event: StoredEvent): StoredEvent | undefined {
   };
 }
 
-/** Routes that commit their Idempotency-Key answer in their own transaction (see idempotencyMiddleware). */
-export const isAuctionRouteAnsweredInTransaction: RouteMatcher = (method, path) =>
-  method === "POST" && /^\/auctions\/[^/]+\/bids$/.test(path);
-
 export function registerAuctionRoutes(
   app: OpenAPIHono<HttpEnv>,
   useCases: AuctionUseCases,
@@ -196,13 +193,19 @@ export function registerAuctionRoutes(
       tags,
       summary: "List an auction (seller)",
       ...signedInOnly,
+      ...ANSWERED_IN_TRANSACTION,
       request: json(CreateAuctionBody),
       responses: { 201: jsonContent(AuctionSchema, "Created"), ...errorResponses },
     }),
     async (c) => {
-      const auction = await useCases.createAuction(c.req.valid("json"), c.get("actor"));
-      c.header("Location", `/auctions/${auction.id}`);
-      return c.json(view(c, auction), 201);
+      const answer = committedAnswer(
+        c,
+        201,
+        (auction: Auction) => view(c, auction),
+        (auction) => `/auctions/${auction.id}`,
+      );
+      const auction = await useCases.createAuction(c.req.valid("json"), c.get("actor"), answer.options);
+      return c.json(answer.body(auction), 201);
     },
   );
 
@@ -241,6 +244,7 @@ export function registerAuctionRoutes(
       summary: "Bid; refusals (BID_TOO_LOW, AUCTION_CLOSED, OWN_AUCTION) carry the current highest amount",
       description: "A refused bid stores nothing under its Idempotency-Key, so its retry is judged again.",
       ...signedInOnly,
+      ...ANSWERED_IN_TRANSACTION,
       request: { params: AuctionId, ...json(BidBody) },
       responses: {
         201: jsonContent(
@@ -254,27 +258,17 @@ export function registerAuctionRoutes(
       },
     }),
     async (c) => {
-      const idempotency = c.get("idempotency");
-      const answer = ({ auction, bid }: PlacedBid) => ({
+      const answer = committedAnswer(c, 201, ({ auction, bid }: PlacedBid) => ({
         auction: view(c, auction),
         bid: { id: bid.id, amount: bid.amount, at: bid.at },
-      });
-      // The answer committed with the bid, so a retry replays exactly what this request returns.
-      let committed: ReturnType<typeof answer> | undefined;
+      }));
       const placed = await useCases.placeBid(
         c.req.valid("param").id,
         c.req.valid("json").amount,
         c.get("actor"),
-        idempotency
-          ? {
-              alsoWrite: (accepted) => {
-                committed = answer(accepted);
-                return [idempotency.answer({ status: 201, body: committed })];
-              },
-            }
-          : {},
+        answer.options,
       );
-      return c.json(committed ?? answer(placed), 201);
+      return c.json(answer.body(placed), 201);
     },
   );
 

@@ -5,7 +5,8 @@ import type { makeGetProduct } from "../../../application/catalog/get-product.js
 import type { makeListProducts } from "../../../application/catalog/list-products.js";
 import type { makeSetStock } from "../../../application/catalog/set-stock.js";
 import type { makeUpdateProduct } from "../../../application/catalog/update-product.js";
-import { CreateProductBody, SetStockBody, UpdateProductBody } from "../../../domain/catalog/product.js";
+import { CreateProductBody, type Product, SetStockBody, UpdateProductBody } from "../../../domain/catalog/product.js";
+import { ANSWERED_IN_TRANSACTION, committedAnswer } from "../committed-answer.js";
 import type { HttpEnv } from "../http-env.js";
 import { rolesOnly } from "../require-role.js";
 import { errorResponses, jsonContent, PageQuery, ProductSchema } from "../schemas.js";
@@ -58,13 +59,19 @@ export function registerCatalogRoutes(app: OpenAPIHono<HttpEnv>, useCases: Catal
       tags: ["Catalog"],
       summary: "Add a product (admin)",
       ...rolesOnly("admin"),
+      ...ANSWERED_IN_TRANSACTION,
       request: jsonBody(CreateProductBody),
       responses: { 201: jsonContent(ProductSchema, "Created"), ...errorResponses },
     }),
     async (c) => {
-      const product = await useCases.createProduct(c.req.valid("json"));
-      c.header("Location", `/products/${product.id}`);
-      return c.json(product, 201);
+      const answer = committedAnswer(
+        c,
+        201,
+        (product: Product) => product,
+        (product) => `/products/${product.id}`,
+      );
+      const product = await useCases.createProduct(c.req.valid("json"), answer.options);
+      return c.json(answer.body(product), 201);
     },
   );
 

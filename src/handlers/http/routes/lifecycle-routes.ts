@@ -4,6 +4,7 @@ import type { makeLeaveFeedback } from "../../../application/lifecycle/leave-fee
 import type { makeMarkDelivered } from "../../../application/lifecycle/mark-delivered.js";
 import type { makeMarkFulfilled } from "../../../application/lifecycle/mark-fulfilled.js";
 import { FeedbackBody } from "../../../domain/orders/order-schemas.js";
+import { ANSWERED_IN_TRANSACTION, committedAnswer } from "../committed-answer.js";
 import type { HttpEnv } from "../http-env.js";
 import { publicOrder } from "../present.js";
 import { signedInOnly } from "../require-role.js";
@@ -33,12 +34,14 @@ export function registerLifecycleRoutes(app: OpenAPIHono<HttpEnv>, useCases: Lif
       tags: ["Bakery lifecycle"],
       summary: "The maker has baked the order (maker or admin); the courier is then notified",
       ...signedInOnly,
+      ...ANSWERED_IN_TRANSACTION,
       request,
       responses: answers,
     }),
     async (c) => {
-      const order = await useCases.markFulfilled(c.req.valid("param").id, c.get("actor"), c.get("correlationId"));
-      return c.json(publicOrder(order), 200);
+      const answer = committedAnswer(c, 200, publicOrder);
+      const order = await useCases.markFulfilled(c.req.valid("param").id, c.get("actor"), answer.options);
+      return c.json(answer.body(order), 200);
     },
   );
 
@@ -48,12 +51,14 @@ export function registerLifecycleRoutes(app: OpenAPIHono<HttpEnv>, useCases: Lif
       path: "/orders/{id}/delivered",
       tags: ["Bakery lifecycle"],
       summary: "The order arrived (its customer, a courier or an admin)",
+      ...ANSWERED_IN_TRANSACTION,
       request,
       responses: answers,
     }),
     async (c) => {
-      const order = await useCases.markDelivered(c.req.valid("param").id, c.get("actor"), c.get("correlationId"));
-      return c.json(publicOrder(order), 200);
+      const answer = committedAnswer(c, 200, publicOrder);
+      const order = await useCases.markDelivered(c.req.valid("param").id, c.get("actor"), answer.options);
+      return c.json(answer.body(order), 200);
     },
   );
 
@@ -63,13 +68,15 @@ export function registerLifecycleRoutes(app: OpenAPIHono<HttpEnv>, useCases: Lif
       path: "/orders/{id}/feedback",
       tags: ["Bakery lifecycle"],
       summary: "Rate a delivered order, once (its customer); customer service receives it",
+      ...ANSWERED_IN_TRANSACTION,
       request: { ...request, body: { content: { "application/json": { schema: FeedbackBody } }, required: true } },
       responses: answers,
     }),
     async (c) => {
       const { id } = c.req.valid("param");
-      const order = await useCases.leaveFeedback(id, c.req.valid("json"), c.get("actor"), c.get("correlationId"));
-      return c.json(publicOrder(order), 200);
+      const answer = committedAnswer(c, 200, publicOrder);
+      const order = await useCases.leaveFeedback(id, c.req.valid("json"), c.get("actor"), answer.options);
+      return c.json(answer.body(order), 200);
     },
   );
 }

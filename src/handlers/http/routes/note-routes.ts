@@ -1,7 +1,8 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { z } from "zod";
 import type { makeSellerNotes } from "../../../application/sellers/seller-notes.js";
-import { NoteBody, NoteChange } from "../../../domain/auctions/note.js";
+import { NoteBody, NoteChange, type SellerNote } from "../../../domain/auctions/note.js";
+import { ANSWERED_IN_TRANSACTION, committedAnswer } from "../committed-answer.js";
 import type { HttpEnv } from "../http-env.js";
 import { signedInOnly } from "../require-role.js";
 import { errorResponses, jsonContent } from "../schemas.js";
@@ -41,13 +42,19 @@ export function registerNoteRoutes(app: OpenAPIHono<HttpEnv>, notes: ReturnType<
       path: "/seller/notes",
       summary: "Write a note",
       ...common,
+      ...ANSWERED_IN_TRANSACTION,
       request: json(NoteBody),
       responses: { 201: jsonContent(Note, "Created"), ...errorResponses },
     }),
     async (c) => {
-      const note = await notes.create(c.req.valid("json"), c.get("actor"));
-      c.header("Location", `/seller/notes/${note.id}`);
-      return c.json(note, 201);
+      const answer = committedAnswer(
+        c,
+        201,
+        (note: SellerNote) => note,
+        (note) => `/seller/notes/${note.id}`,
+      );
+      const note = await notes.create(c.req.valid("json"), c.get("actor"), answer.options);
+      return c.json(answer.body(note), 201);
     },
   );
   app.openapi(

@@ -4,11 +4,11 @@ import type { makeGetOrder } from "../../../application/orders/get-order.js";
 import type { makeGetReceipt } from "../../../application/orders/get-receipt.js";
 import type { makeListOrders } from "../../../application/orders/list-orders.js";
 import type { makePlaceOrder } from "../../../application/orders/place-order.js";
-import { ORDER_STATUSES } from "../../../domain/orders/order.js";
+import { ORDER_STATUSES, type Order } from "../../../domain/orders/order.js";
 import { PlaceOrderBody } from "../../../domain/orders/order-schemas.js";
+import { ANSWERED_IN_TRANSACTION, committedAnswer } from "../committed-answer.js";
 import type { HttpEnv } from "../http-env.js";
 import { placedOrderBody, publicEvent, publicOrder } from "../present.js";
-import type { RouteMatcher } from "../registered-routes.js";
 import { signedInOnly } from "../require-role.js";
 import { errorResponses, jsonContent, OrderSchema, PageQuery, TimelineEventSchema } from "../schemas.js";
 
@@ -20,7 +20,7 @@ export interface OrderUseCases {
 }
 
 const OrderId = z.object({ id: z.string().min(1).max(64) });
-const orderLocation = (id: string) => `/orders/${id}`;
+const orderLocation = (order: Order) => `/orders/${order.id}`;
 const TrackingQuery = z.object({
   token: z.string().max(200).optional().meta({ description: "A guest's tracking token" }),
 });
@@ -36,10 +36,6 @@ const ListQuery = PageQuery.extend({
   order: z.enum(["newest", "oldest"]).optional(),
 });
 
-/** Routes that commit their Idempotency-Key answer in their own transaction (see idempotencyMiddleware). */
-export const isOrderRouteAnsweredInTransaction: RouteMatcher = (method, path) =>
-  method === "POST" && path === "/orders";
-
 export function registerOrderRoutes(app: OpenAPIHono<HttpEnv>, useCases: OrderUseCases, publicUrl: string) {
   app.openapi(
     createRoute({
@@ -47,29 +43,16 @@ export function registerOrderRoutes(app: OpenAPIHono<HttpEnv>, useCases: OrderUs
       path: "/orders",
       tags: ["Orders"],
       summary: "Place an order (guests too); the pipeline then reserves stock, charges and confirms it",
+      ...ANSWERED_IN_TRANSACTION,
       request: {
         body: { content: { "application/json": { schema: PlaceOrderBody } }, required: true },
       },
       responses: { 201: jsonContent(PlacedOrder, "Accepted; follow it with the tracking URL"), ...errorResponses },
     }),
     async (c) => {
-      const idempotency = c.get("idempotency");
-      const order = await useCases.placeOrder(c.req.valid("json"), c.get("actor"), {
-        correlationId: c.get("correlationId"),
-        ...(idempotency
-          ? {
-              alsoWrite: (placed) => [
-                idempotency.answer({
-                  status: 201,
-                  body: placedOrderBody(placed, publicUrl),
-                  location: orderLocation(placed.id),
-                }),
-              ],
-            }
-          : {}),
-      });
-      c.header("Location", orderLocation(order.id));
-      return c.json(placedOrderBody(order, publicUrl), 201);
+      const answer = committedAnswer(c, 201, (order: Order) => placedOrderBody(order, publicUrl), orderLocation);
+      const order = await useCases.placeOrder(c.req.valid("json"), c.get("actor"), answer.options);
+      return c.json(answer.body(order), 201);
     },
   );
 

@@ -1,7 +1,9 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { z } from "zod";
+import type { Order } from "../../../domain/orders/order.js";
 import { FeedbackBody, type PlaceOrderBody } from "../../../domain/orders/order-schemas.js";
 import { DomainError } from "../../../domain/shared/errors.js";
+import { ANSWERED_IN_TRANSACTION, committedAnswer } from "../committed-answer.js";
 import type { HttpEnv } from "../http-env.js";
 import { placedOrderBody, publicOrder } from "../present.js";
 import { signedInOnly } from "../require-role.js";
@@ -68,6 +70,7 @@ export function registerSeedRoutes(
       path: "/order",
       tags,
       summary: "Place a guest order the original way (productId may be the catalog number)",
+      ...ANSWERED_IN_TRANSACTION,
       request: json(SeedOrderBody),
       responses: {
         201: jsonContent(
@@ -85,21 +88,19 @@ export function registerSeedRoutes(
         deliveryAddress: { line1: body.address, city: "-", postalCode: "-", country: defaults.country },
         payment: { card: defaults.paymentSource },
       };
-      const order = await useCases
-        .placeOrder(input, c.get("actor"), { correlationId: c.get("correlationId") })
-        .catch((error: unknown) => {
-          throw inOriginalFields(error);
-        });
-      const placed = placedOrderBody(order, publicUrl);
-      return c.json(
-        {
+      const answer = committedAnswer(c, 201, (order: Order) => {
+        const placed = placedOrderBody(order, publicUrl);
+        return {
           orderId: order.id,
           trackingToken: placed.trackingToken,
           trackingUrl: placed.trackingUrl,
           order: placed.order,
-        },
-        201,
-      );
+        };
+      });
+      const order = await useCases.placeOrder(input, c.get("actor"), answer.options).catch((error: unknown) => {
+        throw inOriginalFields(error);
+      });
+      return c.json(answer.body(order), 201);
     },
   );
 
@@ -110,12 +111,14 @@ export function registerSeedRoutes(
       tags,
       summary: "Mark an order fulfilled the original way (maker)",
       ...signedInOnly,
+      ...ANSWERED_IN_TRANSACTION,
       request: json(OrderIdBody),
       responses: { 200: jsonContent(OrderSchema, "Fulfilled"), ...errorResponses },
     }),
     async (c) => {
-      const order = await useCases.markFulfilled(c.req.valid("json").orderId, c.get("actor"), c.get("correlationId"));
-      return c.json(publicOrder(order), 200);
+      const answer = committedAnswer(c, 200, publicOrder);
+      const order = await useCases.markFulfilled(c.req.valid("json").orderId, c.get("actor"), answer.options);
+      return c.json(answer.body(order), 200);
     },
   );
 
@@ -135,13 +138,15 @@ export function registerSeedRoutes(
       const body = c.req.valid("json");
       const base = c.get("actor");
       const actor = body.trackingToken ? { ...base, trackingToken: body.trackingToken } : base;
-      let order = await useCases.markDelivered(body.orderId, actor, c.get("correlationId"), {
+      const correlationId = c.get("correlationId");
+      let order = await useCases.markDelivered(body.orderId, actor, {
+        correlationId,
         withFeedback: body.feedback !== undefined,
       });
       if (body.feedback !== undefined) {
         const feedback =
           typeof body.feedback === "string" ? { rating: body.rating ?? 5, comment: body.feedback } : body.feedback;
-        order = await useCases.leaveFeedback(body.orderId, feedback, actor, c.get("correlationId"));
+        order = await useCases.leaveFeedback(body.orderId, feedback, actor, { correlationId });
       }
       return c.json(publicOrder(order), 200);
     },

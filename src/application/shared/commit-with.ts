@@ -1,0 +1,11 @@
+import type { TransactOp } from "../../ports/item-store.js";
+
+/**
+ * Options of a use case whose only effect is one transaction: writes to commit in that transaction, made
+ * from the result it is about to commit (the answer to the request, kept under its Idempotency-Key), and
+ * the request's correlation id for the events it records.
+ */
+export interface CommitWith<R> {
+  alsoWrite?: (result: R) => TransactOp[];
+  correlationId?: string;
+}
