@@ -49,7 +49,11 @@ afterAll(async () => {
  * Sends a request with a fresh Idempotency-Key while the process "dies" right after its work commits,
  * then retries it once the key's lock has run out: the retry must replay the first answer.
  */
-async function crashThenRetry(path: string, options: { body: unknown; token?: string }, status: number) {
+async function crashThenRetry(
+  path: string,
+  options: { method?: string; body: unknown; token?: string },
+  status: number,
+) {
   const request = { ...options, headers: { "idempotency-key": `crash-${path}-${offset.ms}` } };
   crash.armed = true;
   crash.workCommitted = false;
@@ -130,6 +134,23 @@ describe("Idempotency-Key across a crash between the work and its answer", () =>
     expect(countItems("BID#%", auction.body.id)).toBe(1);
   });
 
+  it("replays an auction's change and its cancellation instead of refusing them (409)", async () => {
+    const auction = (await server.api("/auctions", { body: auctionBody("Crash changes"), token: seller })).body;
+    const changed = await crashThenRetry(
+      `/auctions/${auction.id}`,
+      { method: "PATCH", body: { title: "Crash changes, renamed" }, token: seller },
+      200,
+    );
+    expect(changed.title).toBe("Crash changes, renamed");
+    const cancelled = await crashThenRetry(`/auctions/${auction.id}/cancel`, { body: {}, token: seller }, 200);
+    expect(cancelled.status).toBe("cancelled");
+    // Changed twice in all: created at version 1, renamed, cancelled.
+    const stored = server.runtime.db
+      .prepare("SELECT json_extract(data, '$.version') AS version FROM items WHERE pk = ? AND sk = 'AUCTION'")
+      .get(`AUCTION#${auction.id}`) as { version: number };
+    expect(stored.version).toBe(3);
+  });
+
   it("replays an order's lifecycle steps instead of refusing them as already done (409)", async () => {
     const maker = await server.tokenFor("maker");
     const order = await confirmedOrder("Crash Lifecycle");
@@ -167,6 +188,8 @@ describe("Idempotency-Key across a crash between the work and its answer", () =>
         "POST /orders/{id}/delivered",
         "POST /orders/{id}/feedback",
         "POST /order/fulfilled",
+        "PATCH /auctions/{id}",
+        "POST /auctions/{id}/cancel",
       ].sort(),
     );
   });

@@ -5,6 +5,7 @@ import { termsProblems, type UpdateAuctionBody } from "../../domain/auctions/auc
 import { type Actor, hasRole } from "../../domain/shared/actor.js";
 import { ConflictError, ForbiddenError, UnauthenticatedError, ValidationError } from "../../domain/shared/errors.js";
 import { commitOnce } from "../shared/commit-once.js";
+import type { CommitWith } from "../shared/commit-with.js";
 import { type AuctionDeps, auctionEvent, nextVersionWrite } from "./auction-deps.js";
 import { loadAuction } from "./auction-items.js";
 
@@ -20,20 +21,29 @@ async function commitChange(
   next: Auction,
   type: string,
   data: Record<string, unknown>,
+  options: CommitWith<Auction>,
 ) {
+  const changed = { ...next, version: previous.version + 1 };
+  const event = auctionEvent(deps, next.id, type, data);
+  if (options.correlationId) event.correlationId = options.correlationId;
   const committed = await commitOnce(
     deps.store,
-    [nextVersionWrite(previous, next)],
-    [auctionEvent(deps, next.id, type, data)],
+    [nextVersionWrite(previous, next), ...(options.alsoWrite?.(changed) ?? [])],
+    [event],
   );
   if (!committed)
     throw new ConflictError("AUCTION_CHANGED", "The auction changed meanwhile (a bid came in); reload it");
-  return { ...next, version: previous.version + 1 };
+  return changed;
 }
 
 /** The seller edits an auction, only before its first bid; the same rules as at creation apply. */
 export function makeUpdateAuction(deps: AuctionDeps) {
-  return async (id: string, changes: UpdateAuctionBody, actor: Actor): Promise<Auction> => {
+  return async (
+    id: string,
+    changes: UpdateAuctionBody,
+    actor: Actor,
+    options: CommitWith<Auction> = {},
+  ): Promise<Auction> => {
     const auction = await loadAuction(deps.store, id);
     assertOwner(actor, auction, false);
     assertEditable(auction);
@@ -48,17 +58,17 @@ export function makeUpdateAuction(deps: AuctionDeps) {
     if (Date.parse(next.endsAt) <= deps.clock.now().getTime())
       problems.push({ path: "endsAt", message: "Must be in the future" });
     if (problems.length > 0) throw new ValidationError("The changed auction would be invalid", problems);
-    return commitChange(deps, auction, next, AuctionEvent.updated, { endsAt: next.endsAt });
+    return commitChange(deps, auction, next, AuctionEvent.updated, { endsAt: next.endsAt }, options);
   };
 }
 
 /** The seller (or an admin) cancels an active auction; its bidders are told. */
 export function makeCancelAuction(deps: AuctionDeps) {
-  return async (id: string, actor: Actor): Promise<Auction> => {
+  return async (id: string, actor: Actor, options: CommitWith<Auction> = {}): Promise<Auction> => {
     const auction = await loadAuction(deps.store, id);
     assertOwner(actor, auction, true);
     if (auction.status !== "active") throw new ConflictError("AUCTION_NOT_ACTIVE", `The auction is ${auction.status}`);
     const next: Auction = { ...auction, status: "cancelled", updatedAt: deps.clock.now().toISOString() };
-    return commitChange(deps, auction, next, AuctionEvent.cancelled, { by: actor.userId });
+    return commitChange(deps, auction, next, AuctionEvent.cancelled, { by: actor.userId }, options);
   };
 }

@@ -216,11 +216,18 @@ export function registerAuctionRoutes(
       tags,
       summary: "Change an auction before its first bid (its seller)",
       ...signedInOnly,
+      ...ANSWERED_IN_TRANSACTION,
       request: { params: AuctionId, ...json(UpdateAuctionBody) },
       responses: { 200: jsonContent(AuctionSchema, "Updated"), ...errorResponses },
     }),
-    async (c) =>
-      c.json(view(c, await useCases.updateAuction(c.req.valid("param").id, c.req.valid("json"), c.get("actor"))), 200),
+    async (c) => {
+      const answer = committedAnswer(c, 200, (auction: Auction) => view(c, auction));
+      const { id } = c.req.valid("param");
+      return c.json(
+        answer.body(await useCases.updateAuction(id, c.req.valid("json"), c.get("actor"), answer.options)),
+        200,
+      );
+    },
   );
 
   app.openapi(
@@ -230,10 +237,17 @@ export function registerAuctionRoutes(
       tags,
       summary: "Cancel an active auction (its seller or an admin); bidders are told",
       ...signedInOnly,
+      ...ANSWERED_IN_TRANSACTION,
       request: { params: AuctionId },
       responses: { 200: jsonContent(AuctionSchema, "Cancelled"), ...errorResponses },
     }),
-    async (c) => c.json(view(c, await useCases.cancelAuction(c.req.valid("param").id, c.get("actor"))), 200),
+    async (c) => {
+      const answer = committedAnswer(c, 200, (auction: Auction) => view(c, auction));
+      return c.json(
+        answer.body(await useCases.cancelAuction(c.req.valid("param").id, c.get("actor"), answer.options)),
+        200,
+      );
+    },
   );
 
   app.openapi(
