@@ -115,8 +115,20 @@ describe("Idempotency-Key across a crash between the work and its answer", () =>
 
     const admin = await server.tokenFor("admin");
     const product = { name: "Crash tart", price: { amount: 450, currency: "EUR" }, stock: 3 };
-    await crashThenRetry("/products", { body: product, token: admin }, 201);
+    const created = await crashThenRetry("/products", { body: product, token: admin }, 201);
     expect(countItems("PRODUCT", "Crash tart")).toBe(1);
+    // Duplicates racing a request create one product; numbers stay unique (a refused duplicate may skip one).
+    const headers = { "idempotency-key": "racing-product" };
+    const racing = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        server.api("/products", { body: { ...product, name: "Raced tart" }, token: admin, headers }),
+      ),
+    );
+    expect(new Set(racing.map((r) => r.body.id)).size).toBe(1);
+    expect(countItems("PRODUCT", "Raced tart")).toBe(1);
+    const numbers = (await server.api("/products?limit=100")).body.items.map((p: { number: number }) => p.number);
+    expect(new Set(numbers).size).toBe(numbers.length);
+    expect(racing[0]!.body.number).toBeGreaterThan(created.number);
 
     await crashThenRetry("/seller/notes", { body: { text: "Crash note" }, token: seller }, 201);
     expect(countItems("NOTE#%", "Crash note")).toBe(1);

@@ -6,6 +6,7 @@ import { ConflictError, UnauthenticatedError } from "../../domain/shared/errors.
 import type { DomainEvent } from "../../domain/shared/event.js";
 import type { TransactOp } from "../../ports/item-store.js";
 import { commitOnce } from "../shared/commit-once.js";
+import type { CommitWith } from "../shared/commit-with.js";
 import { type AuctionDeps, auctionEvent, DEFAULT_CHECKOUT_WINDOW_MS, nextVersionWrite } from "./auction-deps.js";
 import { bidToItem, loadAuction } from "./auction-items.js";
 
@@ -16,13 +17,8 @@ export interface PlacedBid {
   bid: Bid;
 }
 
-export interface PlaceBidOptions {
-  /**
-   * Extra writes committed in the bid's transaction (e.g. the idempotency record of the request). If one
-   * of their conditions fails, the bid is not retried: that ConditionFailedError is thrown.
-   */
-  alsoWrite?: (placed: PlacedBid) => TransactOp[];
-}
+/** If a condition of the extra writes fails, the bid is not retried: that ConditionFailedError is thrown. */
+export type PlaceBidOptions = CommitWith<PlacedBid>;
 
 /**
  * A bid is accepted only if, against the auction as it is at commit time, it follows the rules: the
@@ -99,6 +95,7 @@ export function makePlaceBid(deps: AuctionDeps) {
           }),
         );
       }
+      if (options.correlationId) for (const event of events) event.correlationId = options.correlationId;
       const placed: PlacedBid = { auction: { ...next, version: auction.version + 1 }, bid };
       const ops: TransactOp[] = [
         nextVersionWrite(auction, next),

@@ -8,7 +8,8 @@ const COUNTER = { pk: "COUNTER#product-number", sk: "COUNTER" };
 
 export function makeCreateProduct({ store, ids, clock }: { store: ItemStore; ids: IdGenerator; clock: Clock }) {
   return async (input: CreateProductBody, options: { id?: string } & CommitWith<Product> = {}): Promise<Product> => {
-    // A crash between these two writes skips a catalog number; numbers are never reused.
+    // Numbers are never reused, but may be skipped: by a crash between these two writes, and by a retry or
+    // a racing duplicate of a request with an Idempotency-Key, whose transaction is refused on the key.
     const counter = await store.update(COUNTER, { add: { value: 1 } });
     const now = clock.now().toISOString();
     const product: Product = {
