@@ -32,7 +32,15 @@ function log(message: string) {
 }
 
 function serverEnv(dataDir: string, extra: Record<string, string> = {}) {
-  return { PORT: String(nextPort++), DATA_DIR: dataDir, LOG_LEVEL: "error", DEMO_PASSWORD, ...extra };
+  // All load comes from this one address: the hot auction signs up its 50 bidders from it.
+  return {
+    PORT: String(nextPort++),
+    DATA_DIR: dataDir,
+    LOG_LEVEL: "error",
+    DEMO_PASSWORD,
+    SIGN_UPS_PER_HOUR: "1000",
+    ...extra,
+  };
 }
 
 function databaseBytes(dataDir: string): number {

@@ -60,6 +60,8 @@ export interface UseCasePorts {
   mailer: Mailer;
   shop: ShopSettings;
   checkoutWindowMs?: number;
+  /** Sign-ups allowed per client address and hour. */
+  signUpsPerHour?: number;
 }
 
 /** Every request-side use case, built from ports; the local and AWS runtimes share this. */

@@ -4,7 +4,7 @@ import type { APIGatewayProxyEventV2 } from "aws-lambda";
 export function httpApiEvent(
   method: string,
   pathAndQuery: string,
-  options: { headers?: Record<string, string>; body?: unknown } = {},
+  options: { headers?: Record<string, string>; body?: unknown; sourceIp?: string } = {},
 ): APIGatewayProxyEventV2 {
   const [rawPath = "/", rawQueryString = ""] = pathAndQuery.split("?");
   const body = options.body === undefined ? undefined : JSON.stringify(options.body);
@@ -12,7 +12,7 @@ export function httpApiEvent(
     accept: "*/*",
     host: "abc123.execute-api.eu-west-1.amazonaws.com",
     "user-agent": "vitest",
-    "x-forwarded-for": "203.0.113.7",
+    "x-forwarded-for": options.sourceIp ?? "203.0.113.7",
     "x-forwarded-port": "443",
     "x-forwarded-proto": "https",
     ...(body ? { "content-type": "application/json", "content-length": String(Buffer.byteLength(body)) } : {}),
@@ -33,7 +33,13 @@ export function httpApiEvent(
       apiId: "abc123",
       domainName: "abc123.execute-api.eu-west-1.amazonaws.com",
       domainPrefix: "abc123",
-      http: { method, path: rawPath, protocol: "HTTP/1.1", sourceIp: "203.0.113.7", userAgent: "vitest" },
+      http: {
+        method,
+        path: rawPath,
+        protocol: "HTTP/1.1",
+        sourceIp: options.sourceIp ?? "203.0.113.7",
+        userAgent: "vitest",
+      },
       requestId: `req-${now}`,
       routeKey: "$default",
       stage: "$default",

@@ -24,7 +24,11 @@ describe("HTTP Lambda behind API Gateway v2", () => {
 
   beforeAll(async () => {
     runtime = composeLocalRuntime(
-      loadConfig({ DATA_DIR: mkdtempSync(join(tmpdir(), "orderflow-aws-http-")), LOG_LEVEL: "silent" }),
+      loadConfig({
+        DATA_DIR: mkdtempSync(join(tmpdir(), "orderflow-aws-http-")),
+        LOG_LEVEL: "silent",
+        SIGN_UPS_PER_HOUR: "2",
+      }),
     );
     await runtime.start();
     const handler = handle(
@@ -105,6 +109,22 @@ describe("HTTP Lambda behind API Gateway v2", () => {
     expect(String(allowed.headers?.["access-control-allow-headers"])).toContain("idempotency-key");
     const refused = await preflight("https://evil.example");
     expect(refused.headers?.["access-control-allow-origin"]).toBeUndefined();
+  });
+
+  it("limits sign-ups per caller by API Gateway's source IP", async () => {
+    const signUp = (n: number, sourceIp: string) =>
+      invoke(
+        httpApiEvent("POST", "/auth/sign-up", {
+          body: { email: `lambda-${n}@example.com`, password: "a long enough password", name: `Lambda ${n}` },
+          sourceIp,
+        }),
+      );
+    expect((await signUp(1, "198.51.100.1")).statusCode).toBe(201);
+    expect((await signUp(2, "198.51.100.1")).statusCode).toBe(201);
+    const refused = await signUp(3, "198.51.100.1");
+    expect(refused.statusCode).toBe(429);
+    expect(JSON.parse(String(refused.body))).toMatchObject({ error: { code: "TOO_MANY_SIGN_UPS" } });
+    expect((await signUp(3, "198.51.100.2")).statusCode).toBe(201);
   });
 
   it("answers bad input with the standard error shape", async () => {

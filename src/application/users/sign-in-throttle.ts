@@ -1,4 +1,4 @@
-import { DomainError } from "../../domain/shared/errors.js";
+import { tooManyRequests } from "../../domain/shared/errors.js";
 import type { Clock } from "../../ports/clock.js";
 import type { ItemKey, ItemStore } from "../../ports/item-store.js";
 import { makeWindowedAllowance } from "../shared/windowed-allowance.js";
@@ -22,15 +22,12 @@ export function makeSignInThrottle({ store, clock }: { store: ItemStore; clock: 
     clock,
     max: MAX_FAILED_SIGN_INS,
     windowMs: WINDOW_MS,
-    refuse: (retryAfterSeconds) => {
-      const error = new DomainError(
+    refuse: (retryAfterSeconds) =>
+      tooManyRequests(
         "TOO_MANY_SIGN_INS",
-        "too_many_requests",
         "Too many wrong passwords for this address; try again later",
-      );
-      error.details = { retryAfterSeconds };
-      return error;
-    },
+        retryAfterSeconds,
+      ),
   });
   return {
     /** Takes an attempt, or throws TOO_MANY_SIGN_INS while the address has none left. */

@@ -35,6 +35,13 @@ export class DomainError extends Error {
   }
 }
 
+/** A refusal until a window of uses ends (429): `details.retryAfterSeconds` becomes the Retry-After header. */
+export function tooManyRequests(code: string, message: string, retryAfterSeconds: number): DomainError {
+  const error = new DomainError(code, "too_many_requests", message);
+  error.details = { retryAfterSeconds };
+  return error;
+}
+
 export class ValidationError extends DomainError {
   override name = "ValidationError";
   constructor(message: string, fields: FieldError[], code = "VALIDATION_FAILED") {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { DomainError, ValidationError } from "../shared/errors.js";
+import { type DomainError, tooManyRequests, ValidationError } from "../shared/errors.js";
 import { SignUpBody } from "./user.js";
 
 /** How long a reset link works after it was asked for. */
@@ -44,11 +44,9 @@ export function resetTokenInvalid(): ValidationError {
 
 /** Too many reset e-mails asked for one address: it waits until the window ends (Retry-After). */
 export function tooManyPasswordResets(retryAfterSeconds: number): DomainError {
-  const error = new DomainError(
+  return tooManyRequests(
     "TOO_MANY_PASSWORD_RESETS",
-    "too_many_requests",
     "We have sent several reset links to this address within the hour; use the newest one, or try again later",
+    retryAfterSeconds,
   );
-  error.details = { retryAfterSeconds };
-  return error;
 }

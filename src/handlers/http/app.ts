@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { OpenAPIHono } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import type { Idempotency } from "../../application/idempotency/idempotency.js";
 import type { makeOrderStats } from "../../application/orders/order-stats.js";
 import type { makeSellerNotes } from "../../application/sellers/seller-notes.js";
@@ -57,6 +58,8 @@ export interface HttpAppDeps {
   logger: Logger;
   /** Base URL of the web app, for links in answers. */
   publicUrl: string;
+  /** The caller's network address as the runtime knows it (the socket's, or API Gateway's source IP). */
+  clientAddress?: (c: Context<HttpEnv>) => string | undefined;
 }
 
 export const OPENAPI_INFO = {
@@ -89,6 +92,7 @@ export function createHttpApp(deps: HttpAppDeps) {
   app.use("*", async (c, next) => {
     const correlationId = c.req.header("x-correlation-id")?.slice(0, 100) || randomUUID();
     c.set("correlationId", correlationId);
+    c.set("clientAddress", deps.clientAddress?.(c));
     c.header("X-Correlation-Id", correlationId);
     c.header("X-Content-Type-Options", "nosniff");
     await next();

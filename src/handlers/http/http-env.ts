@@ -12,6 +12,8 @@ export interface HttpEnv {
      */
     stillSignedIn: () => Promise<boolean>;
     correlationId: string;
+    /** The caller's network address, where the runtime knows it (sign-ups are limited per address). */
+    clientAddress: string | undefined;
     /** Set when the request carries a new Idempotency-Key on a route that answers in its transaction. */
     idempotency?: {
       /** The write recording this answer under the key, for the use case to commit with its own writes. */

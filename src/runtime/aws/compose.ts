@@ -115,6 +115,7 @@ export async function composeAwsRuntime(config: AwsConfig, clients: AwsClients, 
     receipts: new PdfReceiptRenderer(),
     shop: config.shop,
     checkoutWindowMs: config.checkoutWindowMs,
+    signUpsPerHour: config.signUpsPerHour,
     logger,
     mailer,
     // Test-mode card payments (tok_visa, tok_chargeDeclined, ...) until a payment provider adapter is added.

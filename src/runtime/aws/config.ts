@@ -1,5 +1,6 @@
 import * as z from "zod/mini";
 import en from "zod/v4/locales/en.js";
+import { DEFAULT_SIGN_UPS_PER_HOUR } from "../../application/users/sign-up-throttle.js";
 
 // zod/mini loads no locale by itself: English messages, as the rest of the code base gets from zod.
 z.config(en());
@@ -41,6 +42,7 @@ const AwsConfigSchema = z.pipe(
     SHOP_NAME: z._default(nonEmpty(), "Orderflow Bakery"),
     PUBLIC_URL: z._default(z.url(), "https://localhost"),
     CHECKOUT_WINDOW_HOURS: z._default(z.coerce.number().check(z.positive(), z.lte(24 * 30)), 48),
+    SIGN_UPS_PER_HOUR: z._default(z.coerce.number().check(z.int(), z.gte(1)), DEFAULT_SIGN_UPS_PER_HOUR),
     LOG_LEVEL: z._default(z.enum(["info", "warn", "error", "silent"]), "info"),
     JWT_SECRET_ARN: z.optional(nonEmpty()),
     USER_POOL_ID: z.optional(nonEmpty()),
@@ -66,6 +68,7 @@ const AwsConfigSchema = z.pipe(
     senderEmail: env.SENDER_EMAIL,
     shop: { shopName: env.SHOP_NAME, makerEmail: env.MAKER_EMAIL, publicUrl: env.PUBLIC_URL.replace(/\/$/, "") },
     checkoutWindowMs: env.CHECKOUT_WINDOW_HOURS * 3_600_000,
+    signUpsPerHour: env.SIGN_UPS_PER_HOUR,
     logLevel: env.LOG_LEVEL,
     jwtSecretArn: env.JWT_SECRET_ARN,
     userPool:

@@ -37,6 +37,9 @@ export function createAwsHttpApp(parts: AwsHttpParts) {
     resolveActor: useCases.resolveActor,
     logger: parts.logger,
     publicUrl: parts.publicUrl,
+    // The Lambda adapter passes the API Gateway (HTTP API) event's request context as the app's env.
+    clientAddress: (c) =>
+      (c.env as { requestContext?: { http?: { sourceIp?: string } } } | undefined)?.requestContext?.http?.sourceIp,
   });
   const site = new Hono();
   site.use(

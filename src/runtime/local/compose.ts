@@ -1,4 +1,5 @@
 import "./polyfills.js";
+import type { IncomingMessage } from "node:http";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { EmailChannel } from "../../adapters/http/email-channel.js";
@@ -65,6 +66,16 @@ export interface LocalOverrides {
   receipts?: (real: ReceiptRenderer) => ReceiptRenderer;
   /** The item store as the use cases see it (the dispatcher and housekeeping keep the real one). */
   store?: (real: ItemStore) => ItemStore;
+}
+
+/**
+ * The caller's address: the socket's (@hono/node-server passes the Node request as the app's env), or
+ * behind a trusted reverse proxy the last address it appended to X-Forwarded-For.
+ */
+function clientAddress(incoming: IncomingMessage | undefined, trustProxy: boolean): string | undefined {
+  const forwarded = trustProxy ? incoming?.headers["x-forwarded-for"] : undefined;
+  const last = (Array.isArray(forwarded) ? forwarded.join(",") : forwarded)?.split(",").pop()?.trim();
+  return last || incoming?.socket.remoteAddress;
 }
 
 /** The composition root of the embedded runtime: one SQLite file, the dispatcher, workflows and the HTTP app. */
@@ -134,6 +145,7 @@ export function composeLocalRuntime(config: LocalConfig, overrides: LocalOverrid
     receipts,
     shop,
     checkoutWindowMs: config.checkoutWindowMs,
+    signUpsPerHour: config.signUpsPerHour,
     logger,
     mailer,
     payments,
@@ -189,6 +201,8 @@ export function composeLocalRuntime(config: LocalConfig, overrides: LocalOverrid
     resolveActor: useCases.resolveActor,
     logger,
     publicUrl: config.publicUrl,
+    clientAddress: (c) =>
+      clientAddress((c.env as { incoming?: IncomingMessage } | undefined)?.incoming, config.trustProxy),
   });
   registerUploadRoute(app as never, { signer, objects, onUploaded: useCases.attachAgreement });
   registerMailboxRoutes(app as never, emlMailer);

@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import { z } from "zod";
+import { DEFAULT_SIGN_UPS_PER_HOUR } from "../../application/users/sign-up-throttle.js";
 
 const flag = z.enum(["true", "false", "1", "0"]).transform((value) => value === "true" || value === "1");
 
@@ -39,6 +40,8 @@ const ConfigSchema = z
       .max(24 * 30)
       .default(48),
     AUCTION_SWEEP_MS: z.coerce.number().int().min(100).default(30_000),
+    SIGN_UPS_PER_HOUR: z.coerce.number().int().min(1).default(DEFAULT_SIGN_UPS_PER_HOUR),
+    TRUST_PROXY: flag.default(false),
     TTL_SWEEP_MS: z.coerce.number().int().min(100).default(60_000),
     DISPATCH_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(32),
     MAX_LIVE_STREAMS: z.coerce.number().int().min(1).default(1000),
@@ -95,6 +98,8 @@ const ConfigSchema = z
       auctionSweepMs: env.AUCTION_SWEEP_MS,
       ttlSweepMs: env.TTL_SWEEP_MS,
       checkoutWindowMs: Math.round(env.CHECKOUT_WINDOW_HOURS * 3600 * 1000),
+      signUpsPerHour: env.SIGN_UPS_PER_HOUR,
+      trustProxy: env.TRUST_PROXY,
       retries: { maxAttempts: env.DELIVERY_MAX_ATTEMPTS, baseBackoffMs: env.DELIVERY_BACKOFF_MS },
     };
   });

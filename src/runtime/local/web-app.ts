@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { serveStatic } from "@hono/node-server/serve-static";
 import { Hono, type MiddlewareHandler } from "hono";
+import type { HttpFetch } from "./usage-meter.js";
 
 export const WEB_DIST = fileURLToPath(new URL("../../../web/dist", import.meta.url));
 
@@ -34,7 +35,7 @@ export const PAGE_SECURITY_HEADERS = {
 } as const;
 
 /** Serves the built web app (web/dist) beside the API when it has been built (`npm run build:web`). */
-export function withWebApp(api: { fetch: (request: Request) => Response | Promise<Response> }, root = WEB_DIST) {
+export function withWebApp(api: { fetch: HttpFetch }, root = WEB_DIST): HttpFetch {
   if (!existsSync(root)) return api.fetch;
   const site = new Hono();
   site.use("/assets/*", async (c, next) => {
@@ -53,14 +54,14 @@ export function withWebApp(api: { fetch: (request: Request) => Response | Promis
   // On AWS the web bucket's config.json names the API's URL; here the API shares the app's origin.
   site.get("/config.json", (c) => c.json({}));
   site.get("*", pageHeaders, serveStatic({ root }), serveStatic({ root, path: "index.html" }));
-  return async (request: Request) => {
+  return async (request, env) => {
     // Only GETs can be for the web app; the API's writes skip parsing the URL here.
-    if (request.method !== "GET") return api.fetch(request);
+    if (request.method !== "GET") return api.fetch(request, env);
     const url = new URL(request.url);
     if (url.pathname.startsWith("/assets/") || url.pathname === "/config.json") return site.fetch(request);
     if (wantsAppPage(request.method, url.pathname, request.headers.get("accept") ?? "")) return site.fetch(request);
     // A browser must not answer a fetch of `/orders/{id}` with the page it cached for the same URL.
-    const response = await api.fetch(request);
+    const response = await api.fetch(request, env);
     response.headers.append("Vary", "Accept");
     return response;
   };

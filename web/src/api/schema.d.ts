@@ -84,6 +84,15 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
+        /** @description TOO_MANY_SIGN_UPS: too many sign-ups from this address this hour (Retry-After) */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
         /** @description TOO_BUSY: many people are signing in right now; try again after Retry-After */
         503: {
           headers: {

@@ -49,9 +49,10 @@ export function registerAuthRoutes(app: OpenAPIHono<HttpEnv>, useCases: AuthUseC
         201: jsonContent(UserSchema, "The new account"),
         400: errorResponses[400],
         409: errorResponses[409],
+        429: jsonContent(ErrorSchema, "TOO_MANY_SIGN_UPS: too many sign-ups from this address this hour (Retry-After)"),
       },
     }),
-    async (c) => c.json(await useCases.signUp(c.req.valid("json")), 201),
+    async (c) => c.json(await useCases.signUp(c.req.valid("json"), c.get("clientAddress")), 201),
   );
 
   app.openapi(
