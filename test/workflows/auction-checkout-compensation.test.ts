@@ -1,54 +1,33 @@
 import { describe, expect, it } from "vitest";
 import { createJsonLogger } from "../../src/adapters/local/json-logger.js";
 import { LocalWorkflowRunner } from "../../src/adapters/local/local-workflow-runner.js";
-import { openSqliteDatabase } from "../../src/adapters/local/sqlite-database.js";
-import { SqliteItemStore } from "../../src/adapters/local/sqlite-item-store.js";
-import { createUlidGenerator } from "../../src/adapters/local/system-clock.js";
 import { TestPaymentGateway } from "../../src/adapters/local/test-payment-gateway.js";
 import { loadAuction } from "../../src/application/auctions/auction-items.js";
 import { makeLapseUnpaidAuction } from "../../src/application/auctions/checkout-deadline.js";
 import { AUCTION_CHECKOUT, checkoutSagaTasks } from "../../src/application/auctions/checkout-saga.js";
 import { makeCloseAuction } from "../../src/application/auctions/close-auction.js";
-import { makeCreateAuction } from "../../src/application/auctions/create-auction.js";
 import { makePlaceBid } from "../../src/application/auctions/place-bid.js";
 import { makeRequestCheckout } from "../../src/application/auctions/request-checkout.js";
 import type { PaymentGateway } from "../../src/ports/payment-gateway.js";
 import { WORKFLOWS_DIR } from "../../src/runtime/local/compose.js";
+import { openAuction } from "../support/auction-fixture.js";
 
-const START = Date.parse("2026-07-01T10:00:00Z");
 const address = { line1: "1 Winner Way", city: "Delft", postalCode: "2611 AA", country: "NL" };
 
 /** Wraps the gateway the saga's steps get; `lapse` moves the clock past the payment deadline and lapses the auction. */
 type PaymentsFault = (gateway: TestPaymentGateway, lapse: () => Promise<unknown>) => PaymentGateway;
 
 async function wonAuction(failingStep?: string, card = "4242424242424242", paymentsFault?: PaymentsFault) {
-  let now = START;
-  const clock = { now: () => new Date(now) };
-  const store = new SqliteItemStore(openSqliteDatabase(":memory:"));
-  const deps = { store, ids: createUlidGenerator(clock), clock };
+  const { deps, store, auction, advance } = await openAuction();
   const payments = new TestPaymentGateway({ ...deps });
-  const auction = await makeCreateAuction(deps)(
-    {
-      title: "Opera cake",
-      description: "",
-      currency: "EUR",
-      startingPrice: 5000,
-      startsAt: new Date(START).toISOString(),
-      endsAt: new Date(START + 3_600_000).toISOString(),
-    },
-    { userId: "seller", roles: ["seller"] },
-  );
   await makePlaceBid(deps)(auction.id, 7500, { userId: "winner", roles: ["customer"] });
-  now += 3_700_000;
+  advance(3_700_000);
   await makeCloseAuction(deps)(auction.id);
   await makeRequestCheckout(deps)(
     auction.id,
     { deliveryAddress: address, payment: { card } },
     { userId: "winner", email: "w@example.com", roles: ["customer"] },
   );
-  const advance = (ms: number) => {
-    now += ms;
-  };
   const lapse = () => {
     advance(49 * 3600 * 1000);
     return makeLapseUnpaidAuction(deps)(auction.id);
@@ -72,7 +51,9 @@ async function wonAuction(failingStep?: string, card = "4242424242424242", payme
     logger: createJsonLogger({ level: "silent" }),
     retryIntervalMs: 1,
   });
-  const run = () => runner.run(AUCTION_CHECKOUT, { auctionId: auction.id }, "chk");
+  // Started as the checkout consumer starts it: for the checkout its request event names.
+  const checkoutId = (await loadAuction(store, auction.id)).checkout!.id;
+  const run = () => runner.run(AUCTION_CHECKOUT, { auctionId: auction.id, checkoutId }, checkoutId);
   const orders = async () => (await store.query({ partition: "ORDERS", index: "gsi2" })).items;
   return { run, store, payments, auctionId: auction.id, orders, advance, lapse, tasks, working, deps };
 }
@@ -330,5 +311,62 @@ describe("auction checkout saga", () => {
       failureCode: "NOT_THE_WINNER",
     });
     expect(await payments.countCharges()).toBe(0);
+  });
+
+  it("a reserved checkout whose win lapses before the charge is not charged", async () => {
+    const { store, payments, auctionId, tasks, lapse } = await wonAuction();
+    const input = { auctionId, checkoutId: (await loadAuction(store, auctionId)).checkout!.id } as never;
+    await tasks.ReserveCheckout!(input);
+    await lapse();
+    await expect(tasks.ChargeWinner!(input)).rejects.toMatchObject({ code: "CHECKOUT_EXPIRED" });
+    expect(await payments.countCharges()).toBe(0);
+  });
+
+  it("a failed attempt's charge that lands after the winner tried again is refunded; the new attempt pays once", async () => {
+    let releaseFirstCharge = () => {};
+    const firstChargeHeld = new Promise<void>((resolve) => {
+      releaseFirstCharge = resolve;
+    });
+    let charges = 0;
+    const { store, payments, auctionId, tasks, deps, orders } = await wonAuction(undefined, undefined, (gateway) => ({
+      // The first attempt's charge is slow at the provider: its step times out, the call goes on.
+      charge: async (request) => {
+        if (++charges === 1) await firstChargeHeld;
+        return gateway.charge(request);
+      },
+      findCharge: (key) => gateway.findCharge(key),
+      refund: (chargeId, key) => gateway.refund(chargeId, key),
+    }));
+    const first = { auctionId, checkoutId: (await loadAuction(store, auctionId)).checkout!.id };
+    await tasks.ReserveCheckout!(first as never);
+    const slowCharge = tasks.ChargeWinner!(first as never).then(
+      () => "charged",
+      (error: { code?: string; name?: string }) => error.code ?? error.name,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    // ChargeWinner timed out: the run undoes the attempt, finding no charge yet, and fails it.
+    const timedOut = { ...first, error: { Error: "States.Timeout", Cause: "" } } as never;
+    for (const step of ["RefundWinner", "ReleaseCheckout", "FailCheckout"]) await tasks[step]!(timedOut);
+    expect((await loadAuction(store, auctionId)).checkout).toMatchObject({ id: first.checkoutId, state: "failed" });
+
+    // The winner tries again with another card; then the first attempt's charge lands.
+    await makeRequestCheckout(deps)(
+      auctionId,
+      { deliveryAddress: address, payment: { card: "5555555555554444" } },
+      { userId: "winner", email: "w@example.com", roles: ["customer"] },
+    );
+    const second = { auctionId, checkoutId: (await loadAuction(store, auctionId)).checkout!.id };
+    expect(second.checkoutId).not.toBe(first.checkoutId);
+    releaseFirstCharge();
+    expect(await slowCharge).not.toBe("charged");
+    // Its run goes on to compensation (ChargeWinner's Catch), which touches only its own attempt.
+    for (const step of ["RefundWinner", "ReleaseCheckout", "FailCheckout"]) await tasks[step]!(timedOut);
+    expect((await loadAuction(store, auctionId)).checkout).toMatchObject({ id: second.checkoutId, state: "requested" });
+
+    for (const step of ["ReserveCheckout", "ChargeWinner", "CreateOrder"]) await tasks[step]!(second as never);
+    expect((await loadAuction(store, auctionId)).checkout).toMatchObject({ id: second.checkoutId, state: "paid" });
+    expect(await orders()).toHaveLength(1);
+    expect(await payments.countCharges()).toBe(2);
+    expect(await payments.countRefunds()).toBe(1);
   });
 });

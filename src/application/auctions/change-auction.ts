@@ -1,6 +1,6 @@
 import type { Auction } from "../../domain/auctions/auction.js";
 import { AuctionEvent } from "../../domain/auctions/auction-events.js";
-import { assertEditable } from "../../domain/auctions/auction-rules.js";
+import { assertEditable, assertNotEnded } from "../../domain/auctions/auction-rules.js";
 import { termsProblems, type UpdateAuctionBody } from "../../domain/auctions/auction-schemas.js";
 import { type Actor, hasRole } from "../../domain/shared/actor.js";
 import { ConflictError, ForbiddenError, UnauthenticatedError, ValidationError } from "../../domain/shared/errors.js";
@@ -46,7 +46,7 @@ export function makeUpdateAuction(deps: AuctionDeps) {
   ): Promise<Auction> => {
     const auction = await loadAuction(deps.store, id);
     assertOwner(actor, auction, false);
-    assertEditable(auction);
+    assertEditable(auction, deps.clock.now());
     const next: Auction = {
       ...auction,
       ...changes,
@@ -67,7 +67,7 @@ export function makeCancelAuction(deps: AuctionDeps) {
   return async (id: string, actor: Actor, options: CommitWith<Auction> = {}): Promise<Auction> => {
     const auction = await loadAuction(deps.store, id);
     assertOwner(actor, auction, true);
-    if (auction.status !== "active") throw new ConflictError("AUCTION_NOT_ACTIVE", `The auction is ${auction.status}`);
+    assertNotEnded(auction, deps.clock.now());
     const next: Auction = { ...auction, status: "cancelled", updatedAt: deps.clock.now().toISOString() };
     return commitChange(deps, auction, next, AuctionEvent.cancelled, { by: actor.userId }, options);
   };

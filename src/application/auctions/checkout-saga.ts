@@ -28,8 +28,13 @@ const checkoutChargeKey = (checkoutId: string) => `auction-${checkoutId}`;
 
 interface SagaInput {
   auctionId: string;
+  /** The checkout this run is for (runs started before checkouts were named act on the current one). */
+  checkoutId?: string;
   error?: WorkflowError;
 }
+
+/** What a step hands the next one: the run's auction and checkout. */
+const carried = ({ auctionId, checkoutId }: SagaInput) => ({ auctionId, ...(checkoutId ? { checkoutId } : {}) });
 
 /** The name a checkout refusal with a failure code is raised under, by its code (see REFUSAL_ERROR_NAMES). */
 const CHECKOUT_REFUSAL_NAMES = new Map<string, string>(
@@ -56,6 +61,21 @@ function current(auction: Auction): Checkout {
   return auction.checkout;
 }
 
+/**
+ * Whether the auction's checkout is no longer this run's: the run's attempt failed and the winner started
+ * another. Such a run goes no further and only ever refunds its own attempt's charge.
+ */
+const replaced = (checkout: Checkout, input: SagaInput) =>
+  Boolean(input.checkoutId) && checkout.id !== input.checkoutId;
+
+/** A forward step's check that the run's checkout is still the auction's. */
+function stillThisRun(checkout: Checkout, input: SagaInput): Checkout {
+  if (replaced(checkout, input)) {
+    throw new CheckoutRejectedError("CHECKOUT_REPLACED", "conflict", "A newer checkout replaced this one");
+  }
+  return checkout;
+}
+
 /** Marked for undoing, or failed already: such a checkout is only ever refunded and released. */
 const beingUndone = (checkout: Checkout) => Boolean(checkout.undoing) || checkout.state === "failed";
 
@@ -65,6 +85,13 @@ function goingAhead(checkout: Checkout): Checkout {
     throw new CheckoutRejectedError("CHECKOUT_UNDONE", "conflict", "The checkout is being cancelled");
   }
   return checkout;
+}
+
+/** A forward step's check that the win still stands: a lapsed one (unpaid by its deadline) is not charged or paid. */
+function stillSold(auction: Auction): void {
+  if (auction.status !== "sold") {
+    throw new CheckoutRejectedError("CHECKOUT_EXPIRED", "conflict", "The auction lapsed before payment completed");
+  }
 }
 
 /** A paid checkout is never undone: what RefundWinner answers a run that lost the race to pay. */
@@ -133,10 +160,11 @@ export function checkoutSagaTasks(deps: AuctionDeps & { payments: PaymentGateway
   };
 
   const steps = {
-    reserveCheckout: async ({ auctionId }: SagaInput) => {
+    reserveCheckout: async (input: SagaInput) => {
+      const { auctionId } = input;
       const auction = await loadAuction(store, auctionId);
-      const checkout = goingAhead(current(auction));
-      if (checkout.state !== "requested") return { auctionId };
+      const checkout = goingAhead(stillThisRun(current(auction), input));
+      if (checkout.state !== "requested") return carried(input);
       try {
         assertCanCheckOut(auction, checkout.buyerId, clock.now());
       } catch (error) {
@@ -147,18 +175,20 @@ export function checkoutSagaTasks(deps: AuctionDeps & { payments: PaymentGateway
       } catch (error) {
         // A duplicate run of this saga reserved it first: done.
         const now = await afterLostRace(error, auctionId);
-        if (beingUndone(now) || now.state !== "reserved") throw error;
+        if (replaced(now, input) || beingUndone(now) || now.state !== "reserved") throw error;
       }
-      return { auctionId };
+      return carried(input);
     },
 
-    chargeWinner: async ({ auctionId }: SagaInput) => {
+    chargeWinner: async (input: SagaInput) => {
+      const { auctionId } = input;
       const auction = await loadAuction(store, auctionId);
-      const checkout = current(auction);
-      if (checkout.state === "paid") return { auctionId };
+      const checkout = stillThisRun(current(auction), input);
+      if (checkout.state === "paid") return carried(input);
       // Once undoing began, never charge (or report a charge as this run's success): the refund is owed.
       goingAhead(checkout);
-      if (checkout.chargeId) return { auctionId };
+      if (checkout.chargeId) return carried(input);
+      stillSold(auction);
       const source = await store.get(checkoutPaymentKey(auctionId));
       if (!source)
         throw new CheckoutRejectedError("NO_PAYMENT_DETAILS", "conflict", "The checkout has no payment details");
@@ -172,23 +202,23 @@ export function checkoutSagaTasks(deps: AuctionDeps & { payments: PaymentGateway
         await save(auction, { chargeId: charge.chargeId });
       } catch (error) {
         const now = await afterLostRace(error, auctionId);
-        // Undone or failed while the winner was being charged: the undoing may have looked for the charge
-        // before it was made, so it is refunded here.
-        if (beingUndone(now)) await steps.refundWinner({ auctionId });
+        // Undone or failed (and perhaps replaced by a new attempt) while the winner was being charged: the
+        // undoing may have looked for the charge before it was made, so it is refunded here.
+        if (replaced(now, input) || beingUndone(now)) await steps.refundWinner({ ...input, checkoutId: checkout.id });
         // Otherwise a duplicate run may have recorded the same charge (one per checkout at the gateway): done.
-        else if (now.chargeId === charge.chargeId) return { auctionId };
+        else if (now.chargeId === charge.chargeId) return carried(input);
         throw error;
       }
-      return { auctionId };
+      return carried(input);
     },
 
-    createOrder: async ({ auctionId }: SagaInput) => {
+    createOrder: async (input: SagaInput) => {
+      const { auctionId } = input;
       const auction = await loadAuction(store, auctionId);
-      const checkout = current(auction);
-      if (checkout.state === "paid") return { auctionId, orderId: checkout.orderId };
+      const checkout = stillThisRun(current(auction), input);
+      if (checkout.state === "paid") return { ...carried(input), orderId: checkout.orderId };
       goingAhead(checkout);
-      if (auction.status !== "sold")
-        throw new CheckoutRejectedError("CHECKOUT_EXPIRED", "conflict", "The auction lapsed before payment completed");
+      stillSold(auction);
       const now = clock.now().toISOString();
       const amount = { amount: auction.highestBid!.amount, currency: auction.currency };
       const order: Order = {
@@ -230,10 +260,17 @@ export function checkoutSagaTasks(deps: AuctionDeps & { payments: PaymentGateway
           auctionEvent(deps, auctionId, AuctionEvent.paid, { orderId: order.id, checkoutId: checkout.id }),
         ],
       );
-      return { auctionId, orderId: order.id };
+      return { ...carried(input), orderId: order.id };
     },
 
     refundWinner: async (input: SagaInput) => {
+      if (input.checkoutId && replaced(current(await loadAuction(store, input.auctionId)), input)) {
+        // The run's attempt failed and the winner started another: only its own charge is refunded, if
+        // one landed after its undoing looked (the auction's checkout is the new attempt's, left alone).
+        const late = await deps.payments.findCharge(checkoutChargeKey(input.checkoutId));
+        if (late) await deps.payments.refund(late.chargeId, `refund-${input.checkoutId}`);
+        return input;
+      }
       const auction = await beginUndoing(input); // a paid checkout is refused here
       const checkout = current(auction);
       if (checkout.refundId) return input;
@@ -249,7 +286,7 @@ export function checkoutSagaTasks(deps: AuctionDeps & { payments: PaymentGateway
       // Only the card of the checkout being undone: a new attempt's (the winner trying again) stays, also
       // when it arrives between this read and the delete (details kept before checkouts were named go).
       const checkout = current(await loadAuction(store, input.auctionId));
-      if (!beingUndone(checkout)) return input;
+      if (replaced(checkout, input) || !beingUndone(checkout)) return input;
       const ofThisCheckout = when.or(when.lacks("checkoutId"), when.eq("checkoutId", checkout.id));
       try {
         await store.delete(checkoutPaymentKey(input.auctionId), ofThisCheckout);
@@ -262,7 +299,8 @@ export function checkoutSagaTasks(deps: AuctionDeps & { payments: PaymentGateway
     failCheckout: async (input: SagaInput) => {
       const auction = await loadAuction(store, input.auctionId);
       const checkout = current(auction);
-      if (checkout.state === "paid" || checkout.state === "failed") return input;
+      // A replaced checkout had failed before the winner could start another.
+      if (replaced(checkout, input) || checkout.state === "paid" || checkout.state === "failed") return input;
       // The error the undoing began with, whichever run gets here first.
       const error = checkout.undoing?.error ?? input.error;
       const reason = CHECKOUT_REFUSALS.has(error?.Error ?? "")

@@ -75,8 +75,20 @@ export function closingOutcome(auction: Auction): { status: "sold" | "unsold"; r
   return { status: "sold" };
 }
 
-/** Sellers may change an auction only while it is active and has no bid. */
-export function assertEditable(auction: Auction): void {
+/**
+ * A seller may change or cancel an auction only while it runs (or before it starts): once its end time
+ * has passed, its outcome is the close's to settle (sold to the highest bid, or unsold), also in the
+ * moments before the close has run.
+ */
+export function assertNotEnded(auction: Auction, now: Date): void {
   if (auction.status !== "active") throw new ConflictError("AUCTION_NOT_ACTIVE", `The auction is ${auction.status}`);
+  if (phaseAt(auction, now) === "ended") {
+    throw new ConflictError("AUCTION_ENDED", "The auction has ended; its outcome is being settled");
+  }
+}
+
+/** Sellers may change an auction only before its end and its first bid. */
+export function assertEditable(auction: Auction, now: Date): void {
+  assertNotEnded(auction, now);
   if (auction.bidCount > 0) throw new ConflictError("AUCTION_HAS_BIDS", "An auction cannot change once it has bids");
 }

@@ -49,11 +49,8 @@ export function auctionConsumers(useCases: AuctionConsumerUseCases) {
       name: "auction-checkout",
       eventTypes: QUEUE_EVENT_TYPES["auction-checkout"],
       handle: async (event: StoredEvent) => {
-        const result = await useCases.workflows.run(
-          AUCTION_CHECKOUT,
-          { auctionId: event.key },
-          String(event.data.checkoutId),
-        );
+        const checkoutId = String(event.data.checkoutId);
+        const result = await useCases.workflows.run(AUCTION_CHECKOUT, { auctionId: event.key, checkoutId }, checkoutId);
         if (result.status === "failed") {
           throw Object.assign(new Error(`Checkout saga failed: ${result.error?.name}: ${result.error?.cause}`), {
             name: "WorkflowFailedError",
