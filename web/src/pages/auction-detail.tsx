@@ -337,6 +337,8 @@ function SellerActions({ auction, onChange }: { auction: Auction; onChange: () =
   const [message, setMessage] = useState<string>();
   const [busy, setBusy] = useState(false);
   const outcome = sellerOutcome(auction);
+  // Past its end time the close settles the outcome: no more edits or cancelling (the API says AUCTION_ENDED).
+  const running = auction.phase === "open" || auction.phase === "scheduled";
   async function cancel() {
     if (!window.confirm(`Cancel the auction “${auction.title}”? Bidders are told.`)) return;
     setBusy(true);
@@ -354,20 +356,18 @@ function SellerActions({ auction, onChange }: { auction: Auction; onChange: () =
     <section className="card" aria-labelledby="seller-title">
       <h2 id="seller-title">Your auction</h2>
       <div className="actions">
-        {auction.status === "active" && auction.bidCount === 0 && (
+        {running && auction.bidCount === 0 && (
           <Link href={`/auctions/${auction.id}/edit`} className="button button--ghost">
             Edit
           </Link>
         )}
-        {auction.status === "active" && (
+        {running && (
           <button type="button" className="button button--ghost" disabled={busy} onClick={cancel}>
             Cancel auction
           </button>
         )}
       </div>
-      {auction.status === "active" && auction.bidCount > 0 && (
-        <p className="muted">An auction with bids can no longer be edited.</p>
-      )}
+      {running && auction.bidCount > 0 && <p className="muted">An auction with bids can no longer be edited.</p>}
       {outcome && <p>{outcome}</p>}
       <p role="status" className="console-message">
         {message}
