@@ -145,7 +145,10 @@ export type HotAuctionRound = Awaited<ReturnType<Awaited<ReturnType<typeof hotAu
  */
 export async function hotAuctionEngine(password: string, seconds: number) {
   const dataDir = mkdtempSync(join(tmpdir(), "orderflow-bench-engine-"));
-  const runtime = composeLocalRuntime(loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: "error", DEMO_PASSWORD: password }));
+  // Its bidders sign up in this process, without a client address: one allowance for all of them.
+  const runtime = composeLocalRuntime(
+    loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: "error", DEMO_PASSWORD: password, SIGN_UPS_PER_HOUR: "1000" }),
+  );
   await runtime.start();
   const { useCases } = runtime;
   const auctions: Array<{ id: string; endsAt: string }> = [];

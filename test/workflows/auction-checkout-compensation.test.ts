@@ -7,7 +7,7 @@ import { makeLapseUnpaidAuction } from "../../src/application/auctions/checkout-
 import { AUCTION_CHECKOUT, checkoutSagaTasks } from "../../src/application/auctions/checkout-saga.js";
 import { makeCloseAuction } from "../../src/application/auctions/close-auction.js";
 import { makePlaceBid } from "../../src/application/auctions/place-bid.js";
-import { makeRequestCheckout } from "../../src/application/auctions/request-checkout.js";
+import { checkoutPaymentKey, makeRequestCheckout } from "../../src/application/auctions/request-checkout.js";
 import type { PaymentGateway } from "../../src/ports/payment-gateway.js";
 import { WORKFLOWS_DIR } from "../../src/runtime/local/compose.js";
 import { openAuction } from "../support/auction-fixture.js";
@@ -368,5 +368,39 @@ describe("auction checkout saga", () => {
     expect(await orders()).toHaveLength(1);
     expect(await payments.countCharges()).toBe(2);
     expect(await payments.countRefunds()).toBe(1);
+  });
+
+  it("a redelivered run of a failed attempt never marks the winner's new attempt, even one landing as it reads", async () => {
+    const { store, payments, auctionId, tasks, deps } = await wonAuction(undefined, "4000000000000002");
+    const first = { auctionId, checkoutId: (await loadAuction(store, auctionId)).checkout!.id };
+    await tasks.ReserveCheckout!(first as never);
+    await expect(tasks.ChargeWinner!(first as never)).rejects.toThrow();
+    const declined = { ...first, error: { Error: "PaymentDeclinedError" } } as never;
+    for (const step of ["RefundWinner", "ReleaseCheckout", "FailCheckout"]) await tasks[step]!(declined);
+
+    // The redelivered run reaches RefundWinner; the winner's new attempt lands between its reads of the auction.
+    let reads = 0;
+    const newAttempt = () =>
+      makeRequestCheckout(deps)(
+        auctionId,
+        { deliveryAddress: address, payment: { card: "4242424242424242" } },
+        { userId: "winner", email: "w@example.com", roles: ["customer"] },
+      );
+    const racing = Object.assign(Object.create(store), {
+      get: async (...args: Parameters<typeof store.get>) => {
+        if (args[0].pk.startsWith("AUCTION#") && ++reads === 2) await newAttempt();
+        return store.get(...args);
+      },
+    }) as typeof store;
+    const stale = checkoutSagaTasks({ ...deps, store: racing, payments });
+    for (const step of ["RefundWinner", "ReleaseCheckout", "FailCheckout"]) {
+      await stale[step]!({ ...first, error: { Error: "States.Timeout" } } as never);
+    }
+    if (reads < 2) await newAttempt();
+    const checkout = (await loadAuction(store, auctionId)).checkout!;
+    expect(checkout.id).not.toBe(first.checkoutId);
+    expect(checkout).toMatchObject({ state: "requested" });
+    expect(checkout.undoing).toBeUndefined();
+    expect(await store.get(checkoutPaymentKey(auctionId))).toMatchObject({ checkoutId: checkout.id });
   });
 });

@@ -46,9 +46,9 @@ export function makeNotifyAuctionParties(deps: {
       const id = `outbid-${event.key}-${bidderId}-${burst}`;
       if (outbidMailsSent.has(id)) return;
       const auction = await loadAuction(deps.store, event.key);
-      // Stale by the time it is delivered (a queue behind, a redelivery): the bidder leads again, or bidding
-      // is over. A later outbid in the same burst is still told.
-      if (auction.highestBid?.bidderId === bidderId || auction.status !== "active") return;
+      // Stale by the time it is delivered (a queue behind, a redelivery): the bidder leads again. A later
+      // outbid in the same burst is still told. (After the close it is still sent: losers get no other word.)
+      if (auction.highestBid?.bidderId === bidderId) return;
       await mailTo(
         bidderId,
         id,

@@ -134,10 +134,12 @@ export function checkoutSagaTasks(deps: AuctionDeps & { payments: PaymentGateway
    * (CheckoutPaidError). A later run that meets the mark finishes the undoing and fails the checkout with
    * the same reason. A failed checkout needs no mark: nothing pays it.
    */
-  const beginUndoing = async (input: SagaInput): Promise<Auction> => {
+  const beginUndoing = async (input: SagaInput): Promise<Auction | "replaced"> => {
     for (let attempt = 1; ; attempt++) {
       const auction = await loadAuction(store, input.auctionId);
       const checkout = current(auction);
+      // Decided on the snapshot the mark is written against: a new attempt landing meanwhile fails the save.
+      if (replaced(checkout, input)) return "replaced";
       if (beingUndone(checkout)) return auction;
       if (checkout.state === "paid") throw new CheckoutPaidError();
       const undoing: NonNullable<Checkout["undoing"]> = {
@@ -264,14 +266,14 @@ export function checkoutSagaTasks(deps: AuctionDeps & { payments: PaymentGateway
     },
 
     refundWinner: async (input: SagaInput) => {
-      if (input.checkoutId && replaced(current(await loadAuction(store, input.auctionId)), input)) {
+      const auction = await beginUndoing(input); // a paid checkout is refused here
+      if (auction === "replaced") {
         // The run's attempt failed and the winner started another: only its own charge is refunded, if
         // one landed after its undoing looked (the auction's checkout is the new attempt's, left alone).
-        const late = await deps.payments.findCharge(checkoutChargeKey(input.checkoutId));
+        const late = await deps.payments.findCharge(checkoutChargeKey(input.checkoutId!));
         if (late) await deps.payments.refund(late.chargeId, `refund-${input.checkoutId}`);
         return input;
       }
-      const auction = await beginUndoing(input); // a paid checkout is refused here
       const checkout = current(auction);
       if (checkout.refundId) return input;
       // A charge whose answer was lost or whose record failed (the auction changed meanwhile) is refunded too.

@@ -7,7 +7,42 @@ import { makeWindowedAllowance } from "../shared/windowed-allowance.js";
 export const DEFAULT_SIGN_UPS_PER_HOUR = 20;
 const WINDOW_MS = 3_600_000;
 
-const signUpsKey = (clientAddress: string): ItemKey => ({ pk: `SIGN_UPS#${clientAddress}`, sk: "SIGN_UPS" });
+const signUpsKey = (clientAddress: string): ItemKey => ({ pk: `SIGN_UPS#${clientKey(clientAddress)}`, sk: "SIGN_UPS" });
+
+/**
+ * One allowance per client, whatever form its address arrives in: a port (from a proxy's header) is
+ * dropped, an IPv4-mapped IPv6 address counts as its IPv4 address, and an IPv6 address counts by its /64
+ * network (a host may take any address in its network).
+ */
+export function clientKey(address: string): string {
+  let key = address.trim().toLowerCase();
+  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(key);
+  if (bracketed) key = bracketed[1]!;
+  else if (/^[\d.]+:\d+$/.test(key)) key = key.slice(0, key.lastIndexOf(":"));
+  key = key.replace(/%.*$/, ""); // an IPv6 zone
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(key);
+  if (mapped) return mapped[1]!;
+  return key.includes(":") ? (ipv6Network(key) ?? key) : key;
+}
+
+/** The /64 network of an IPv6 address (`2001:db8:1:2::/64`), or undefined for what is not one. */
+function ipv6Network(address: string): string | undefined {
+  const halves = address.split("::");
+  if (halves.length > 2) return undefined;
+  // An IPv4 tail (`::ffff:1.2.3.4` is handled before) stands for the last two groups.
+  const groups = (part: string | undefined) =>
+    part ? part.split(":").flatMap((group) => (group.includes(".") ? ["0", "0"] : [group])) : [];
+  const head = groups(halves[0]);
+  const tail = groups(halves[1]);
+  const missing = 8 - head.length - tail.length;
+  if (halves.length === 1 ? missing !== 0 : missing < 1) return undefined;
+  const all = [...head, ...Array<string>(halves.length === 2 ? missing : 0).fill("0"), ...tail];
+  if (!all.every((group) => /^[0-9a-f]{1,4}$/.test(group))) return undefined;
+  return `${all
+    .slice(0, 4)
+    .map((group) => Number.parseInt(group, 16).toString(16))
+    .join(":")}::/64`;
+}
 
 /**
  * Limits sign-ups per client address (the connection's, or API Gateway's source IP) to `perHour`: each
