@@ -12,10 +12,23 @@ import type { Subscription } from "./subscription.js";
 const clock = { now: () => new Date() };
 const logger = createJsonLogger({ level: "silent" });
 const running: OutboxDispatcher[] = [];
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function setup(subscriptions: Subscription[], db: SqliteDatabase = openSqliteDatabase(":memory:")) {
+/** Waits until `done` holds, checking every 20 ms, for at most 5 s. */
+async function until(done: () => Promise<boolean>): Promise<void> {
+  for (const deadline = Date.now() + 5000; !(await done()); ) {
+    if (Date.now() > deadline) throw new Error("timed out waiting");
+    await sleep(20);
+  }
+}
+
+function setup(
+  subscriptions: Subscription[],
+  db: SqliteDatabase = openSqliteDatabase(":memory:"),
+  options: { concurrency?: number } = {},
+) {
   const store = new SqliteItemStore(db);
-  const dispatcher = new OutboxDispatcher({ db, subscriptions, clock, logger });
+  const dispatcher = new OutboxDispatcher({ db, subscriptions, clock, logger, ...options });
   store.watch(() => dispatcher.wake());
   running.push(dispatcher);
   let n = 0;
@@ -203,6 +216,85 @@ describe("OutboxDispatcher", () => {
     const [dead] = await dispatcher.listDeadLetters();
     expect(dead).toMatchObject({ subscription: "stuck", attempts: 2, event: { id: "stuck-0" } });
     expect(dead?.error).toMatch(/visibility timeout/);
+  });
+
+  it("frees the slots of handlers that hang past their visibility timeout, also when they hold every slot", async () => {
+    const handled: string[] = [];
+    const { dispatcher, emit } = setup(
+      [
+        {
+          name: "s",
+          eventTypes: ["thing_happened"],
+          visibilityTimeoutMs: 50,
+          maxAttempts: 1,
+          handle: async (e) => {
+            if (e.key === "hang") return new Promise<void>(() => {});
+            handled.push(e.id);
+          },
+        },
+      ],
+      undefined,
+      { concurrency: 1 },
+    );
+    dispatcher.start();
+    await emit("hang");
+    await sleep(20);
+    await emit("other");
+    await dispatcher.idle();
+    expect(handled).toEqual(["other-1"]);
+    expect((await dispatcher.depths())[0]?.deadLetters).toBe(1);
+  });
+
+  it("a timed-out attempt that answers after its delivery was dead-lettered and redriven leaves the redriven attempt alone", async () => {
+    let calls = 0;
+    const answers: Array<{ resolve: () => void; reject: (error: Error) => void }> = [];
+    const subscription: Subscription = {
+      name: "s",
+      eventTypes: ["thing_happened"],
+      visibilityTimeoutMs: 100,
+      maxAttempts: 2,
+      baseBackoffMs: 1,
+      handle: () => {
+        calls++;
+        return new Promise<void>((resolve, reject) => answers.push({ resolve, reject }));
+      },
+    };
+    const { dispatcher, emit } = setup([subscription]);
+    dispatcher.start();
+    await emit("k");
+    await until(async () => (await dispatcher.listDeadLetters()).length === 1); // both attempts hung
+    expect(calls).toBe(2);
+    subscription.visibilityTimeoutMs = 60_000;
+    await dispatcher.redrive();
+    await until(async () => calls === 3); // the redriven attempt 1 runs (and takes its time)
+    answers[0]!.reject(new Error("the first attempt 1 gives up, late"));
+    await sleep(1200); // past the dispatcher's next checks
+    expect(calls).toBe(3); // not run again beside the redriven attempt
+    expect((await dispatcher.depths())[0]).toMatchObject({ inFlight: 1, deadLetters: 0 });
+    for (const answer of answers) answer.resolve();
+    await dispatcher.idle();
+    expect((await dispatcher.depths())[0]).toMatchObject({ ready: 0, inFlight: 0, deadLetters: 0 });
+  });
+
+  it("a last attempt that timed out and then succeeds is not left among the dead letters", async () => {
+    let finish: (() => void) | undefined;
+    const { dispatcher, emit } = setup([
+      {
+        name: "s",
+        eventTypes: ["thing_happened"],
+        visibilityTimeoutMs: 50,
+        maxAttempts: 1,
+        handle: () =>
+          new Promise<void>((resolve) => {
+            finish = resolve;
+          }),
+      },
+    ]);
+    dispatcher.start();
+    await emit("k");
+    await until(async () => (await dispatcher.listDeadLetters()).length === 1);
+    finish?.(); // the handler did its work after all (the courier got the webhook)
+    await until(async () => (await dispatcher.listDeadLetters()).length === 0);
   });
 
   it("redelivers what was in flight when the process died", async () => {

@@ -10,6 +10,8 @@ interface DeliveryRow {
   seq: number;
   key: string;
   attempts: number;
+  /** While claimed: the claim's deadline (visibility timeout), which also tells its claims apart. */
+  visible_at: number;
 }
 
 /** A ready delivery with its event's columns (null when the event is gone). */
@@ -37,8 +39,12 @@ const FAN_OUT_BATCH = 1000;
 
 /** A (subscription, key) line: its events are delivered one at a time, in order. */
 const lineOf = (row: Pick<DeliveryRow, "subscription" | "key">) => `${row.subscription}\u0000${row.key}`;
-/** One attempt at one delivery, as claimed (attempts counts it). */
-const claimOf = (row: DeliveryRow) => `${lineOf(row)}#${row.seq}#${row.attempts}`;
+/**
+ * One attempt at one delivery, as claimed: its attempt number and its deadline. The deadline tells apart
+ * claims the attempt number cannot: a redriven delivery counts its attempts from 0 again, while an attempt
+ * that timed out before it was dead-lettered may still be running.
+ */
+const claimOf = (row: DeliveryRow) => `${lineOf(row)}#${row.seq}#${row.attempts}#${row.visible_at}`;
 
 /**
  * Delivers outbox events to subscriptions with SQS-like semantics: at-least-once, ordered per key
@@ -59,6 +65,10 @@ export class OutboxDispatcher implements QueueAdmin {
   private readonly busyLines = new Map<string, string>();
   /** Deliveries handled since the last pump; deleted in the pump's transaction. */
   private acks: Array<[string, number]> = [];
+  /** Claims that timed out while their handler still ran: a late success of one also clears its dead letter. */
+  private readonly timedOut = new Set<string>();
+  /** Deliveries that succeeded after they timed out, whose dead letters (if any) go with the acks. */
+  private lateAcks: Array<[string, number]> = [];
   private lastExpiryCheck = 0;
   private readonly sql;
 
@@ -90,11 +100,12 @@ export class OutboxDispatcher implements QueueAdmin {
       done: db.prepare("DELETE FROM deliveries WHERE subscription = ? AND seq = ?"),
       // A failed attempt reschedules its delivery only while it is still that attempt's claim.
       retry: db.prepare(
-        "UPDATE deliveries SET in_flight = 0, visible_at = ?, last_error = ? WHERE subscription = ? AND seq = ? AND in_flight = 1 AND attempts = ?",
+        "UPDATE deliveries SET in_flight = 0, visible_at = ?, last_error = ? WHERE subscription = ? AND seq = ? AND in_flight = 1 AND attempts = ? AND visible_at = ?",
       ),
       doneAttempt: db.prepare(
-        "DELETE FROM deliveries WHERE subscription = ? AND seq = ? AND in_flight = 1 AND attempts = ?",
+        "DELETE FROM deliveries WHERE subscription = ? AND seq = ? AND in_flight = 1 AND attempts = ? AND visible_at = ?",
       ),
+      forgetDeadLetter: db.prepare("DELETE FROM dead_letters WHERE subscription = ? AND seq = ?"),
       deadLetter: db.prepare(
         "INSERT OR REPLACE INTO dead_letters (subscription, seq, key, attempts, error, failed_at) VALUES (?, ?, ?, ?, ?, ?)",
       ),
@@ -103,7 +114,7 @@ export class OutboxDispatcher implements QueueAdmin {
       ),
       releaseClaims: db.prepare("UPDATE deliveries SET in_flight = 0, visible_at = ? WHERE in_flight = 1"),
       expiredClaims: db.prepare<[number], DeliveryRow>(
-        "SELECT subscription, seq, key, attempts FROM deliveries WHERE in_flight = 1 AND visible_at <= ?",
+        "SELECT subscription, seq, key, attempts, visible_at FROM deliveries WHERE in_flight = 1 AND visible_at <= ?",
       ),
       unclaim: db.prepare("UPDATE deliveries SET in_flight = 0 WHERE subscription = ? AND seq = ?"),
       pending: db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM deliveries"),
@@ -134,7 +145,9 @@ export class OutboxDispatcher implements QueueAdmin {
 
   private forgetHandled(): void {
     for (const [subscription, seq] of this.acks) this.sql.done.run(subscription, seq);
+    for (const [subscription, seq] of this.lateAcks) this.sql.forgetDeadLetter.run(subscription, seq);
     this.acks = [];
+    this.lateAcks = [];
   }
 
   /**
@@ -213,13 +226,15 @@ export class OutboxDispatcher implements QueueAdmin {
 
   /** Claims ready deliveries, at most one per (subscription, key) line and up to the free concurrency. */
   private claim(): Array<{ subscription: Subscription; row: ReadyRow; line: string }> {
-    const free = this.concurrency - this.inFlight.size;
-    if (free <= 0 || !this.running) return [];
+    if (!this.running) return [];
     const now = this.now();
+    // Before counting free slots: handlers that hang in every slot must not keep them all.
     if (now - this.lastExpiryCheck >= 1000) {
       this.lastExpiryCheck = now;
       this.expireClaims(now);
     }
+    const free = this.concurrency - this.inFlight.size;
+    if (free <= 0) return [];
     const claimed: Array<{ subscription: Subscription; row: ReadyRow; line: string }> = [];
     for (const row of this.sql.ready.all(now, free * 2)) {
       if (claimed.length >= free) break;
@@ -229,7 +244,7 @@ export class OutboxDispatcher implements QueueAdmin {
       if (this.busyLines.has(line)) continue;
       const timeout = subscription.visibilityTimeoutMs ?? deliveryDefaults.visibilityTimeoutMs;
       this.sql.claim.run(now + timeout, row.subscription, row.seq);
-      const claimedRow = { ...row, attempts: row.attempts + 1 };
+      const claimedRow = { ...row, attempts: row.attempts + 1, visible_at: now + timeout };
       this.busyLines.set(line, claimOf(claimedRow));
       claimed.push({ subscription, row: claimedRow, line });
     }
@@ -247,7 +262,7 @@ export class OutboxDispatcher implements QueueAdmin {
       const maxAttempts = subscription?.maxAttempts ?? deliveryDefaults.maxAttempts;
       const claim = claimOf(row);
       if (this.busyLines.get(lineOf(row)) === claim) this.busyLines.delete(lineOf(row));
-      this.inFlight.delete(claim);
+      if (this.inFlight.delete(claim)) this.timedOut.add(claim);
       const fields = { subscription: row.subscription, seq: row.seq, key: row.key, attempt: row.attempts };
       if (row.attempts >= maxAttempts) {
         this.deadLetter(row, "No answer within the visibility timeout");
@@ -263,6 +278,7 @@ export class OutboxDispatcher implements QueueAdmin {
     const claim = claimOf(row);
     const delivery = this.deliver(subscription, row).finally(() => {
       this.inFlight.delete(claim);
+      this.timedOut.delete(claim);
       if (this.busyLines.get(line) === claim) this.busyLines.delete(line);
       this.wake();
     });
@@ -271,7 +287,7 @@ export class OutboxDispatcher implements QueueAdmin {
 
   /** Moves a delivery to the dead letters with its error, if it is still the claim of `row`'s attempt. */
   private deadLetter(row: DeliveryRow, error: string): void {
-    if (this.sql.doneAttempt.run(row.subscription, row.seq, row.attempts).changes === 0) return;
+    if (this.sql.doneAttempt.run(row.subscription, row.seq, row.attempts, row.visible_at).changes === 0) return;
     this.sql.deadLetter.run(
       row.subscription,
       row.seq,
@@ -291,6 +307,7 @@ export class OutboxDispatcher implements QueueAdmin {
     try {
       await subscription.handle(event);
       this.acks.push([row.subscription, row.seq]);
+      if (this.timedOut.size > 0 && this.timedOut.has(claimOf(row))) this.lateAcks.push([row.subscription, row.seq]);
     } catch (error) {
       const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
       const maxAttempts = subscription.maxAttempts ?? deliveryDefaults.maxAttempts;
@@ -300,7 +317,7 @@ export class OutboxDispatcher implements QueueAdmin {
         this.options.logger.error("delivery dead-lettered", { ...fields, error });
       } else {
         const delay = backoffMs(subscription, row.attempts, this.random);
-        this.sql.retry.run(this.now() + delay, message, row.subscription, row.seq, row.attempts);
+        this.sql.retry.run(this.now() + delay, message, row.subscription, row.seq, row.attempts, row.visible_at);
         this.options.logger.warn("delivery failed, will retry", { ...fields, retryInMs: delay, error });
       }
     }
