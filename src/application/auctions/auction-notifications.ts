@@ -47,13 +47,18 @@ export function makeNotifyAuctionParties(deps: {
       if (outbidMailsSent.has(id)) return;
       const auction = await loadAuction(deps.store, event.key);
       // Stale by the time it is delivered (a queue behind, a redelivery): the bidder leads again. A later
-      // outbid in the same burst is still told. (After the close it is still sent: losers get no other word.)
+      // outbid in the same burst is still told. After the close it is still sent (losers get no other word),
+      // without asking for another bid.
       if (auction.highestBid?.bidderId === bidderId) return;
+      const next =
+        auction.status === "active"
+          ? `Bid again before ${auction.endsAt}`
+          : "The auction has ended; it went to a higher bid";
       await mailTo(
         bidderId,
         id,
         `you have been outbid on "${auction.title}"`,
-        `Someone bid more than you on "${auction.title}". Bid again before ${auction.endsAt}: ${linkTo(auction)}\n`,
+        `Someone bid more than you on "${auction.title}". ${next}: ${linkTo(auction)}\n`,
       );
       if (outbidMailsSent.size >= REMEMBERED_OUTBID_MAILS) {
         outbidMailsSent.delete(outbidMailsSent.values().next().value as string);
