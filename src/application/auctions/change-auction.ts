@@ -5,7 +5,7 @@ import { termsProblems, type UpdateAuctionBody } from "../../domain/auctions/auc
 import { type Actor, hasRole } from "../../domain/shared/actor.js";
 import { ConflictError, ForbiddenError, UnauthenticatedError, ValidationError } from "../../domain/shared/errors.js";
 import { commitOnce } from "../shared/commit-once.js";
-import type { CommitWith } from "../shared/commit-with.js";
+import { type CommitWith, correlated } from "../shared/commit-with.js";
 import { type AuctionDeps, auctionEvent, nextVersionWrite } from "./auction-deps.js";
 import { loadAuction } from "./auction-items.js";
 
@@ -24,12 +24,10 @@ async function commitChange(
   options: CommitWith<Auction>,
 ) {
   const changed = { ...next, version: previous.version + 1 };
-  const event = auctionEvent(deps, next.id, type, data);
-  if (options.correlationId) event.correlationId = options.correlationId;
   const committed = await commitOnce(
     deps.store,
     [nextVersionWrite(previous, next), ...(options.alsoWrite?.(changed) ?? [])],
-    [event],
+    correlated(options, auctionEvent(deps, next.id, type, data)),
   );
   if (!committed)
     throw new ConflictError("AUCTION_CHANGED", "The auction changed meanwhile (a bid came in); reload it");

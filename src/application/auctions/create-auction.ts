@@ -5,7 +5,7 @@ import { type Actor, hasRole } from "../../domain/shared/actor.js";
 import { ForbiddenError, UnauthenticatedError, ValidationError } from "../../domain/shared/errors.js";
 import { when } from "../../ports/item-store.js";
 import { findProduct } from "../catalog/product-items.js";
-import type { CommitWith } from "../shared/commit-with.js";
+import { type CommitWith, correlated } from "../shared/commit-with.js";
 import { type AuctionDeps, auctionEvent } from "./auction-deps.js";
 import { auctionToItem } from "./auction-items.js";
 
@@ -51,13 +51,12 @@ export function makeCreateAuction(deps: AuctionDeps) {
       updatedAt: now.toISOString(),
     };
     const created = auctionEvent(deps, auction.id, AuctionEvent.created, { endsAt: auction.endsAt, sellerId });
-    if (options.correlationId) created.correlationId = options.correlationId;
     await deps.store.transact(
       [
         { op: "put", item: auctionToItem(auction), condition: when.notExists() },
         ...(options.alsoWrite?.(auction) ?? []),
       ],
-      [created],
+      correlated(options, created),
     );
     return auction;
   };

@@ -6,7 +6,7 @@ import { ConflictError, UnauthenticatedError } from "../../domain/shared/errors.
 import type { DomainEvent } from "../../domain/shared/event.js";
 import type { TransactOp } from "../../ports/item-store.js";
 import { commitOnce } from "../shared/commit-once.js";
-import type { CommitWith } from "../shared/commit-with.js";
+import { type CommitWith, correlated } from "../shared/commit-with.js";
 import { type AuctionDeps, auctionEvent, DEFAULT_CHECKOUT_WINDOW_MS, nextVersionWrite } from "./auction-deps.js";
 import { bidToItem, loadAuction } from "./auction-items.js";
 
@@ -95,7 +95,6 @@ export function makePlaceBid(deps: AuctionDeps) {
           }),
         );
       }
-      if (options.correlationId) for (const event of events) event.correlationId = options.correlationId;
       const placed: PlacedBid = { auction: { ...next, version: auction.version + 1 }, bid };
       const ops: TransactOp[] = [
         nextVersionWrite(auction, next),
@@ -103,7 +102,7 @@ export function makePlaceBid(deps: AuctionDeps) {
         ...(options.alsoWrite?.(placed) ?? []),
       ];
       // Only a failed version condition (operation 0) is a lost race; another one failing is thrown.
-      const commit = commitOnce(deps.store, ops, events, [0]);
+      const commit = commitOnce(deps.store, ops, correlated(options, ...events), [0]);
       const done = () => writing.delete(auctionId);
       writing.set(auctionId, commit.then(done, done));
       if (await commit) return placed;

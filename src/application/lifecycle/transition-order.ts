@@ -6,7 +6,7 @@ import { type ItemStore, when } from "../../ports/item-store.js";
 import { orderEvent } from "../orders/new-event.js";
 import { orderKey } from "../orders/order-items.js";
 import { commitOnce } from "../shared/commit-once.js";
-import type { CommitWith } from "../shared/commit-with.js";
+import { type CommitWith, correlated } from "../shared/commit-with.js";
 
 export interface TransitionDeps {
   store: ItemStore;
@@ -31,7 +31,6 @@ export async function transitionOrder(
   const set = { status, updatedAt, ...options.set };
   const moved: Order = { ...order, ...set };
   const stored = orderEvent(deps, order.id, event.type, event.data ?? {});
-  if (options.correlationId) stored.correlationId = options.correlationId;
   const committed = await commitOnce(
     deps.store,
     [
@@ -43,7 +42,7 @@ export async function transitionOrder(
       },
       ...(options.alsoWrite?.(moved) ?? []),
     ],
-    [stored],
+    correlated(options, stored),
   );
   if (!committed) throw new ConflictError("INVALID_ORDER_TRANSITION", "The order changed meanwhile; reload it");
   return moved;

@@ -6,7 +6,7 @@ import { type FieldError, ValidationError } from "../../domain/shared/errors.js"
 import type { Clock, IdGenerator } from "../../ports/clock.js";
 import { expiresAfter, type ItemStore, itemAt, when } from "../../ports/item-store.js";
 import { findProduct } from "../catalog/product-items.js";
-import type { CommitWith } from "../shared/commit-with.js";
+import { type CommitWith, correlated } from "../shared/commit-with.js";
 import { orderEvent } from "./new-event.js";
 import { orderToItem, paymentSourceKey } from "./order-items.js";
 
@@ -79,7 +79,6 @@ export function makePlaceOrder({ store, ids, clock }: PlaceOrderDeps) {
       total: order.total,
       items: lines.map((line) => ({ productId: line.productId, quantity: line.quantity })),
     });
-    if (options.correlationId) event.correlationId = options.correlationId;
     await store.transact(
       [
         { op: "put", item: orderToItem(order), condition: when.notExists() },
@@ -94,7 +93,7 @@ export function makePlaceOrder({ store, ids, clock }: PlaceOrderDeps) {
         },
         ...(options.alsoWrite?.(order) ?? []),
       ],
-      [event],
+      correlated(options, event),
     );
     return order;
   };

@@ -1,3 +1,4 @@
+import type { DomainEvent } from "../../domain/shared/event.js";
 import type { TransactOp } from "../../ports/item-store.js";
 
 /**
@@ -8,4 +9,10 @@ import type { TransactOp } from "../../ports/item-store.js";
 export interface CommitWith<R> {
   alsoWrite?: (result: R) => TransactOp[];
   correlationId?: string;
+}
+
+/** Stamps the request's correlation id, when there is one, on the events a use case commits. */
+export function correlated<E extends DomainEvent>(options: { correlationId?: string }, ...events: E[]): E[] {
+  if (options.correlationId) for (const event of events) event.correlationId = options.correlationId;
+  return events;
 }

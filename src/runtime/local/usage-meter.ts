@@ -242,10 +242,10 @@ export function meterSubscription(subscription: Subscription, meter: UsageMeter)
   };
 }
 
-/** Each HTTP request is an API Gateway request running the app in one Lambda invocation. */
 /** The HTTP entry point as the Node server calls it (the env carries the Node request). */
 export type HttpFetch = (request: Request, env?: unknown) => Response | Promise<Response>;
 
+/** Each HTTP request is an API Gateway request running the app in one Lambda invocation. */
 export function meterHttp(fetch: HttpFetch, meter: UsageMeter): HttpFetch {
   return (request, env) => {
     meter.count("api.requests");
