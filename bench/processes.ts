@@ -2,6 +2,7 @@ import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { fileURLToPath } from "node:url";
+import { SERVER_NODE_OPTIONS } from "../scripts/build-server.mjs";
 
 export const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
@@ -39,7 +40,8 @@ export async function startProcess(
   const started = Date.now();
   // BENCH_NODE_ARGS adds Node options to the server, e.g. "--cpu-prof --cpu-prof-dir=prof" to profile it.
   const extra = process.env.BENCH_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
-  const args = [...extra, ...(entry.endsWith(".mjs") ? ["--enable-source-maps", entry] : ["--import", "tsx", entry])];
+  // Every server (the baseline too) runs with the Node options of `npm start`.
+  const args = [...SERVER_NODE_OPTIONS, ...extra, ...(entry.endsWith(".mjs") ? [entry] : ["--import", "tsx", entry])];
   const child = pinning
     ? spawn("taskset", ["-c", "0", process.execPath, ...args], {
         cwd: ROOT,

@@ -10,6 +10,13 @@ import { build } from "esbuild";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 export const SERVER_BUNDLE = join(ROOT, "dist/runtime/local/main.mjs");
+/**
+ * The Node options `npm start` runs the bundle with, as package.json's start script spells them: tests and
+ * the bench start the server the same way.
+ */
+export const SERVER_NODE_OPTIONS = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"))
+  .scripts.start.split(/\s+/)
+  .filter((word) => word.startsWith("--"));
 const WORKER_SCRIPTS = ["src/adapters/local/sqlite-checkpoint-worker.mjs"];
 
 const newest = (dir) =>

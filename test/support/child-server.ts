@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
-import { ensureServerBuild, SERVER_BUNDLE } from "../../scripts/build-server.mjs";
+import { ensureServerBuild, SERVER_BUNDLE, SERVER_NODE_OPTIONS } from "../../scripts/build-server.mjs";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -22,7 +22,7 @@ export async function freePort(): Promise<number> {
  */
 export async function startChildServer(env: Record<string, string>) {
   await ensureServerBuild();
-  const child: ChildProcess = spawn(process.execPath, ["--enable-source-maps", SERVER_BUNDLE], {
+  const child: ChildProcess = spawn(process.execPath, [...SERVER_NODE_OPTIONS, SERVER_BUNDLE], {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: "error", ...env },
     stdio: ["ignore", "pipe", "pipe"],
