@@ -1,9 +1,9 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { KinesisClient, PutRecordCommand } from "@aws-sdk/client-kinesis";
+import { KinesisClient, PutRecordsCommand } from "@aws-sdk/client-kinesis";
 import { CreateScheduleCommand, SchedulerClient } from "@aws-sdk/client-scheduler";
-import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { marshall } from "@aws-sdk/util-dynamodb";
 import type { DynamoDBStreamEvent, SQSEvent } from "aws-lambda";
 import { mockClient } from "aws-sdk-client-mock";
@@ -105,8 +105,10 @@ describe("AWS runtime wiring", () => {
   it("relays an outbox item from the table's stream to the queues of the consumers that take it and to the order stream", async () => {
     const sqs = mockClient(SQSClient);
     const kinesis = mockClient(KinesisClient);
-    sqs.on(SendMessageCommand).resolves({ MessageId: "m-1" });
-    kinesis.on(PutRecordCommand).resolves({ SequenceNumber: "1", ShardId: "shardId-000000000000" });
+    sqs.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [] });
+    kinesis
+      .on(PutRecordsCommand)
+      .resolves({ FailedRecordCount: 0, Records: [{ SequenceNumber: "1", ShardId: "shardId-000000000000" }] });
     const relay = makeOutboxRelay(
       relayTargets({
         queueUrls: Object.fromEntries(QUEUE_NAMES.map((name) => [name, queueUrl(name)])),
@@ -146,15 +148,16 @@ describe("AWS runtime wiring", () => {
       ],
     };
     expect(await relay(stream)).toEqual({ batchItemFailures: [] });
-    const sentTo = sqs.commandCalls(SendMessageCommand).map((call) => call.args[0].input.QueueUrl);
+    const sentTo = sqs.commandCalls(SendMessageBatchCommand).map((call) => call.args[0].input.QueueUrl);
     expect(sentTo).toEqual([queueUrl("order-pipeline")]);
-    expect(JSON.parse(String(sqs.commandCalls(SendMessageCommand)[0]?.args[0].input.MessageBody))).toMatchObject({
+    const [message] = sqs.commandCalls(SendMessageBatchCommand)[0]?.args[0].input.Entries ?? [];
+    expect(JSON.parse(String(message?.MessageBody))).toMatchObject({
       id: "evt_1",
       type: "order_received",
       seq: 1,
     });
-    const put = kinesis.commandCalls(PutRecordCommand)[0]?.args[0].input;
-    expect(put).toMatchObject({ StreamName: "orderflow-order-events", PartitionKey: "ord_7" });
+    const put = kinesis.commandCalls(PutRecordsCommand)[0]?.args[0].input;
+    expect(put).toMatchObject({ StreamName: "orderflow-order-events", Records: [{ PartitionKey: "ord_7" }] });
     sqs.restore();
     kinesis.restore();
   });

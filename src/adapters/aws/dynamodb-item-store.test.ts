@@ -375,7 +375,14 @@ describe("DynamoDbItemStore.transact: the TransactWriteItems requests it sends",
     expect(isOutboxItem(counter)).toBe(false);
     const forwarded: StoredEvent[] = [];
     const relay = makeOutboxRelay([
-      { name: "all", eventTypes: ["order_placed"], send: async (stored) => void forwarded.push(stored) },
+      {
+        name: "all",
+        eventTypes: ["order_placed"],
+        sendAll: async (stored) => {
+          forwarded.push(...stored);
+          return new Set();
+        },
+      },
     ]);
     const records = [counter, ...items].map((item, index) => ({
       eventName: "INSERT" as const,

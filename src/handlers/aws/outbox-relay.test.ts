@@ -1,6 +1,8 @@
 import { marshall } from "@aws-sdk/util-dynamodb";
 import type { DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
 import { describe, expect, it } from "vitest";
+import type { StoredEvent } from "../../domain/shared/event.js";
+import type { RelayTarget } from "../../ports/event-relay.js";
 import { makeOutboxRelay } from "./outbox-relay.js";
 
 function streamRecord(
@@ -37,46 +39,95 @@ const outboxItem = (n: number, type: string) => ({
   data: { n },
 });
 
+/** A target that records each sendAll call's event ids and fails the ids in `unsent` (or the whole call). */
+function recordingTarget(name: string, eventTypes: string[], unsent: string[] | "all" = []) {
+  const calls: string[][] = [];
+  const target: RelayTarget = {
+    name,
+    eventTypes,
+    sendAll: async (events) => {
+      calls.push(events.map((e) => e.id));
+      if (unsent === "all") throw new Error("SQS unavailable");
+      return new Set(events.map((e) => e.id).filter((id) => unsent.includes(id)));
+    },
+  };
+  return { target, calls };
+}
+
 describe("outbox relay (DynamoDB stream → subscriptions)", () => {
-  it("forwards newly written events to the subscriptions that take their type and skips other items", async () => {
-    const sent: string[] = [];
-    const relay = makeOutboxRelay([
-      { name: "order-pipeline", eventTypes: ["order_received"], send: async (e) => void sent.push(`pipeline:${e.id}`) },
-      {
-        name: "delivery-requests",
-        eventTypes: ["order_fulfilled"],
-        send: async (e) => void sent.push(`delivery:${e.id}`),
-      },
-    ]);
+  it("forwards newly written events to the subscriptions that take their type, in one call per target, and skips other items", async () => {
+    const pipeline = recordingTarget("order-pipeline", ["order_received"]);
+    const delivery = recordingTarget("delivery-requests", ["order_fulfilled"]);
+    const idle = recordingTarget("auction-closer", ["auction_ended"]);
+    const relay = makeOutboxRelay([pipeline.target, delivery.target, idle.target]);
     const event: DynamoDBStreamEvent = {
       Records: [
         streamRecord("100", outboxItem(1, "order_received")),
         streamRecord("101", { pk: "ORDER#ord_1", sk: "ORDER", status: "pending" }),
         streamRecord("102", outboxItem(2, "order_fulfilled")),
         streamRecord("103", outboxItem(3, "order_received"), "MODIFY"),
+        streamRecord("104", outboxItem(4, "order_received")),
       ],
     };
     expect(await relay(event)).toEqual({ batchItemFailures: [] });
-    expect(sent).toEqual(["pipeline:evt_1", "delivery:evt_2"]);
+    expect(pipeline.calls).toEqual([["evt_1", "evt_4"]]);
+    expect(delivery.calls).toEqual([["evt_2"]]);
+    expect(idle.calls).toEqual([]);
   });
 
-  it("reports the first record that could not be sent, so the stream retries from there", async () => {
+  it("hands targets the events as stored, with their correlation id", async () => {
+    const received: StoredEvent[] = [];
     const relay = makeOutboxRelay([
       {
         name: "order-pipeline",
         eventTypes: ["order_received"],
-        send: async (e) => {
-          if (e.id === "evt_2") throw new Error("SQS throttled");
+        sendAll: async (events) => {
+          received.push(...events);
+          return new Set();
         },
       },
     ]);
+    await relay({ Records: [streamRecord("1", { ...outboxItem(5, "order_received"), correlationId: "req_5" })] });
+    expect(received).toEqual([
+      {
+        seq: 5,
+        id: "evt_5",
+        type: "order_received",
+        key: "ord_5",
+        at: "2026-01-01T00:00:00.000Z",
+        data: { n: 5 },
+        correlationId: "req_5",
+      },
+    ]);
+  });
+
+  it("reports the earliest record holding an unsent event of any target, so the stream retries from there", async () => {
+    const pipeline = recordingTarget("order-pipeline", ["order_received"], ["evt_3"]);
+    const delivery = recordingTarget("delivery-requests", ["order_fulfilled"], ["evt_2"]);
+    const relay = makeOutboxRelay([pipeline.target, delivery.target]);
     const result = await relay({
       Records: [
         streamRecord("200", outboxItem(1, "order_received")),
-        streamRecord("201", outboxItem(2, "order_received")),
+        streamRecord("201", outboxItem(2, "order_fulfilled")),
         streamRecord("202", outboxItem(3, "order_received")),
+        streamRecord("203", outboxItem(4, "order_received")),
       ],
     });
     expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: "201" }] });
+  });
+
+  it("counts every event of a target whose call failed as unsent", async () => {
+    const pipeline = recordingTarget("order-pipeline", ["order_received"]);
+    const delivery = recordingTarget("delivery-requests", ["order_fulfilled"], "all");
+    const relay = makeOutboxRelay([pipeline.target, delivery.target]);
+    const result = await relay({
+      Records: [
+        streamRecord("300", outboxItem(1, "order_received")),
+        streamRecord("301", outboxItem(2, "order_received")),
+        streamRecord("302", outboxItem(3, "order_fulfilled")),
+      ],
+    });
+    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: "302" }] });
+    expect(pipeline.calls).toEqual([["evt_1", "evt_2"]]);
   });
 });

@@ -148,6 +148,38 @@ describe("usage meter: item store writes as DynamoDB on-demand bills them", () =
   });
 });
 
+describe("usage meter: the outbox relay's SQS requests", () => {
+  const typed = (n: number, type: string): DomainEvent => ({ ...event(`e${n}`, `ord_${n}`), type });
+
+  it("counts one SendMessageBatch request per ten events of a queue within a stream batch of 100", async () => {
+    const { store, usage } = metered();
+    // order_received goes to the order-pipeline queue; order_fulfilled to delivery-requests; order_placed to none.
+    for (let n = 1; n <= 12; n++) await store.transact([], [typed(n, "order_received")]);
+    expect(usage.snapshot()["sqs.requests"]).toBe(2);
+    await store.transact([], [typed(13, "order_fulfilled"), typed(14, "order_placed")]);
+    expect(usage.snapshot()["sqs.requests"]).toBe(3);
+  });
+
+  it("starts counting again with each stream batch of 100 events", async () => {
+    const { store, usage } = metered();
+    const received = Array.from({ length: 99 }, (_, i) => typed(i + 1, "order_received"));
+    await store.transact([], received);
+    expect(usage.snapshot()["sqs.requests"]).toBe(10);
+    // The 100th event ends the batch; the 101st opens a new one, and a new request.
+    await store.transact([], [typed(100, "order_received"), typed(101, "order_received")]);
+    expect(usage.snapshot()["sqs.requests"]).toBe(11);
+  });
+
+  it("counts no request for the events of a refused write", async () => {
+    const { store, usage } = metered();
+    await store.put(sized("A", 100));
+    await expect(
+      store.transact([{ op: "put", item: sized("A", 100), condition: when.notExists() }], [typed(1, "order_received")]),
+    ).rejects.toThrow(ConditionFailedError);
+    expect(usage.snapshot()["sqs.requests"]).toBe(0);
+  });
+});
+
 describe("usage meter: e-mail", () => {
   const mailer = (sentNow: boolean, fail = false): Mailer => ({
     send: async () => {

@@ -8,8 +8,11 @@ import {
 } from "../../adapters/aws/dynamodb-capacity.js";
 import { outboxItem } from "../../adapters/aws/dynamodb-outbox.js";
 import { domainOf, mailClaim, sentMark } from "../../adapters/aws/mail-claims.js";
+import { SQS_SEND_BATCH } from "../../adapters/aws/sqs-send-batch.js";
 import type { ObservedWrite, SqliteItemStore } from "../../adapters/local/sqlite-item-store.js";
 import type { Subscription } from "../../adapters/local/subscription.js";
+import type { DomainEvent } from "../../domain/shared/event.js";
+import { QUEUE_EVENT_TYPES } from "../../handlers/consumers/event-routes.js";
 import type { EventLog } from "../../ports/event-log.js";
 import type { Item, ItemStore, QueryInput } from "../../ports/item-store.js";
 import type { Mailer } from "../../ports/mailer.js";
@@ -68,11 +71,12 @@ export function meterItemStore<S extends ItemStore & EventLog & Pick<SqliteItemS
   store: S,
   meter: UsageMeter,
 ): S {
+  const relay = meterRelay(meter);
   store.observeWrites((write) => {
     const units = writeUnitsOf(write);
     if (units.write > 0) meter.count("dynamodb.writeUnits", units.write);
     if (units.read > 0) meter.count("dynamodb.readUnits", units.read);
-    if (!write.refused && write.events.length > 0) meter.count("lambda.invocations", write.events.length / RELAY_BATCH);
+    if (!write.refused) relay(write.events);
   });
   const wrapped: ItemStore & EventLog = {
     async get(key) {
@@ -93,6 +97,33 @@ export function meterItemStore<S extends ItemStore & EventLog & Pick<SqliteItemS
     watch: (listener) => store.watch(listener),
   };
   return wrapped as S;
+}
+
+/**
+ * The outbox relay as it runs under sustained load: a Lambda invocation per full stream batch of
+ * RELAY_BATCH events (its share counted per event), and per batch one SendMessageBatch request for every
+ * SQS_SEND_BATCH events (or fewer) of a queue that takes them. Events are taken in commit order, the
+ * order the table's stream hands them to the relay.
+ */
+function meterRelay(meter: UsageMeter): (events: readonly DomainEvent[]) => void {
+  const queues = Object.entries(QUEUE_EVENT_TYPES) as Array<[string, readonly string[]]>;
+  let inBatch = 0;
+  const perQueue = new Map<string, number>();
+  return (events) => {
+    for (const event of events) {
+      meter.count("lambda.invocations", 1 / RELAY_BATCH);
+      for (const [queue, types] of queues) {
+        if (!types.includes(event.type)) continue;
+        const queued = perQueue.get(queue) ?? 0;
+        if (queued % SQS_SEND_BATCH === 0) meter.count("sqs.requests");
+        perQueue.set(queue, queued + 1);
+      }
+      if (++inBatch === RELAY_BATCH) {
+        inBatch = 0;
+        perQueue.clear();
+      }
+    }
+  };
 }
 
 /**
@@ -231,12 +262,15 @@ export function meterStreamSubscription(subscription: Subscription, meter: Usage
   };
 }
 
-/** Each delivery is an SQS message (send, receive, delete) handled by one Lambda invocation. */
+/**
+ * Each delivery is an SQS message handled by one Lambda invocation: received and deleted by the event
+ * source mapping (a request each, as for a batch of one; the relay's send is counted by `meterRelay`).
+ */
 export function meterSubscription(subscription: Subscription, meter: UsageMeter): Subscription {
   return {
     ...subscription,
     handle: (event) => {
-      meter.count("sqs.requests", 3);
+      meter.count("sqs.requests", 2);
       return meterInvocation(meter, () => subscription.handle(event));
     },
   };
