@@ -19,6 +19,13 @@ export const QUEUE_NAMES = [
 
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
+/**
+ * The order-events projection's batches (`ORDER_EVENTS_STREAM` in src/handlers/consumers/event-routes.ts,
+ * which the local runtime's outbox reader takes): up to this many records, gathered for up to this long,
+ * each batch counted in one write.
+ */
+export const ORDER_EVENTS_BATCH = { size: 100, windowSeconds: 1 } as const;
+
 /** Object-store key prefixes; functions are granted only the prefixes they use. */
 export const OBJECT_PREFIXES = {
   receipts: "receipts/",

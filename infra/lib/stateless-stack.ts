@@ -21,6 +21,7 @@ import {
   CONSUMER_BATCH_SIZE,
   CONSUMER_TIMEOUT_SECONDS,
   OBJECT_PREFIXES,
+  ORDER_EVENTS_BATCH,
   pascal,
   QUEUE_NAMES,
   type QueueName,
@@ -399,7 +400,7 @@ export class StatelessStack extends Stack {
     for (const name of QUEUE_NAMES) queues[name].queue.grantSendMessages(relay);
     stateful.orderEvents.grantWrite(relay);
 
-    // Order events on Kinesis: per-order ordering for the timeline / live tracking projection.
+    // Order events on Kinesis: the order activity projection counts each batch of a shard in one write.
     const orderEventsConsumer = add(
       "OrderEvents",
       appFunction(this, "OrderEventsFunction", {
@@ -412,6 +413,8 @@ export class StatelessStack extends Stack {
     orderEventsConsumer.addEventSource(
       new KinesisEventSource(stateful.orderEvents, {
         ...STREAM_RETRY,
+        batchSize: ORDER_EVENTS_BATCH.size,
+        maxBatchingWindow: Duration.seconds(ORDER_EVENTS_BATCH.windowSeconds),
         onFailure: new SqsDlq(stateful.orderEventsFailures),
       }),
     );

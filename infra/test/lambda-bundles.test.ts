@@ -159,8 +159,8 @@ process.stdout.write(JSON.stringify(answers));`;
     }
   }, 60_000);
 
-  it("counts an order from a Kinesis record with the order-events bundle: one transaction, the event's marker and its minute", async () => {
-    // dynalite has no transactions: a stand-in endpoint records the request and accepts it.
+  it("counts a batch of Kinesis records with the order-events bundle: the shard's checkpoint read, then one transaction moving it and adding to the minute", async () => {
+    // dynalite has no transactions: a stand-in endpoint records the requests and accepts them.
     const requests: Array<{ target: string; body: string }> = [];
     const endpoint = createServer((request, response) => {
       let body = "";
@@ -174,17 +174,19 @@ process.stdout.write(JSON.stringify(answers));`;
     });
     await new Promise<void>((resolve) => endpoint.listen(0, "127.0.0.1", resolve));
     try {
-      const event = {
+      const event = (n: number) => ({
         seq: 1,
-        id: "evt_42",
+        id: `evt_${n}`,
         type: "order_received",
-        key: "ord_42",
+        key: `ord_${n}`,
         at: "2026-12-02T10:15:30.000Z",
         data: {},
-      };
-      const kinesisEvent = {
-        Records: [{ kinesis: { data: Buffer.from(JSON.stringify(event)).toString("base64"), sequenceNumber: "1" } }],
-      };
+      });
+      const record = (n: number) => ({
+        eventID: `shardId-000000000003:4959${n}`,
+        kinesis: { data: Buffer.from(JSON.stringify(event(n))).toString("base64"), sequenceNumber: `4959${n}` },
+      });
+      const kinesisEvent = { Records: [record(41), record(42)] };
       const probe = `const { handler } = await import(${JSON.stringify(await bundle(LAMBDA_ENTRIES.orderEvents))});
 process.stdout.write(JSON.stringify(await handler(${JSON.stringify(kinesisEvent)})));`;
       const { port } = endpoint.address() as AddressInfo;
@@ -193,10 +195,16 @@ process.stdout.write(JSON.stringify(await handler(${JSON.stringify(kinesisEvent)
         env: functionEnvironment({ ...ENVIRONMENT.orderEvents, AWS_ENDPOINT_URL_DYNAMODB: `http://127.0.0.1:${port}` }),
       });
       expect(JSON.parse(stdout)).toEqual({ batchItemFailures: [] });
-      expect(requests.map((r) => r.target)).toEqual(["DynamoDB_20120810.TransactWriteItems"]);
-      const items = JSON.stringify(JSON.parse(requests[0]!.body).TransactItems);
-      expect(items).toContain('"COUNTED#evt_42"');
-      expect(items).toContain('"2026-12-02T10:15"');
+      expect(requests.map((r) => r.target)).toEqual([
+        "DynamoDB_20120810.GetItem",
+        "DynamoDB_20120810.TransactWriteItems",
+      ]);
+      expect(requests[0]!.body).toContain('"shardId-000000000003"');
+      const items = JSON.parse(requests[1]!.body).TransactItems;
+      expect(items).toHaveLength(2);
+      expect(JSON.stringify(items[0])).toContain('"495942"');
+      expect(JSON.stringify(items[1])).toContain('"2026-12-02T10:15"');
+      expect(JSON.stringify(items[1])).toContain('{"N":"2"}');
     } finally {
       await new Promise<void>((resolve) => endpoint.close(() => resolve()));
     }

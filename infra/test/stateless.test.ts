@@ -6,7 +6,7 @@ import { auctionQrKey } from "../../src/application/auctions/auction-qr.js";
 import { SWEEP_DUE } from "../../src/application/auctions/auction-schedule.js";
 import { receiptObjectKey } from "../../src/application/orders/pipeline/pipeline-deps.js";
 import { REPO_ROOT } from "../lib/app-function.js";
-import { OBJECT_PREFIXES, QUEUE_NAMES } from "../lib/names.js";
+import { OBJECT_PREFIXES, ORDER_EVENTS_BATCH, QUEUE_NAMES } from "../lib/names.js";
 import { buildApp, templates } from "./build-app.js";
 import { asArray, policyStatements, referencedLogicalId, resourcesOf } from "./template-helpers.js";
 
@@ -144,6 +144,9 @@ describe("queues and their consumers", () => {
     expect(projection?.Properties?.MaximumRetryAttempts).toBeGreaterThanOrEqual(0);
     expect(projection?.Properties?.MaximumRetryAttempts).toBeLessThanOrEqual(10);
     expect(projection?.Properties?.MaximumRecordAgeInSeconds).toBeGreaterThan(0);
+    // The projection counts a batch in one write: batches gather for a second.
+    expect(projection?.Properties?.BatchSize).toBe(ORDER_EVENTS_BATCH.size);
+    expect(projection?.Properties?.MaximumBatchingWindowInSeconds).toBe(ORDER_EVENTS_BATCH.windowSeconds);
     const relayFunction = referencedLogicalId(relay?.Properties?.FunctionName, producers);
     const lagAlarms = Object.values(resourcesOf(stateless, "AWS::CloudWatch::Alarm")).filter(
       (alarm) =>

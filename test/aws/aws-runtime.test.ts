@@ -8,7 +8,7 @@ import { marshall } from "@aws-sdk/util-dynamodb";
 import type { DynamoDBStreamEvent, SQSEvent } from "aws-lambda";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { QUEUE_NAMES } from "../../infra/lib/names.js";
+import { ORDER_EVENTS_BATCH, QUEUE_NAMES } from "../../infra/lib/names.js";
 import { EventBridgeScheduler } from "../../src/adapters/aws/eventbridge-scheduler.js";
 import { CLOSE_DUE, SWEEP_DUE } from "../../src/application/auctions/auction-schedule.js";
 import { guest } from "../../src/domain/shared/actor.js";
@@ -100,6 +100,11 @@ describe("AWS runtime wiring", () => {
       expect(consumer.eventTypes).toEqual(QUEUE_EVENT_TYPES[consumer.name as keyof typeof QUEUE_EVENT_TYPES]);
     }
     expect(runtime.application.orderEvents.eventTypes).toEqual(ORDER_EVENTS_STREAM.eventTypes);
+    // The CDK app's Kinesis event source batches as the local outbox reader does.
+    expect(ORDER_EVENTS_BATCH).toEqual({
+      size: ORDER_EVENTS_STREAM.batchSize,
+      windowSeconds: ORDER_EVENTS_STREAM.batchWindowMs / 1000,
+    });
   });
 
   it("relays an outbox item from the table's stream to the queues of the consumers that take it and to the order stream", async () => {

@@ -54,7 +54,7 @@ describe("HTTP Lambda behind API Gateway v2", () => {
     expect(placed.headers?.["access-control-allow-origin"]).toBe(WEB_ORIGIN);
     const { order, trackingToken, trackingUrl } = JSON.parse(String(placed.body));
     expect(trackingUrl).toBe(`${WEB_ORIGIN}/orders/${order.id}?token=${trackingToken}`);
-    await runtime.dispatcher.idle();
+    await runtime.idle();
 
     const timeline = await invoke(
       httpApiEvent("GET", `/orders/${order.id}/events?token=${trackingToken}`, {
@@ -85,7 +85,7 @@ describe("HTTP Lambda behind API Gateway v2", () => {
   it("returns the PDF receipt base64-encoded, as API Gateway needs for binary bodies", async () => {
     const placed = await invoke(httpApiEvent("POST", "/orders", { body: orderBody() }));
     const { order, trackingToken } = JSON.parse(String(placed.body));
-    await runtime.dispatcher.idle();
+    await runtime.idle();
     const receipt = await invoke(httpApiEvent("GET", `/orders/${order.id}/receipt?token=${trackingToken}`));
     expect(receipt.statusCode).toBe(200);
     expect(receipt.isBase64Encoded).toBe(true);

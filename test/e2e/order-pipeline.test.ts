@@ -135,7 +135,10 @@ describe("the order pipeline, end to end over HTTP", () => {
     expect(delta("stepfunctions.transitions")).toBeGreaterThanOrEqual(9);
     expect(delta("s3.putRequests")).toBe(1);
     expect(delta("ses.emails")).toBe(2);
-    expect(delta("sqs.requests")).toBe(3);
+    // The order_received message received and deleted, and sent in a SendMessageBatch request that an earlier
+    // order's message may have opened (the relay's batching is tested in usage-meter.test.ts).
+    expect(delta("sqs.requests")).toBeGreaterThanOrEqual(2);
+    expect(delta("sqs.requests")).toBeLessThanOrEqual(3);
     expect(delta("dynamodb.writeUnits")).toBeGreaterThan(10);
     expect(delta("lambda.invocations")).toBeGreaterThan(9);
     expect(delta("lambda.gbSeconds")).toBeGreaterThan(0);

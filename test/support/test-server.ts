@@ -62,7 +62,7 @@ export async function startTestServer(env: Record<string, string> = {}, override
     return result.body.token;
   }
 
-  return { ...server, dataDir, config, api, tokenFor, idle: () => server.runtime.dispatcher.idle() };
+  return { ...server, dataDir, config, api, tokenFor, idle: () => server.runtime.idle() };
 }
 
 export function orderBody(overrides: Record<string, unknown> = {}) {

@@ -9,7 +9,7 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
-import type { DomainEvent, StoredEvent } from "../../domain/shared/event.js";
+import { type DomainEvent, type StoredEvent, storedEventFrom } from "../../domain/shared/event.js";
 import type { EventLog } from "../../ports/event-log.js";
 import { evaluateCondition } from "../../ports/item-conditions.js";
 import {
@@ -27,14 +27,7 @@ import {
 } from "../../ports/item-store.js";
 import { isSingleItemWrite } from "./dynamodb-capacity.js";
 import { conditionExpression, ExpressionContext, updateExpression } from "./dynamodb-expressions.js";
-import {
-  eventPartition,
-  eventSortKey,
-  outboxItem,
-  outboxWrites,
-  type TransactItem,
-  toStoredEvent,
-} from "./dynamodb-outbox.js";
+import { eventPartition, eventSortKey, outboxItem, outboxWrites, type TransactItem } from "./dynamodb-outbox.js";
 
 export interface DynamoDbItemStoreOptions {
   client: DynamoDBClient;
@@ -282,7 +275,7 @@ export class DynamoDbItemStore implements ItemStore, EventLog {
       const page = await this.doc.send(
         new QueryCommand({ ...request, ...(start ? { ExclusiveStartKey: start } : {}) }),
       );
-      for (const item of page.Items ?? []) events.push(toStoredEvent(item));
+      for (const item of page.Items ?? []) events.push(storedEventFrom(item));
       start = page.LastEvaluatedKey;
     } while (start);
     return events;

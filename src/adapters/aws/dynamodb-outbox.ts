@@ -1,5 +1,5 @@
 import type { TransactWriteCommandInput } from "@aws-sdk/lib-dynamodb";
-import type { DomainEvent, StoredEvent } from "../../domain/shared/event.js";
+import type { DomainEvent } from "../../domain/shared/event.js";
 import { when } from "../../ports/item-store.js";
 import { conditionExpression, ExpressionContext } from "./dynamodb-expressions.js";
 
@@ -50,17 +50,4 @@ export function outboxWrites(tableName: string, latest: number, events: DomainEv
       },
     };
   });
-}
-
-/** An outbox item as read back from the table. */
-export function toStoredEvent(item: Record<string, unknown>): StoredEvent {
-  return {
-    seq: Number(item.seq),
-    id: String(item.id),
-    type: String(item.type),
-    key: String(item.key),
-    at: String(item.at),
-    data: (item.data ?? {}) as Record<string, unknown>,
-    ...(typeof item.correlationId === "string" ? { correlationId: item.correlationId } : {}),
-  };
 }

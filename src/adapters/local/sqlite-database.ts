@@ -43,6 +43,9 @@ CREATE TABLE IF NOT EXISTS dispatcher_cursor (
 );
 INSERT OR IGNORE INTO dispatcher_cursor (id, seq) VALUES (1, 0);
 
+-- Per stream consumer (SqliteStreamReader): the seq of the last outbox event its batches have passed.
+CREATE TABLE IF NOT EXISTS stream_cursors (name TEXT PRIMARY KEY, seq INTEGER NOT NULL) WITHOUT ROWID;
+
 CREATE TABLE IF NOT EXISTS deliveries (
   subscription TEXT NOT NULL,
   seq INTEGER NOT NULL,

@@ -14,3 +14,16 @@ export interface DomainEvent<T = Record<string, unknown>> {
 
 /** A stored event with its position in its key's log (monotonic per key: gap-free per store on SQLite, per key on DynamoDB). */
 export type StoredEvent<T = Record<string, unknown>> = DomainEvent<T> & { seq: number };
+
+/** The stored event whose fields a record holds (an outbox item as written, or as a stream carries it). */
+export function storedEventFrom(fields: Record<string, unknown>): StoredEvent {
+  return {
+    seq: Number(fields.seq),
+    id: String(fields.id),
+    type: String(fields.type),
+    key: String(fields.key),
+    at: String(fields.at),
+    data: (fields.data ?? {}) as Record<string, unknown>,
+    ...(typeof fields.correlationId === "string" ? { correlationId: fields.correlationId } : {}),
+  };
+}

@@ -2,6 +2,7 @@ import type { KinesisStreamEvent, KinesisStreamRecord } from "aws-lambda";
 import { describe, expect, it } from "vitest";
 import { createJsonLogger } from "../../adapters/local/json-logger.js";
 import type { StoredEvent } from "../../domain/shared/event.js";
+import type { StreamBatch } from "../../ports/event-stream.js";
 import { makeKinesisHandler } from "./kinesis-consumer.js";
 
 function record(sequenceNumber: string, data: StoredEvent | string): KinesisStreamRecord {
@@ -35,36 +36,44 @@ const event = (n: number): StoredEvent => ({
 
 const silent = createJsonLogger({ level: "silent" });
 
+/** A consumer recording each batch as its shard and record ids, failing when `fails` says so. */
+function recording(fails: (batch: StreamBatch) => boolean = () => false) {
+  const batches: string[] = [];
+  const consumer = {
+    handleBatch: async (batch: StreamBatch) => {
+      if (fails(batch)) throw new Error("table throttled");
+      batches.push(`${batch.shard}: ${batch.records.map((r) => `${r.position}=${r.event.id}`).join(" ")}`);
+    },
+  };
+  return { consumer, batches };
+}
+
 describe("Kinesis consumer handler", () => {
-  it("handles every record of a batch in order", async () => {
-    const handled: string[] = [];
-    const handler = makeKinesisHandler({ handle: async (e) => void handled.push(e.id) }, silent);
+  it("hands the consumer the records of a batch as one batch, in order, positioned by sequence number", async () => {
+    const { consumer, batches } = recording();
+    const handler = makeKinesisHandler(consumer, silent);
     const batch: KinesisStreamEvent = { Records: [record("101", event(1)), record("102", event(2))] };
     expect(await handler(batch)).toEqual({ batchItemFailures: [] });
-    expect(handled).toEqual(["evt_1", "evt_2"]);
+    expect(batches).toEqual(["shardId-000000000000: 101=evt_1 102=evt_2"]);
   });
 
-  it("stops at the first failing record and reports it, so the stream retries from there in order", async () => {
-    const handled: string[] = [];
-    const handler = makeKinesisHandler(
-      {
-        handle: async (e) => {
-          if (e.id === "evt_2") throw new Error("table throttled");
-          handled.push(e.id);
-        },
-      },
-      silent,
-    );
+  it("reports the batch's first record when the consumer fails, so the stream hands the whole batch again", async () => {
+    const { consumer, batches } = recording(() => true);
+    const handler = makeKinesisHandler(consumer, silent);
     const batch: KinesisStreamEvent = {
       Records: [record("101", event(1)), record("102", event(2)), record("103", event(3))],
     };
-    expect(await handler(batch)).toEqual({ batchItemFailures: [{ itemIdentifier: "102" }] });
-    expect(handled).toEqual(["evt_1"]);
+    expect(await handler(batch)).toEqual({ batchItemFailures: [{ itemIdentifier: "101" }] });
+    expect(batches).toEqual([]);
   });
 
-  it("reports a record that is not an event (poison) instead of throwing the whole batch away", async () => {
-    const handler = makeKinesisHandler({ handle: async () => {} }, silent);
-    const batch: KinesisStreamEvent = { Records: [record("201", event(1)), record("202", "{not json")] };
+  it("handles the records before one that is not an event (poison), then reports that one", async () => {
+    const { consumer, batches } = recording();
+    const handler = makeKinesisHandler(consumer, silent);
+    const batch: KinesisStreamEvent = {
+      Records: [record("201", event(1)), record("202", "{not json"), record("203", event(3))],
+    };
     expect(await handler(batch)).toEqual({ batchItemFailures: [{ itemIdentifier: "202" }] });
+    expect(batches).toEqual(["shardId-000000000000: 201=evt_1"]);
   });
 });

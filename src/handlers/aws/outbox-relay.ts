@@ -1,24 +1,11 @@
 import { unmarshall } from "@aws-sdk/util-dynamodb";
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from "aws-lambda";
-import type { StoredEvent } from "../../domain/shared/event.js";
+import { type StoredEvent, storedEventFrom } from "../../domain/shared/event.js";
 import type { RelayTarget } from "../../ports/event-relay.js";
 
 /** Outbox items are written by the item store's transactions: pk `EVT#<key>`, one item per event. */
 export function isOutboxItem(item: Record<string, unknown>): boolean {
   return typeof item.pk === "string" && item.pk.startsWith("EVT#") && typeof item.type === "string";
-}
-
-/** The event an outbox item holds, as its subscriptions receive it. */
-function storedEventOf(item: Record<string, unknown>): StoredEvent {
-  return {
-    seq: Number(item.seq),
-    id: String(item.id),
-    type: String(item.type),
-    key: String(item.key),
-    at: String(item.at),
-    data: (item.data ?? {}) as Record<string, unknown>,
-    ...(item.correlationId ? { correlationId: String(item.correlationId) } : {}),
-  };
 }
 
 /**
@@ -37,7 +24,7 @@ export function makeOutboxRelay(targets: RelayTarget[]) {
       if (record.eventName !== "INSERT" || !record.dynamodb?.NewImage) continue;
       const item = unmarshall(record.dynamodb.NewImage as never) as Record<string, unknown>;
       if (isOutboxItem(item))
-        outbox.push({ sequenceNumber: record.dynamodb.SequenceNumber ?? "", event: storedEventOf(item) });
+        outbox.push({ sequenceNumber: record.dynamodb.SequenceNumber ?? "", event: storedEventFrom(item) });
     }
     const unsent = new Set<string>();
     await Promise.all(

@@ -23,5 +23,14 @@ export const QUEUE_EVENT_TYPES = {
   "auction-notifications": NOTIFIED_EVENTS,
 } as const satisfies Record<string, readonly string[]>;
 
-/** The order event stream (Kinesis on AWS) and the event types it carries to the activity projection. */
-export const ORDER_EVENTS_STREAM = { name: "order-events", eventTypes: ORDER_ACTIVITY_EVENTS } as const;
+/**
+ * The order event stream (Kinesis on AWS), the event types it carries to the activity projection, and
+ * its batches: up to `batchSize` records, gathered for up to `batchWindowMs` (the CDK app's event source
+ * mapping takes the same figures: ORDER_EVENTS_BATCH in infra/lib/names.ts).
+ */
+export const ORDER_EVENTS_STREAM = {
+  name: "order-events",
+  eventTypes: ORDER_ACTIVITY_EVENTS,
+  batchSize: 100,
+  batchWindowMs: 1000,
+} as const;

@@ -19,6 +19,7 @@ import { startBackgroundCheckpointer } from "../../adapters/local/sqlite-checkpo
 import { openSqliteDatabase } from "../../adapters/local/sqlite-database.js";
 import { SqliteItemStore } from "../../adapters/local/sqlite-item-store.js";
 import { SqliteScheduler } from "../../adapters/local/sqlite-scheduler.js";
+import { SqliteStreamReader } from "../../adapters/local/sqlite-stream-reader.js";
 import type { Subscription } from "../../adapters/local/subscription.js";
 import { createUlidGenerator, systemClock } from "../../adapters/local/system-clock.js";
 import { TestPaymentGateway } from "../../adapters/local/test-payment-gateway.js";
@@ -26,6 +27,7 @@ import { startTtlSweeper, type TtlSweeper } from "../../adapters/local/ttl-sweep
 import { isAuctionKey } from "../../application/auctions/auction-items.js";
 import { isProductKey } from "../../application/catalog/product-items.js";
 import { isUserKey } from "../../application/users/user-items.js";
+import { ORDER_EVENTS_STREAM } from "../../handlers/consumers/event-routes.js";
 import { createHttpApp } from "../../handlers/http/app.js";
 import type { Clock } from "../../ports/clock.js";
 import type { ItemStore } from "../../ports/item-store.js";
@@ -33,6 +35,7 @@ import type { Logger } from "../../ports/logger.js";
 import type { Mailer } from "../../ports/mailer.js";
 import type { ObjectStore } from "../../ports/object-store.js";
 import type { PaymentGateway } from "../../ports/payment-gateway.js";
+import type { QueueAdmin } from "../../ports/queue-admin.js";
 import type { ReceiptRenderer } from "../../ports/receipt-renderer.js";
 import { composeApplication } from "../shared/compose-application.js";
 import { createUsageMeter } from "../shared/usage-meter.js";
@@ -45,7 +48,7 @@ import {
   meterItemStore,
   meterMailer,
   meterObjectStore,
-  meterStreamSubscription,
+  meterStreamConsumer,
   meterSubscription,
   meterTasks,
   meterWorkflows,
@@ -184,15 +187,35 @@ export function composeLocalRuntime(config: LocalConfig, overrides: LocalOverrid
           usage,
         ),
       ),
-      meterStreamSubscription({ ...application.orderEvents, ...config.retries }, usage),
     ],
   });
-  sqliteStore.watch(() => dispatcher.wake());
+  // The order event stream (Kinesis on AWS): the activity projection reads the outbox in batches.
+  const orderEvents = new SqliteStreamReader({
+    db,
+    logger,
+    consumer: meterStreamConsumer(application.orderEvents, usage),
+    batchSize: ORDER_EVENTS_STREAM.batchSize,
+    batchWindowMs: ORDER_EVENTS_STREAM.batchWindowMs,
+    ...config.retries,
+  });
+  sqliteStore.watch(() => {
+    dispatcher.wake();
+    orderEvents.wake();
+  });
+  /** The subscriptions' queues and, as one more line, the order event stream's backlog. */
+  const queues: QueueAdmin = {
+    depths: async () => [
+      ...(await dispatcher.depths()),
+      { subscription: ORDER_EVENTS_STREAM.name, ready: orderEvents.backlog(), inFlight: 0, delayed: 0, deadLetters: 0 },
+    ],
+    listDeadLetters: (filter) => dispatcher.listDeadLetters(filter),
+    redrive: (target) => dispatcher.redrive(target),
+  };
 
   const app = createHttpApp({
     useCases,
     idempotency: useCases.idempotency,
-    queues: dispatcher,
+    queues,
     usage,
     clock,
     events: store,
@@ -216,6 +239,12 @@ export function composeLocalRuntime(config: LocalConfig, overrides: LocalOverrid
     db,
     store,
     dispatcher,
+    orderEvents,
+    /** Resolves once every event is delivered (or dead-lettered) and counted by the activity projection. */
+    async idle() {
+      await dispatcher.idle();
+      await orderEvents.idle();
+    },
     application,
     tokens,
     useCases,
@@ -242,6 +271,7 @@ export function composeLocalRuntime(config: LocalConfig, overrides: LocalOverrid
       ttlSweeper = startTtlSweeper({ store: sqliteStore, clock, logger, intervalMs: config.ttlSweepMs });
       if (config.dispatchEnabled) {
         dispatcher.start();
+        orderEvents.start();
         scheduler.start();
         const sweep = () =>
           sweepAuctions(clock.now()).catch((error) => logger.error("auction sweep failed", { error }));
@@ -256,6 +286,7 @@ export function composeLocalRuntime(config: LocalConfig, overrides: LocalOverrid
       await ttlSweeper?.stop();
       scheduler.stop();
       await dispatcher.stop();
+      await orderEvents.stop();
       await checkpointer?.stop();
       db.close();
     },

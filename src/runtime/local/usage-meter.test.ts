@@ -7,7 +7,7 @@ import type { DomainEvent } from "../../domain/shared/event.js";
 import { ConditionFailedError, when } from "../../ports/item-store.js";
 import type { Mailer } from "../../ports/mailer.js";
 import { createUsageMeter } from "../shared/usage-meter.js";
-import { meterItemStore, meterMailer } from "./usage-meter.js";
+import { meterItemStore, meterMailer, meterStreamConsumer } from "./usage-meter.js";
 
 function metered() {
   const usage = createUsageMeter();
@@ -170,6 +170,12 @@ describe("usage meter: the outbox relay's SQS requests", () => {
     expect(usage.snapshot()["sqs.requests"]).toBe(11);
   });
 
+  it("counts a Kinesis PUT payload unit per event the order stream takes", async () => {
+    const { store, usage } = metered();
+    await store.transact([], [typed(1, "order_received"), typed(2, "order_placed"), typed(3, "order_fulfilled")]);
+    expect(usage.snapshot()["kinesis.putUnits"]).toBe(2);
+  });
+
   it("counts no request for the events of a refused write", async () => {
     const { store, usage } = metered();
     await store.put(sized("A", 100));
@@ -201,5 +207,30 @@ describe("usage meter: e-mail", () => {
     expect(usage.snapshot()).toMatchObject({ "ses.emails": 0, "dynamodb.writeUnits": 1, "dynamodb.readUnits": 1 });
     await expect(meterMailer(mailer(true, true), usage, "shop@shop.example").send(message)).rejects.toThrow();
     expect(usage.snapshot()).toMatchObject({ "ses.emails": 0, "dynamodb.writeUnits": 3 });
+  });
+});
+
+describe("usage meter: the order stream's consumer", () => {
+  it("counts one Lambda invocation per batch, however many records it holds", async () => {
+    const usage = createUsageMeter();
+    const batches: number[] = [];
+    const consumer = meterStreamConsumer(
+      {
+        name: "order-events",
+        eventTypes: ["order_received"],
+        handleBatch: async (b) => void batches.push(b.records.length),
+      },
+      usage,
+    );
+    const records = (n: number) =>
+      Array.from({ length: n }, (_, i) => ({
+        position: String(i + 1),
+        event: { ...event(`e${i}`, "ord_1"), seq: i + 1 },
+      }));
+    await consumer.handleBatch({ shard: "local", records: records(100) });
+    await consumer.handleBatch({ shard: "local", records: records(3) });
+    expect(batches).toEqual([100, 3]);
+    expect(usage.snapshot()["lambda.invocations"]).toBe(2);
+    expect(usage.snapshot()["lambda.gbSeconds"]).toBeGreaterThan(0);
   });
 });

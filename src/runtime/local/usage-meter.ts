@@ -12,8 +12,9 @@ import { SQS_SEND_BATCH } from "../../adapters/aws/sqs-send-batch.js";
 import type { ObservedWrite, SqliteItemStore } from "../../adapters/local/sqlite-item-store.js";
 import type { Subscription } from "../../adapters/local/subscription.js";
 import type { DomainEvent } from "../../domain/shared/event.js";
-import { QUEUE_EVENT_TYPES } from "../../handlers/consumers/event-routes.js";
+import { ORDER_EVENTS_STREAM, QUEUE_EVENT_TYPES } from "../../handlers/consumers/event-routes.js";
 import type { EventLog } from "../../ports/event-log.js";
+import type { StreamConsumer } from "../../ports/event-stream.js";
 import type { Item, ItemStore, QueryInput } from "../../ports/item-store.js";
 import type { Mailer } from "../../ports/mailer.js";
 import type { ObjectStore } from "../../ports/object-store.js";
@@ -102,16 +103,19 @@ export function meterItemStore<S extends ItemStore & EventLog & Pick<SqliteItemS
 /**
  * The outbox relay as it runs under sustained load: a Lambda invocation per full stream batch of
  * RELAY_BATCH events (its share counted per event), and per batch one SendMessageBatch request for every
- * SQS_SEND_BATCH events (or fewer) of a queue that takes them. Events are taken in commit order, the
- * order the table's stream hands them to the relay.
+ * SQS_SEND_BATCH events (or fewer) of a queue that takes them; a Kinesis PUT payload unit (25 KB) per
+ * event the order stream takes. Events are taken in commit order, the order the table's stream hands
+ * them to the relay.
  */
 function meterRelay(meter: UsageMeter): (events: readonly DomainEvent[]) => void {
   const queues = Object.entries(QUEUE_EVENT_TYPES) as Array<[string, readonly string[]]>;
+  const streamTypes: readonly string[] = ORDER_EVENTS_STREAM.eventTypes;
   let inBatch = 0;
   const perQueue = new Map<string, number>();
   return (events) => {
     for (const event of events) {
       meter.count("lambda.invocations", 1 / RELAY_BATCH);
+      if (streamTypes.includes(event.type)) meter.count("kinesis.putUnits");
       for (const [queue, types] of queues) {
         if (!types.includes(event.type)) continue;
         const queued = perQueue.get(queue) ?? 0;
@@ -242,23 +246,13 @@ export function meterWorkflows(runner: WorkflowRunner, meter: UsageMeter): Workf
 }
 
 /**
- * A subscription fed by the order event stream (Kinesis on AWS): one PUT payload unit per record, and
- * its Lambda reads records in batches of RELAY_BATCH.
+ * The order event stream's consumer (a Lambda on the Kinesis stream on AWS): one invocation per batch.
+ * Its records' PUT payload units are counted where the relay puts them (`meterRelay`).
  */
-export function meterStreamSubscription(subscription: Subscription, meter: UsageMeter): Subscription {
+export function meterStreamConsumer(consumer: StreamConsumer, meter: UsageMeter): StreamConsumer {
   return {
-    ...subscription,
-    handle: async (event) => {
-      meter.count("kinesis.putUnits");
-      const started = performance.now();
-      try {
-        await subscription.handle(event);
-      } finally {
-        const ms = Math.max(1, performance.now() - started);
-        meter.count("lambda.invocations", 1 / RELAY_BATCH);
-        meter.count("lambda.gbSeconds", (ms / 1000) * (LAMBDA_MEMORY_MB / 1024));
-      }
-    },
+    ...consumer,
+    handleBatch: (batch) => meterInvocation(meter, () => consumer.handleBatch(batch)),
   };
 }
 

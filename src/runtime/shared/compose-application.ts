@@ -77,7 +77,7 @@ export function composeApplication(adapters: ApplicationAdapters) {
     }),
   ];
 
-  const orderEvents = makeOrderEventsConsumer({ store });
+  const orderEvents = makeOrderEventsConsumer({ store, clock });
 
   return {
     useCases,
