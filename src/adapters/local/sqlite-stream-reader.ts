@@ -37,6 +37,11 @@ interface Batch {
 }
 
 const SHARD = "local";
+/**
+ * The backlog is counted up to this many events: it is read with every queue view, and a reader that never
+ * ran (event dispatch off) on a large database would otherwise count the whole outbox each time.
+ */
+const MAX_BACKLOG_COUNTED = 100_000;
 /** Outbox rows read per query, in batches: a consumer of rare types skips the others quickly. */
 const SCAN_FACTOR = 10;
 
@@ -87,8 +92,8 @@ export class SqliteStreamReader {
       after: db.prepare<[number, number], OutboxRow>(
         "SELECT seq, id, type, key, at, correlation_id, data FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?",
       ),
-      backlog: db.prepare<[number, string], { n: number }>(
-        "SELECT COUNT(*) AS n FROM outbox WHERE seq > ? AND type IN (SELECT value FROM json_each(?))",
+      backlog: db.prepare<[number, string, number], { n: number }>(
+        "SELECT COUNT(*) AS n FROM (SELECT 1 FROM outbox WHERE seq > ? AND type IN (SELECT value FROM json_each(?)) LIMIT ?)",
       ),
       anyAfter: db.prepare<[number, string], { one: number }>(
         "SELECT 1 AS one FROM outbox WHERE seq > ? AND type IN (SELECT value FROM json_each(?)) LIMIT 1",
@@ -149,9 +154,9 @@ export class SqliteStreamReader {
     });
   }
 
-  /** Events of the consumer's types after its cursor. */
+  /** Events of the consumer's types after its cursor (at most MAX_BACKLOG_COUNTED). */
   backlog(): number {
-    return this.sql.backlog.get(this.cursor(), this.typesJson)?.n ?? 0;
+    return this.sql.backlog.get(this.cursor(), this.typesJson, MAX_BACKLOG_COUNTED)?.n ?? 0;
   }
 
   private cursor(): number {
