@@ -6,6 +6,7 @@ import { freePort, startChildServer } from "../support/child-server.js";
 import { addressesOf, readMailbox } from "../support/mailbox.js";
 import { DEMO_PASSWORD, orderBody } from "../support/test-server.js";
 import { startWebhookReceiver } from "../support/webhook-receiver.js";
+import { checkOrderActivity } from "./activity-chaos.js";
 import { type AuctionChaosReport, auctionChaos, auctionOrderChargeKey, checkAuctions } from "./auction-chaos.js";
 
 export interface ChaosReport extends AuctionChaosReport {
@@ -34,6 +35,9 @@ export interface ChaosReport extends AuctionChaosReport {
   duplicateDeliveries: string[];
   duplicateFeedback: string[];
   deadLetters: number;
+  /** Order events the activity projection counted, and minutes whose counters disagree with the events. */
+  activityCounted: number;
+  activityMismatches: string[];
 }
 
 /** The checker's lists of anomalies: each must come out empty. */
@@ -51,6 +55,7 @@ export const CHAOS_ANOMALIES = [
   "paymentCountMismatch",
   "duplicateDeliveries",
   "duplicateFeedback",
+  "activityMismatches",
   "lostBids",
   "duplicateBids",
   "unexpectedBids",
@@ -238,6 +243,7 @@ export async function runChaos(options: { rounds: number; roundMs: number; clien
   const db = openSqliteDatabase(join(dataDir, "orderflow.db"));
   const auctionReport = checkAuctions(db, auctions, stoppedAt);
   const payments = checkPayments(db, orderCharges, auctionReport.checkoutsPaid);
+  const activity = checkOrderActivity(db);
   db.close();
   await courier.close();
   await service.close();
@@ -245,6 +251,7 @@ export async function runChaos(options: { rounds: number; roundMs: number; clien
     ...report,
     ...auctionReport,
     ...payments,
+    ...activity,
     rounds: options.rounds,
     kills,
     deadLetters,
