@@ -11,25 +11,3 @@ export interface RelayTarget {
    */
   sendAll(events: readonly StoredEvent[]): Promise<ReadonlySet<string>>;
 }
-
-/**
- * Splits items into batches of at most `maxCount` items and `maxBytes` (by `sizeOf`), in order. An item
- * larger than `maxBytes` goes alone (the service then refuses that one, which fails it alone).
- */
-export function batchesOf<T>(items: readonly T[], maxCount: number, maxBytes: number, sizeOf: (item: T) => number) {
-  const batches: T[][] = [];
-  let current: T[] = [];
-  let bytes = 0;
-  for (const item of items) {
-    const size = sizeOf(item);
-    if (current.length > 0 && (current.length === maxCount || bytes + size > maxBytes)) {
-      batches.push(current);
-      current = [];
-      bytes = 0;
-    }
-    current.push(item);
-    bytes += size;
-  }
-  if (current.length > 0) batches.push(current);
-  return batches;
-}

@@ -1,6 +1,7 @@
 import { type KinesisClient, PutRecordsCommand } from "@aws-sdk/client-kinesis";
 import type { StoredEvent } from "../../domain/shared/event.js";
-import { batchesOf, type RelayTarget } from "../../ports/event-relay.js";
+import type { RelayTarget } from "../../ports/event-relay.js";
+import { batchesOf } from "./request-batches.js";
 
 /** PutRecords takes at most 500 records, 5 MiB in all (data and partition keys). */
 const KINESIS_PUT_BATCH = 500;

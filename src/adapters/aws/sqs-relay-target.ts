@@ -1,6 +1,7 @@
 import { type MessageAttributeValue, SendMessageBatchCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import type { StoredEvent } from "../../domain/shared/event.js";
-import { batchesOf, type RelayTarget } from "../../ports/event-relay.js";
+import type { RelayTarget } from "../../ports/event-relay.js";
+import { batchesOf } from "./request-batches.js";
 import { SQS_BATCH_BYTES, SQS_SEND_BATCH } from "./sqs-send-batch.js";
 
 /** One event's message: the stored event as its body, its type and key as attributes. */
