@@ -250,7 +250,7 @@ export class SqliteStreamReader {
         error,
       };
       if (batch.failures < this.maxAttempts) {
-        const delay = backoffMs(this.retryPolicy as Subscription, batch.failures, this.random);
+        const delay = backoffMs(this.retryPolicy, batch.failures, this.random);
         batch.retryAt = Date.now() + delay;
         this.options.logger.warn("stream batch failed, will hand it again", { ...fields, retryInMs: delay });
         return;

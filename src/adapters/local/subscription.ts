@@ -22,7 +22,11 @@ export const deliveryDefaults = {
 };
 
 /** Exponential backoff with full jitter in the upper half: attempt 1 waits ~base, 2 ~2×base, ... */
-export function backoffMs(subscription: Subscription, attempts: number, random: () => number): number {
+export function backoffMs(
+  subscription: Pick<Subscription, "baseBackoffMs" | "maxBackoffMs">,
+  attempts: number,
+  random: () => number,
+): number {
   const base = subscription.baseBackoffMs ?? deliveryDefaults.baseBackoffMs;
   const max = subscription.maxBackoffMs ?? deliveryDefaults.maxBackoffMs;
   const ceiling = Math.min(max, base * 2 ** Math.max(0, attempts - 1));
