@@ -207,6 +207,7 @@ async function endToEnd() {
     const confirmed = countOrders(dataDir, "confirmed");
     const result = {
       offeredPerSecond: E2E_RATE,
+      seconds: E2E_SECONDS,
       acceptedPerSecond: Math.round(accepted / ((loadEnded - started) / 1000)),
       completedPerSecond: Math.round(confirmed / ((drained - started) / 1000)),
       accepted,
@@ -354,13 +355,19 @@ const ONLY: Record<string, () => Promise<unknown>> = {
 };
 
 async function main() {
+  const only = process.env.BENCH_ONLY;
+  if (only === "table") {
+    // The table of the last full run, rendered again (after a change to its layout): nothing is measured.
+    const stored = JSON.parse(readFileSync(join(ROOT, "bench/results.json"), "utf8")) as BenchResults;
+    updateReadme(renderTable(stored));
+    return;
+  }
   pinSelf(1);
   // The server runs as `npm start` runs it: the esbuild bundle of the local runtime.
   await ensureServerBuild({ force: true });
-  const only = process.env.BENCH_ONLY;
   if (only) {
     const part = ONLY[only];
-    if (!part) throw new Error(`BENCH_ONLY: unknown part "${only}" (one of ${Object.keys(ONLY).join(", ")})`);
+    if (!part) throw new Error(`BENCH_ONLY: unknown part "${only}" (one of ${Object.keys(ONLY).join(", ")}, table)`);
     process.stdout.write(`${JSON.stringify(await part(), null, 2)}\n`);
     return;
   }
@@ -474,6 +481,16 @@ type BenchResults = ReturnType<typeof summarise> & {
 
 const kb = (bytes: number) => `${Math.round(bytes / 1024)} KB`;
 
+/** The cost's largest shares, with what an order uses of each (DynamoDB's in request units). */
+function costShares(cost: BenchResults["cost"]): string {
+  const shares = Object.entries(cost.breakdown) as Array<[keyof typeof cost.perOrder, number]>;
+  return shares
+    .filter(([, usd]) => usd >= 0.001)
+    .sort((a, b) => b[1] - a[1])
+    .map(([item, usd]) => `${item} $${usd.toFixed(4)} (${cost.perOrder[item]} per order)`)
+    .join(", ");
+}
+
 function renderTable(r: BenchResults): string {
   const rows: Array<[string, string, string]> = [
     ["Baseline: bare `node:http` JSON endpoint", `${r.baseline.perSecond} req/s, p99 ${r.baseline.p99} ms`, "–"],
@@ -494,7 +511,7 @@ function renderTable(r: BenchResults): string {
       "within 20 % of empty",
     ],
     [
-      `End to end: ${r.endToEnd.offeredPerSecond} orders/s offered for ${E2E_SECONDS} s (to confirmed, PDF stored, e-mails written)`,
+      `End to end: ${r.endToEnd.offeredPerSecond} orders/s offered for ${r.endToEnd.seconds} s (to confirmed, PDF stored, e-mails written)`,
       `${r.endToEnd.completedPerSecond} orders/s completed = ${r.endToEnd.ratioToBaseline} × baseline; ${r.endToEnd.confirmed}/${r.endToEnd.accepted} confirmed; backlog ${r.endToEnd.backlogAtQuarter} → ${r.endToEnd.backlogAtEnd}, drained in ${r.endToEnd.drainSeconds} s; accept p99 ${r.endToEnd.p99} ms meanwhile`,
       "≥ 1,000 orders/s, no backlog growth",
     ],
@@ -517,7 +534,7 @@ function renderTable(r: BenchResults): string {
     ],
     [
       `AWS cost per 1,000 orders through the whole lifecycle (${r.cost.reviewed}/${r.cost.orders} reviewed; e-mail excluded)`,
-      `$${r.cost.usdPerThousand} (+ $${r.cost.emailsUsdPerThousand} e-mail; Step Functions Standard would add $${r.cost.standardTransitionsUsdPerThousand})`,
+      `$${r.cost.usdPerThousand} (+ $${r.cost.emailsUsdPerThousand} e-mail; Step Functions Standard would add $${r.cost.standardTransitionsUsdPerThousand}); ${costShares(r.cost)}`,
       "≤ $0.03",
     ],
     [
