@@ -15,6 +15,15 @@ function hasTaskset(): boolean {
   }
 }
 
+/** Units of the CPU times in /proc/<pid>/stat (USER_HZ). */
+const CLOCK_TICKS = (() => {
+  try {
+    return Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
 /** Server on core 0, load generator (this process) on core 1, when the machine has two cores and taskset. */
 export const pinning = cpus().length >= 2 && hasTaskset();
 
@@ -27,6 +36,8 @@ export interface Started {
   url: string;
   /** Peak resident set size so far, from /proc (VmHWM), in bytes. */
   peakRss(): number;
+  /** CPU time the process has used so far (user + system, all its threads), from /proc, in ms; 0 where unknown. */
+  cpuMs(): number;
   stop(): Promise<void>;
 }
 
@@ -82,6 +93,15 @@ export async function startProcess(
       try {
         const status = readFileSync(`/proc/${child.pid}/status`, "utf8");
         return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
+      } catch {
+        return 0;
+      }
+    },
+    cpuMs: () => {
+      try {
+        // Fields 14 and 15 of /proc/<pid>/stat (counted after the command name, which may hold spaces).
+        const fields = readFileSync(`/proc/${child.pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+        return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
       } catch {
         return 0;
       }
