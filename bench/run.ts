@@ -72,9 +72,10 @@ const ROUNDS = 3;
 const medianBy = <K extends string, R extends Record<K, number>>(results: R[], measure: K) =>
   [...results].sort((a, b) => a[measure] - b[measure])[Math.floor(results.length / 2)]!;
 
-/** The bare `node:http` endpoint every ratio is taken against, and one round of load on it. */
+/** The bare `node:http` endpoint every ratio is taken against. */
 const baselineServer = () => startProcess("bench/baseline-server.ts", { PORT: String(nextPort++) }, "/");
-const baselineLoad = (url: string) => postLoad(url, "/", { seconds: SECONDS, connections: 64 });
+/** One round of load on a bare JSON endpoint: the baseline's, or the framework floor's. */
+const endpointLoad = (url: string) => postLoad(url, "/", { seconds: SECONDS, connections: 64 });
 /** The same endpoint on the app's HTTP stack (Hono on @hono/node-server): what the accept path's own work adds to. */
 const frameworkFloorServer = () => startProcess("bench/framework-floor-server.ts", { PORT: String(nextPort++) }, "/");
 
@@ -120,8 +121,8 @@ async function acceptRates(emptyDir: string, prefilledDir?: string) {
     for (let round = 1; round <= ROUNDS; round++) {
       const accepts = servers.prefilled ? `empty, ${SCALE_ORDERS} orders` : "empty";
       log(`  round ${round} of ${ROUNDS}: baseline, framework floor, ${accepts}, then each at 80 % of its maximum`);
-      rounds.baseline.push(await baselineLoad(servers.baseline.url));
-      rounds.floor.push(await baselineLoad(servers.floor.url));
+      rounds.baseline.push(await endpointLoad(servers.baseline.url));
+      rounds.floor.push(await endpointLoad(servers.floor.url));
       const emptyMax = await maxOrders(servers.empty.url);
       rounds.empty.push(emptyMax);
       const prefilledMax = servers.prefilled ? await maxOrders(servers.prefilled.url) : undefined;
@@ -316,7 +317,7 @@ async function hotAuctionRun() {
     const races: Array<HotAuctionRound & { cpuUsPerAttempt: number }> = [];
     for (let round = 1; round <= ROUNDS; round++) {
       log(`  round ${round} of ${ROUNDS}: baseline, hot auction`);
-      baselines.push(await baselineLoad(baseline.url));
+      baselines.push(await endpointLoad(baseline.url));
       const cpuBefore = auctionServer.cpuMs();
       const race = await hot.race(SECONDS);
       // What one attempt costs the server's core: 10,000 attempts/s needs at most 100 µs.
@@ -447,10 +448,10 @@ type Accept = Awaited<ReturnType<typeof acceptRates>>["empty"];
  */
 function frameworkFloorOf(floors: LoadResult[], bases: LoadResult[]) {
   const median = medianBy(floors, "perSecond");
-  const ratios = floors.map((floor, round) => floor.perSecond / (bases[round]?.perSecond ?? Number.NaN));
+  const ratios = floors.map((floor, round) => ({ ratio: floor.perSecond / bases[round]!.perSecond }));
   return {
     perSecond: median.perSecond,
-    ratioToBaseline: +[...ratios].sort((a, b) => a - b)[Math.floor(ratios.length / 2)]!.toFixed(2),
+    ratioToBaseline: +medianBy(ratios, "ratio").ratio.toFixed(2),
     roundsPerSecond: floors.map((floor) => floor.perSecond),
     baselineRoundsPerSecond: bases.map((base) => base.perSecond),
     p99: median.p99,
