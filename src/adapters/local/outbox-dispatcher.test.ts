@@ -25,7 +25,7 @@ async function until(done: () => Promise<boolean>): Promise<void> {
 function setup(
   subscriptions: Subscription[],
   db: SqliteDatabase = openSqliteDatabase(":memory:"),
-  options: { concurrency?: number } = {},
+  options: { concurrency?: number; minPumpGapMs?: number } = {},
 ) {
   const store = new SqliteItemStore(db);
   const dispatcher = new OutboxDispatcher({ db, subscriptions, clock, logger, ...options });
@@ -56,6 +56,20 @@ describe("OutboxDispatcher", () => {
     expect(a.sort()).toHaveLength(20);
     expect(new Set(a).size).toBe(20);
     expect(b).toEqual(["k9-20"]);
+  });
+
+  it("does not keep the next event of a key waiting for the gap between pumps", async () => {
+    const seen: string[] = [];
+    const { dispatcher, emit } = setup(
+      [{ name: "ordered", eventTypes: ["thing_happened"], handle: async (e) => void seen.push(e.id) }],
+      undefined,
+      { minPumpGapMs: 60_000 },
+    );
+    for (let i = 0; i < 10; i++) await emit("busy-key");
+    dispatcher.start();
+    // One pump per event, each started as soon as the event before it was handled, not a minute apart.
+    await until(async () => seen.length === 10);
+    expect(seen).toEqual(Array.from({ length: 10 }, (_, i) => `busy-key-${i}`));
   });
 
   it("keeps events of one key in order, even when the first one needs retries", async () => {

@@ -1,6 +1,7 @@
 import type { Clock } from "../../ports/clock.js";
 import type { Logger } from "../../ports/logger.js";
 import type { DeadLetter, QueueAdmin, QueueDepth } from "../../ports/queue-admin.js";
+import { PacedRounds } from "./paced-rounds.js";
 import type { SqliteDatabase } from "./sqlite-database.js";
 import { toStoredEvent } from "./sqlite-item-store.js";
 import { backoffMs, deliveryDefaults, type Subscription } from "./subscription.js";
@@ -16,6 +17,8 @@ interface DeliveryRow {
 
 /** A ready delivery with its event's columns (null when the event is gone). */
 type ReadyRow = DeliveryRow & {
+  /** 1 when later events of its line wait for it. */
+  has_next: number;
   id: string | null;
   type: string;
   at: string;
@@ -32,6 +35,8 @@ export interface DispatcherOptions {
   concurrency?: number;
   /** Longest sleep between polls when nothing wakes the dispatcher. */
   idlePollMs?: number;
+  /** How far apart pumps start under load (see PacedRounds). */
+  minPumpGapMs?: number;
   random?: () => number;
 }
 
@@ -59,7 +64,7 @@ export class OutboxDispatcher implements QueueAdmin {
   private readonly random: () => number;
   private running = false;
   private timer: NodeJS.Timeout | undefined;
-  private pumpScheduled = false;
+  private readonly pumps: PacedRounds;
   private idleWaiters: Array<() => void> = [];
   /** (subscription, key) lines with a delivery in flight, and its claim: the next event of a line waits for it. */
   private readonly busyLines = new Map<string, string>();
@@ -76,6 +81,10 @@ export class OutboxDispatcher implements QueueAdmin {
     this.subscriptions = new Map(options.subscriptions.map((s) => [s.name, s]));
     this.concurrency = options.concurrency ?? 32;
     this.random = options.random ?? Math.random;
+    this.pumps = new PacedRounds(() => {
+      // Stopped meanwhile: the database may already be closed; what is left is picked up after a restart.
+      if (this.running) this.pump();
+    }, options.minPumpGapMs);
     const db = options.db;
     this.sql = {
       cursor: db.prepare<[], { seq: number }>("SELECT seq FROM dispatcher_cursor WHERE id = 1"),
@@ -88,7 +97,9 @@ export class OutboxDispatcher implements QueueAdmin {
       ),
       // The head of each (subscription, key) line only: later events for a key wait for earlier ones.
       ready: db.prepare<[number, number], ReadyRow>(
-        `SELECT d.subscription, d.seq, d.key, d.attempts, o.id, o.type, o.at, o.correlation_id, o.data
+        `SELECT d.subscription, d.seq, d.key, d.attempts, o.id, o.type, o.at, o.correlation_id, o.data,
+           EXISTS (SELECT 1 FROM deliveries n WHERE n.subscription = d.subscription AND n.key = d.key AND n.seq > d.seq)
+             AS has_next
          FROM deliveries d LEFT JOIN outbox o ON o.seq = d.seq
          WHERE d.visible_at <= ? AND d.in_flight = 0 AND NOT EXISTS (
            SELECT 1 FROM deliveries e WHERE e.subscription = d.subscription AND e.key = d.key AND e.seq < d.seq)
@@ -134,6 +145,7 @@ export class OutboxDispatcher implements QueueAdmin {
   async stop(): Promise<void> {
     this.running = false;
     clearTimeout(this.timer);
+    this.pumps.cancel();
     await Promise.allSettled([...this.inFlight.values()]);
     try {
       this.options.db.transaction(() => this.forgetHandled()).immediate();
@@ -152,16 +164,11 @@ export class OutboxDispatcher implements QueueAdmin {
 
   /**
    * Asks the dispatcher to look for work (called after every commit that appended events and after
-   * every delivery). Wakes within one turn of the event loop share one pump, so one transaction.
+   * every delivery). Wakes until the pump starts share it, so one transaction; under load pumps start
+   * BACKGROUND_ROUND_GAP_MS apart, unless `now` (a line's next event waits for this pump).
    */
-  wake(): void {
-    if (!this.running || this.pumpScheduled) return;
-    this.pumpScheduled = true;
-    setImmediate(() => {
-      this.pumpScheduled = false;
-      // Stopped meanwhile: the database may already be closed; what is left is picked up after a restart.
-      if (this.running) this.pump();
-    });
+  wake(now = false): void {
+    if (this.running) this.pumps.wake(now);
   }
 
   /** Resolves when every event has been delivered or dead-lettered and nothing is in flight. */
@@ -280,7 +287,8 @@ export class OutboxDispatcher implements QueueAdmin {
       this.inFlight.delete(claim);
       this.timedOut.delete(claim);
       if (this.busyLines.get(line) === claim) this.busyLines.delete(line);
-      this.wake();
+      // The line's next event can go once this one's ack is written: one pump per event, as before pacing.
+      this.wake(row.has_next === 1);
     });
     this.inFlight.set(claim, delivery);
   }

@@ -1,5 +1,6 @@
 import type { StreamConsumer, StreamRecord } from "../../ports/event-stream.js";
 import type { Logger } from "../../ports/logger.js";
+import { PacedRounds } from "./paced-rounds.js";
 import type { SqliteDatabase } from "./sqlite-database.js";
 import { toStoredEvent } from "./sqlite-item-store.js";
 import { backoffMs, deliveryDefaults, type Subscription } from "./subscription.js";
@@ -62,7 +63,10 @@ export class SqliteStreamReader {
   private readonly retryPolicy: Pick<Subscription, "baseBackoffMs" | "maxBackoffMs">;
   private readonly random: () => number;
   private running = false;
-  private roundScheduled = false;
+  private readonly rounds = new PacedRounds(() => {
+    // Stopped meanwhile: the database may already be closed.
+    if (this.running) this.round();
+  });
   private timer: NodeJS.Timeout | undefined;
   private batch: Batch | undefined;
   /** The batch being handed, until its cursor has moved (or it failed). */
@@ -128,18 +132,16 @@ export class SqliteStreamReader {
   async stop(): Promise<void> {
     this.running = false;
     clearTimeout(this.timer);
+    this.rounds.cancel();
     await this.handing;
   }
 
-  /** Asks the reader to look for events (after each commit that appended some). Wakes in one turn share one round. */
+  /**
+   * Asks the reader to look for events (after each commit that appended some). Wakes until the round starts
+   * share it; under load rounds start BACKGROUND_ROUND_GAP_MS apart.
+   */
   wake(): void {
-    if (!this.running || this.roundScheduled) return;
-    this.roundScheduled = true;
-    setImmediate(() => {
-      this.roundScheduled = false;
-      // Stopped meanwhile: the database may already be closed.
-      if (this.running) this.round();
-    });
+    if (this.running) this.rounds.wake();
   }
 
   /**
