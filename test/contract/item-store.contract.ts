@@ -103,6 +103,22 @@ export function itemOperationsContract(name: string, make: () => Promise<ItemSto
       expect(newest.items[0]?.pk).toBe("ORD#5");
     });
 
+    it("keeps an item in its index while its index key stays, and moves it when the key changes or goes", async () => {
+      const store = await make();
+      const key = { pk: "ORD#9", sk: "O" };
+      const indexed = async (partition: string) =>
+        (await store.query({ partition, index: "gsi1" })).items.map((x) => [x.pk, x.status]);
+      await store.put({ ...key, gsi1pk: "CUSTOMER#a", gsi1sk: "2026-01-01", status: "received" });
+      await store.update(key, { set: { status: "confirmed" } });
+      expect(await indexed("CUSTOMER#a")).toEqual([["ORD#9", "confirmed"]]);
+      await store.put({ ...key, gsi1pk: "CUSTOMER#b", gsi1sk: "2026-01-01", status: "confirmed" });
+      expect(await indexed("CUSTOMER#a")).toEqual([]);
+      expect(await indexed("CUSTOMER#b")).toEqual([["ORD#9", "confirmed"]]);
+      await store.update(key, { remove: ["gsi1pk", "gsi1sk"], set: { status: "archived" } });
+      expect(await indexed("CUSTOMER#b")).toEqual([]);
+      expect(await store.get(key)).toEqual({ ...key, status: "archived" });
+    });
+
     it("checks whether an attribute is present or missing", async () => {
       const store = await make();
       await store.put({ pk: "H#1", sk: "H", chargeId: "ch_1" });
