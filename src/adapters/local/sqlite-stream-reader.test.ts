@@ -98,6 +98,19 @@ describe("SqliteStreamReader", () => {
     expect(reader.backlog()).toBe(1);
   });
 
+  it("hands the next full batch of a backlog right after the one before, not a round gap later", async () => {
+    const { consumer, batches } = recorder(["placed"]);
+    const { reader, emit } = setup(consumer, { batchSize: 3, batchWindowMs: 60_000, minRoundGapMs: 60_000 });
+    await emit(...Array.from({ length: 9 }, () => "placed"));
+    reader.start();
+    await expect.poll(() => batches.length).toBe(3);
+    expect(positions(batches)).toEqual([
+      ["1", "2", "3"],
+      ["4", "5", "6"],
+      ["7", "8", "9"],
+    ]);
+  });
+
   it("gathers events committed within the window into one partial batch, then hands it without being asked", async () => {
     const { consumer, batches } = recorder(["placed"]);
     const { reader, emit } = setup(consumer, { batchSize: 10, batchWindowMs: 150 });

@@ -15,6 +15,8 @@ export interface StreamReaderOptions {
   batchWindowMs?: number;
   /** Longest sleep between polls when nothing wakes the reader. */
   idlePollMs?: number;
+  /** How far apart rounds start under load (see PacedRounds). */
+  minRoundGapMs?: number;
   /** Attempts at one batch before it is skipped. */
   maxAttempts?: number;
   /** First retry delay; doubles per attempt up to `maxBackoffMs`, with jitter. */
@@ -63,10 +65,7 @@ export class SqliteStreamReader {
   private readonly retryPolicy: Pick<Subscription, "baseBackoffMs" | "maxBackoffMs">;
   private readonly random: () => number;
   private running = false;
-  private readonly rounds = new PacedRounds(() => {
-    // Stopped meanwhile: the database may already be closed.
-    if (this.running) this.round();
-  });
+  private readonly rounds: PacedRounds;
   private timer: NodeJS.Timeout | undefined;
   private batch: Batch | undefined;
   /** The batch being handed, until its cursor has moved (or it failed). */
@@ -83,6 +82,10 @@ export class SqliteStreamReader {
     this.maxAttempts = options.maxAttempts ?? deliveryDefaults.maxAttempts;
     this.retryPolicy = { baseBackoffMs: options.baseBackoffMs, maxBackoffMs: options.maxBackoffMs };
     this.random = options.random ?? Math.random;
+    this.rounds = new PacedRounds(() => {
+      // Stopped meanwhile: the database may already be closed.
+      if (this.running) this.round();
+    }, options.minRoundGapMs);
     const db = options.db;
     this.sql = {
       cursor: db.prepare<[string], { seq: number }>("SELECT seq FROM stream_cursors WHERE name = ?"),
@@ -138,10 +141,10 @@ export class SqliteStreamReader {
 
   /**
    * Asks the reader to look for events (after each commit that appended some). Wakes until the round starts
-   * share it; under load rounds start BACKGROUND_ROUND_GAP_MS apart.
+   * share it; under load rounds start BACKGROUND_ROUND_GAP_MS apart, unless `now` (a backlog to work through).
    */
-  wake(): void {
-    if (this.running) this.rounds.wake();
+  wake(now = false): void {
+    if (this.running) this.rounds.wake(now);
   }
 
   /**
@@ -189,7 +192,8 @@ export class SqliteStreamReader {
             this.handing = undefined;
           })
           .then(
-            () => this.wake(),
+            // After a full batch more may be waiting: the next round starts at once, as before pacing.
+            () => this.wake(batch.records.length >= this.batchSize),
             (error) => {
               // Handled but not recorded: read again from the cursor at the next poll (at-least-once).
               this.batch = undefined;
