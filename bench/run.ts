@@ -149,18 +149,7 @@ async function acceptRun() {
   const dir = mkdtempSync(join(tmpdir(), "orderflow-bench-accept-"));
   try {
     const { base, floor, empty } = await acceptRates(dir);
-    return {
-      baseline: { perSecond: base.perSecond, p99: base.p99 },
-      frameworkFloor: floor,
-      accept: {
-        perSecond: empty.max.perSecond,
-        ratioToBaseline: Number((empty.max.perSecond / base.perSecond).toFixed(2)),
-        ratioToFrameworkFloor: Number((empty.max.perSecond / floor.perSecond).toFixed(2)),
-        p99AtMax: empty.max.p99,
-        p99At80Percent: empty.paced.p99,
-        errors: empty.max.errors,
-      },
-    };
+    return acceptFigures(base, floor, empty);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -458,6 +447,22 @@ function frameworkFloorOf(floors: LoadResult[], bases: LoadResult[]) {
   };
 }
 
+/** The baseline, the framework floor and the accept path's figures, for a full run and BENCH_ONLY=accept alike. */
+function acceptFigures(base: LoadResult, floor: ReturnType<typeof frameworkFloorOf>, empty: Accept) {
+  return {
+    baseline: { perSecond: base.perSecond, p99: base.p99 },
+    frameworkFloor: floor,
+    accept: {
+      perSecond: empty.max.perSecond,
+      ratioToBaseline: +(empty.max.perSecond / base.perSecond).toFixed(2),
+      ratioToFrameworkFloor: +(empty.max.perSecond / floor.perSecond).toFixed(2),
+      p99AtMax: empty.max.p99,
+      p99At80Percent: empty.paced.p99,
+      errors: empty.max.errors + empty.max.non2xx,
+    },
+  };
+}
+
 function summarise(
   machine: Machine,
   base: LoadResult,
@@ -469,19 +474,11 @@ function summarise(
   e2e: Awaited<ReturnType<typeof endToEnd>>,
   startMs: number,
 ) {
+  const figures = acceptFigures(base, floor, empty);
   return {
     machine,
-    baseline: { perSecond: base.perSecond, p99: base.p99 },
-    frameworkFloor: floor,
-    accept: {
-      perSecond: empty.max.perSecond,
-      ratioToBaseline: +(empty.max.perSecond / base.perSecond).toFixed(2),
-      ratioToFrameworkFloor: +(empty.max.perSecond / floor.perSecond).toFixed(2),
-      p99AtMax: empty.max.p99,
-      p99At80Percent: empty.paced.p99,
-      errors: empty.max.errors + empty.max.non2xx,
-      bytesPerAcceptedOrder,
-    },
+    ...figures,
+    accept: { ...figures.accept, bytesPerAcceptedOrder },
     scale: {
       ordersStored: SCALE_ORDERS,
       databaseMb: Math.round(scaleBytes / 1024 / 1024),
