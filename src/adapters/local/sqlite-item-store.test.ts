@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { itemStoreContract } from "../../../test/contract/item-store.contract.js";
-import { ConditionFailedError, when } from "../../ports/item-store.js";
+import { ConditionFailedError, type Item, when } from "../../ports/item-store.js";
 import { openSqliteDatabase } from "./sqlite-database.js";
 import { type ObservedWrite, SqliteItemStore } from "./sqlite-item-store.js";
 
@@ -123,10 +123,28 @@ describe("SqliteItemStore with cached rows", () => {
     const key = { pk: "A#1", sk: "HOT" };
     const event = (id: string) => ({ id, type: "a_changed", key: "A#1", at: "2026-01-01T00:00:00.000Z", data: {} });
     await store.put({ ...key, v: 1 });
-    const first = await store.get(key);
-    expect(first).toEqual({ ...key, v: 1 });
-    if (first) first.v = 99; // each get returns its own copy
     expect(await store.get(key)).toEqual({ ...key, v: 1 });
+    // Every get returns the one parsed object, frozen all the way down: no caller can change it for the next.
+    const nestedKey = { pk: "A#2", sk: "HOT" };
+    await store.put({ ...nestedKey, v: 1, tags: ["a"], nested: { n: 1 } });
+    const stored = await store.get(nestedKey);
+    if (!stored) throw new Error("the item was just put");
+    const first = stored as Item & { v: number; tags: string[]; nested: { n: number } };
+    expect(first).toEqual({ ...nestedKey, v: 1, tags: ["a"], nested: { n: 1 } });
+    expect(await store.get(nestedKey)).toBe(first);
+    expect(() => {
+      first.v = 99;
+    }).toThrow(/read only/);
+    expect(() => first.tags.push("b")).toThrow(/not extensible/);
+    expect(() => {
+      first.nested.n = 2;
+    }).toThrow(/read only/);
+    expect(await store.get(nestedKey)).toEqual({ ...nestedKey, v: 1, tags: ["a"], nested: { n: 1 } });
+    // Items not cached are parsed for each get, as before: the caller's own copy.
+    await store.put({ pk: "A#1", sk: "COLD", v: 1 });
+    const cold = await store.get({ pk: "A#1", sk: "COLD" });
+    expect(Object.isFrozen(cold)).toBe(false);
+    expect(await store.get({ pk: "A#1", sk: "COLD" })).not.toBe(cold);
 
     await store.update(key, { add: { v: 1 } });
     expect(await store.get(key)).toEqual({ ...key, v: 2 });

@@ -39,7 +39,8 @@ export interface SqliteItemStoreOptions {
    * Items read far more often than written (a hot auction) whose committed row `get` may serve from
    * memory. Every write of such an item through this store drops it there in the same synchronous step
    * that writes it, so what `get` returns is always what is committed — as long as this store is the only
-   * writer of those items, as in the local runtime (one process per data folder).
+   * writer of those items, as in the local runtime (one process per data folder). The item is parsed once
+   * and every `get` returns that same object, deeply frozen (a caller that changed it would throw).
    */
   cacheRows?: (key: ItemKey) => boolean;
 }
@@ -56,6 +57,13 @@ export interface ObservedWrite {
   events: DomainEvent[];
   /** A condition failed, so nothing was written. */
   refused: boolean;
+}
+
+/** Freezes `value` and everything it holds (a parsed JSON value: plain objects and arrays). */
+function deepFreeze(value: unknown): void {
+  if (typeof value !== "object" || value === null) return;
+  for (const child of Object.values(value)) deepFreeze(child);
+  Object.freeze(value);
 }
 
 function applyUpdate(current: Item | undefined, key: ItemKey, update: Update): Item {
@@ -120,7 +128,7 @@ export class SqliteItemStore implements ItemStore, EventLog {
   private readonly inSavepoint: (work: () => unknown) => unknown;
   private readonly groupCommit: Transaction<(jobs: Array<{ work: () => unknown }>) => Outcome[]>;
 
-  private readonly cachedRows = new Map<string, string>();
+  private readonly cachedRows = new Map<string, Readonly<Item>>();
   /** Set while commits are held (see `holdWritesUntil`). */
   private held: Promise<void> | undefined;
 
@@ -181,15 +189,16 @@ export class SqliteItemStore implements ItemStore, EventLog {
   async get(key: ItemKey): Promise<Item | undefined> {
     if (!this.options.cacheRows?.(key)) return this.read(key);
     const id = `${key.pk}\u0000${key.sk}`;
-    let data = this.cachedRows.get(id);
-    if (data === undefined) {
+    let item = this.cachedRows.get(id);
+    if (item === undefined) {
       // Outside any transaction (writes run synchronously in `flush`), so this is the committed row.
-      data = this.statements.get.get(key.pk, key.sk)?.data;
-      if (data === undefined) return undefined;
+      item = this.read(key);
+      if (item === undefined) return undefined;
+      deepFreeze(item);
       if (this.cachedRows.size >= CACHED_ROWS) this.cachedRows.delete(this.cachedRows.keys().next().value as string);
-      this.cachedRows.set(id, data);
+      this.cachedRows.set(id, item);
     }
-    return JSON.parse(data) as Item;
+    return item;
   }
 
   async put(item: Item, condition?: Condition): Promise<void> {

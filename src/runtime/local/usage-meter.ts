@@ -73,6 +73,17 @@ export function meterItemStore<S extends ItemStore & EventLog & Pick<SqliteItemS
   meter: UsageMeter,
 ): S {
   const relay = meterRelay(meter);
+  // Items the store serves from memory come back as the same frozen object each time: sized once.
+  const frozenSizes = new WeakMap<Item, number>();
+  const sizeOfRead = (item: Item | undefined) => {
+    if (!item || !Object.isFrozen(item)) return itemSize(item);
+    let size = frozenSizes.get(item);
+    if (size === undefined) {
+      size = itemSize(item);
+      frozenSizes.set(item, size);
+    }
+    return size;
+  };
   store.observeWrites((write) => {
     const units = writeUnitsOf(write);
     if (units.write > 0) meter.count("dynamodb.writeUnits", units.write);
@@ -82,7 +93,7 @@ export function meterItemStore<S extends ItemStore & EventLog & Pick<SqliteItemS
   const wrapped: ItemStore & EventLog = {
     async get(key) {
       const item = await store.get(key);
-      meter.count("dynamodb.readUnits", readUnits(itemSize(item)));
+      meter.count("dynamodb.readUnits", readUnits(sizeOfRead(item)));
       return item;
     },
     put: (item, condition) => store.put(item, condition),
