@@ -2,8 +2,8 @@ import pdfParse from "pdf-parse/lib/pdf-parse.js";
 import QRCode from "qrcode";
 import { describe, expect, it } from "vitest";
 import type { ReceiptData } from "../../ports/receipt-renderer.js";
-import { byteSegment } from "./pdf/qr-modules.js";
 import { PdfReceiptRenderer, qrModules } from "./pdf-receipt-renderer.js";
+import { byteSegment } from "./qr/qr-modules.js";
 
 const receipt: ReceiptData = {
   shopName: "Test Bakery",

@@ -1,11 +1,11 @@
 import { formatMoney } from "../../domain/shared/money.js";
 import type { ReceiptData, ReceiptRenderer } from "../../ports/receipt-renderer.js";
 import { A4, lineHeight, PdfWriter, widthOf } from "./pdf/pdf-writer.js";
-import { qrModules } from "./pdf/qr-modules.js";
 import { type StandardFont, winAnsiCode } from "./pdf/standard-fonts.js";
+import { qrModules } from "./qr/qr-modules.js";
 
 /** The QR code's dark modules (the receipt draws one square per module); also used by tests. */
-export { qrModules } from "./pdf/qr-modules.js";
+export { qrModules } from "./qr/qr-modules.js";
 
 const MARGIN = 50;
 const RIGHT = 545;

@@ -4,10 +4,11 @@ import { pack, penaltyScorer, setModule, wordsPerLine } from "./qr-penalty.js";
 /** `text` as one byte-mode segment (UTF-8), as `QRCode.create` takes segments. */
 export const byteSegment = (text: string): QRCodeSegment[] => [{ data: Buffer.from(text, "utf8"), mode: "byte" }];
 
-/** The dark modules of a QR code, as [row, column], and its size in modules. */
+/** A QR code: its size in modules, its dark modules as [row, column], and every module row by row (1 dark). */
 export interface QrModules {
   size: number;
   dark: Array<[number, number]>;
+  data: Uint8Array;
 }
 
 type Mask = (row: number, col: number) => boolean;
@@ -135,5 +136,5 @@ export function qrModules(text: string): QrModules {
   for (let row = 0; row < size; row++) {
     for (let col = 0; col < size; col++) if (symbol[row * size + col]) dark.push([row, col]);
   }
-  return { size, dark };
+  return { size, dark, data: symbol };
 }
