@@ -1,4 +1,4 @@
-import { crc32, deflateSync } from "node:zlib";
+import { deflateSync } from "node:zlib";
 import type { QrCodeRenderer } from "../../ports/qr-code-renderer.js";
 import { type QrModules, qrModules } from "./qr/qr-modules.js";
 
@@ -84,6 +84,19 @@ function qrPng({ size, data }: QrModules): Uint8Array {
 }
 
 const PNG_SIGNATURE = Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a);
+
+/** CRC-32 (ISO-HDLC, as PNG chunks use it) by table; zlib.crc32 needs Node 20.15 and the app runs on any Node 20. */
+const CRC_TABLE = Int32Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let bit = 0; bit < 8; bit++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c;
+});
+
+function crc32(bytes: Uint8Array): number {
+  let crc = -1;
+  for (const byte of bytes) crc = CRC_TABLE[(crc ^ byte) & 0xff]! ^ (crc >>> 8);
+  return (crc ^ -1) >>> 0;
+}
 
 /** A PNG chunk: length, type, data and the CRC-32 of type and data. */
 function chunk(type: string, body: Uint8Array): Uint8Array {
