@@ -128,6 +128,7 @@ export class ConditionFailedError extends Error {
 }
 
 export interface ItemStore {
+  /** The item as committed; read it, do not change it (a store may hand every caller the same frozen object). */
   get(key: ItemKey): Promise<Item | undefined>;
   put(item: Item, condition?: Condition): Promise<void>;
   /** Applies the update and returns the item as it is after it. Creates the item if absent (like UpdateItem). */
