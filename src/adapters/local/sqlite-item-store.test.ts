@@ -1,7 +1,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { itemStoreContract } from "../../../test/contract/item-store.contract.js";
 import { ConditionFailedError, type Item, when } from "../../ports/item-store.js";
 import { openSqliteDatabase } from "./sqlite-database.js";
@@ -114,44 +114,6 @@ describe("SqliteItemStore", () => {
         refused: false,
       },
     ]);
-  });
-});
-
-describe("SqliteItemStore group commits", () => {
-  const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
-  const flushesOf = (store: SqliteItemStore) => vi.spyOn(store as unknown as { flush(): void }, "flush");
-
-  it("commits the writes of each turn of the event loop together, and a later turn's on their own", async () => {
-    const store = new SqliteItemStore(openSqliteDatabase(":memory:"));
-    const flushes = flushesOf(store);
-    await Promise.all([store.put({ pk: "A", sk: "1" }), store.put({ pk: "A", sk: "2" })]);
-    expect(flushes).toHaveBeenCalledTimes(1);
-    const first = store.put({ pk: "A", sk: "3" });
-    await nextTurn();
-    await Promise.all([first, store.put({ pk: "A", sk: "4" })]);
-    expect(flushes).toHaveBeenCalledTimes(3);
-  });
-
-  it("with minCommitGapMs, commits writes of several turns together right after a commit, and a lone write at once", async () => {
-    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] }); // the gap's timer; turns stay real
-    try {
-      const store = new SqliteItemStore(openSqliteDatabase(":memory:"), { minCommitGapMs: 60_000 });
-      const flushes = flushesOf(store);
-      await store.put({ pk: "A", sk: "1" }); // after a quiet spell: the next turn
-      expect(flushes).toHaveBeenCalledTimes(1);
-      const writes = [store.put({ pk: "A", sk: "2" })];
-      await nextTurn();
-      writes.push(store.put({ pk: "A", sk: "3" }));
-      await nextTurn();
-      expect(flushes).toHaveBeenCalledTimes(1); // both wait for the gap
-      expect(await store.get({ pk: "A", sk: "2" })).toBeUndefined();
-      vi.advanceTimersByTime(60_000);
-      await Promise.all(writes);
-      expect(flushes).toHaveBeenCalledTimes(2);
-      expect(await store.get({ pk: "A", sk: "3" })).toEqual({ pk: "A", sk: "3" });
-    } finally {
-      vi.useRealTimers();
-    }
   });
 });
 

@@ -14,7 +14,6 @@ import {
   type TransactOp,
   type Update,
 } from "../../ports/item-store.js";
-import { PacedRounds } from "./paced-rounds.js";
 import type { SqliteDatabase } from "./sqlite-database.js";
 
 interface Row {
@@ -44,12 +43,6 @@ export interface SqliteItemStoreOptions {
    * and every `get` returns that same object, deeply frozen (a caller that changed it would throw).
    */
   cacheRows?: (key: ItemKey) => boolean;
-  /**
-   * Under load, group commits start at least this far apart (PacedRounds), so more writes share each one;
-   * after a quiet spell a write still commits in the next turn of the event loop. 0 (the default): every
-   * turn that has writes commits them.
-   */
-  minCommitGapMs?: number;
 }
 
 /** Rows kept for `cacheRows` items at most; the oldest is dropped first. */
@@ -138,14 +131,11 @@ export class SqliteItemStore implements ItemStore, EventLog {
   private readonly cachedRows = new Map<string, Readonly<Item>>();
   /** Set while commits are held (see `holdWritesUntil`). */
   private held: Promise<void> | undefined;
-  /** Starts the group commits (`flush`). */
-  private readonly commits: PacedRounds;
 
   constructor(
     private readonly db: SqliteDatabase,
     private readonly options: SqliteItemStoreOptions = {},
   ) {
-    this.commits = new PacedRounds(() => this.flush(), options.minCommitGapMs ?? 0);
     this.inSavepoint = db.transaction((work: () => unknown) => work());
     this.groupCommit = db.transaction((jobs: Array<{ work: () => unknown }>) =>
       jobs.map((job): Outcome => {
@@ -358,15 +348,14 @@ export class SqliteItemStore implements ItemStore, EventLog {
   }
 
   /**
-   * Group commit: writes requested in the same turn of the event loop (under load, within `minCommitGapMs`)
-   * share one SQLite transaction (one WAL append), each inside its own savepoint, so a failed condition
-   * undoes only its own writes. Every caller's promise settles after the shared commit, so each answer is
-   * still durable.
+   * Group commit: writes requested in the same turn of the event loop share one SQLite transaction
+   * (one WAL append), each inside its own savepoint, so a failed condition undoes only its own
+   * writes. Every caller's promise settles after the shared commit, so each answer is still durable.
    */
   private commit<T>(work: () => T, eventKeys: readonly string[]): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.pending.push({ work, resolve: resolve as (value: unknown) => void, reject, eventKeys });
-      this.commits.wake();
+      if (this.pending.length === 1) setImmediate(() => this.flush());
     });
   }
 
