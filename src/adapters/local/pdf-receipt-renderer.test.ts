@@ -2,7 +2,7 @@ import pdfParse from "pdf-parse/lib/pdf-parse.js";
 import QRCode from "qrcode";
 import { describe, expect, it } from "vitest";
 import type { ReceiptData } from "../../ports/receipt-renderer.js";
-import { PdfReceiptRenderer, qrModules } from "./pdf-receipt-renderer.js";
+import { darkModules as darkModulesOf, PdfReceiptRenderer, qrModules } from "./pdf-receipt-renderer.js";
 import { byteSegment } from "./qr/qr-modules.js";
 
 const receipt: ReceiptData = {
@@ -86,7 +86,7 @@ describe("PdfReceiptRenderer", () => {
     expect(Buffer.from(pdf).toString("latin1")).not.toContain("/Subtype /Image");
     // Every dark module filled once (runs of neighbours in a row share a rectangle), nothing else.
     expect(coveredCells(pdf)).toEqual(darkModules(receipt.trackingUrl));
-    expect(qrModules(receipt.trackingUrl).dark).toHaveLength(darkModules(receipt.trackingUrl).length);
+    expect(darkModulesOf(qrModules(receipt.trackingUrl))).toHaveLength(darkModules(receipt.trackingUrl).length);
   });
 
   it("gives the same bytes for the same receipt", async () => {

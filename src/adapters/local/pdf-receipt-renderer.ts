@@ -2,10 +2,10 @@ import { formatMoney } from "../../domain/shared/money.js";
 import type { ReceiptData, ReceiptRenderer } from "../../ports/receipt-renderer.js";
 import { A4, lineHeight, PdfWriter, widthOf } from "./pdf/pdf-writer.js";
 import { type StandardFont, winAnsiCode } from "./pdf/standard-fonts.js";
-import { qrModules } from "./qr/qr-modules.js";
+import { darkModules, qrModules } from "./qr/qr-modules.js";
 
-/** The QR code's dark modules (the receipt draws one square per module); also used by tests. */
-export { qrModules } from "./qr/qr-modules.js";
+/** The QR code (the receipt draws its dark modules); also used by tests. */
+export { darkModules, qrModules } from "./qr/qr-modules.js";
 
 const MARGIN = 50;
 const RIGHT = 545;
@@ -188,7 +188,7 @@ export class PdfReceiptRenderer implements ReceiptRenderer {
 
     doc.use("Helvetica", 9).text("Follow your order:", MARGIN, y + 60);
     const top = y + 76;
-    pdf.grid(MARGIN, top, QR_CELL, qr.dark);
+    pdf.grid(MARGIN, top, QR_CELL, darkModules(qr));
     const url = receipt.trackingUrl;
     doc
       .use("Helvetica", 8)

@@ -4,11 +4,19 @@ import { pack, penaltyScorer, setModule, wordsPerLine } from "./qr-penalty.js";
 /** `text` as one byte-mode segment (UTF-8), as `QRCode.create` takes segments. */
 export const byteSegment = (text: string): QRCodeSegment[] => [{ data: Buffer.from(text, "utf8"), mode: "byte" }];
 
-/** A QR code: its size in modules, its dark modules as [row, column], and every module row by row (1 dark). */
+/** A QR code: its size in modules and every module row by row (1 dark). */
 export interface QrModules {
   size: number;
-  dark: Array<[number, number]>;
   data: Uint8Array;
+}
+
+/** The dark modules of `qr`, as [row, column], row by row. */
+export function darkModules({ size, data }: QrModules): Array<[number, number]> {
+  const dark: Array<[number, number]> = [];
+  for (let row = 0; row < size; row++) {
+    for (let col = 0; col < size; col++) if (data[row * size + col]) dark.push([row, col]);
+  }
+  return dark;
 }
 
 type Mask = (row: number, col: number) => boolean;
@@ -132,9 +140,5 @@ export function qrModules(text: string): QrModules {
   masks.formatModules.forEach((copies, i) => {
     for (const [row, col] of copies) symbol[row * size + col] = (bits >> i) & 1;
   });
-  const dark: Array<[number, number]> = [];
-  for (let row = 0; row < size; row++) {
-    for (let col = 0; col < size; col++) if (symbol[row * size + col]) dark.push([row, col]);
-  }
-  return { size, dark, data: symbol };
+  return { size, data: symbol };
 }
