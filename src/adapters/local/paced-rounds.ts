@@ -8,10 +8,10 @@
 export const BACKGROUND_ROUND_GAP_MS = 10;
 
 /**
- * Runs one round of background work for any number of wake-ups: wakes that come before the round starts
- * share it. Rounds start at least `minGapMs` apart; after a quiet spell, a wake starts one in the next turn
- * of the event loop. A wake `now` does not wait for the gap (work that waits for this very round, such
- * as the next event of a line whose delivery just ended).
+ * Runs one round of work (a background round, a group commit) for any number of wake-ups: wakes that come
+ * before the round starts share it. Rounds start at least `minGapMs` apart; after a quiet spell, a wake
+ * starts one in the next turn of the event loop. A wake `now` does not wait for the gap (work that waits
+ * for this very round, such as the next event of a line whose delivery just ended).
  */
 export class PacedRounds {
   private timer: NodeJS.Timeout | undefined;

@@ -1,11 +1,11 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { itemStoreContract } from "../../../test/contract/item-store.contract.js";
 import { ConditionFailedError, type Item, when } from "../../ports/item-store.js";
 import { openSqliteDatabase } from "./sqlite-database.js";
-import { type ObservedWrite, SqliteItemStore } from "./sqlite-item-store.js";
+import { HOT_KEY_MS, type ObservedWrite, SqliteItemStore } from "./sqlite-item-store.js";
 
 itemStoreContract("sqlite", async () => new SqliteItemStore(openSqliteDatabase(":memory:")));
 itemStoreContract(
@@ -114,6 +114,80 @@ describe("SqliteItemStore", () => {
         refused: false,
       },
     ]);
+  });
+});
+
+describe("SqliteItemStore group commits", () => {
+  const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+  const flushesOf = (store: SqliteItemStore) => vi.spyOn(store as unknown as { flush(): void }, "flush");
+
+  it("commits the writes of each turn of the event loop together, and a later turn's on their own", async () => {
+    const store = new SqliteItemStore(openSqliteDatabase(":memory:"));
+    const flushes = flushesOf(store);
+    await Promise.all([store.put({ pk: "A", sk: "1" }), store.put({ pk: "A", sk: "2" })]);
+    expect(flushes).toHaveBeenCalledTimes(1);
+    const first = store.put({ pk: "A", sk: "3" });
+    await nextTurn();
+    await Promise.all([first, store.put({ pk: "A", sk: "4" })]);
+    expect(flushes).toHaveBeenCalledTimes(3);
+  });
+
+  it("with minCommitGapMs, commits writes of several turns together right after a commit, and a lone write at once", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] }); // the gap's timer; turns stay real
+    try {
+      const store = new SqliteItemStore(openSqliteDatabase(":memory:"), { minCommitGapMs: 60_000 });
+      const flushes = flushesOf(store);
+      await store.put({ pk: "A", sk: "1" }); // after a quiet spell: the next turn
+      expect(flushes).toHaveBeenCalledTimes(1);
+      const writes = [store.put({ pk: "A", sk: "2" })];
+      await nextTurn();
+      writes.push(store.put({ pk: "A", sk: "3" }));
+      await nextTurn();
+      expect(flushes).toHaveBeenCalledTimes(1); // both wait for the gap
+      expect(await store.get({ pk: "A", sk: "2" })).toBeUndefined();
+      vi.advanceTimersByTime(60_000);
+      await Promise.all(writes);
+      expect(flushes).toHaveBeenCalledTimes(2);
+      expect(await store.get({ pk: "A", sk: "3" })).toEqual({ pk: "A", sk: "3" });
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+  it("with minCommitGapMs, commits a write to a key a commit appended to within HOT_KEY_MS in the next turn, with what waits", async () => {
+    // The gap's timer and the clock the hot keys are timed by; turns stay real.
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "performance"] });
+    try {
+      const store = new SqliteItemStore(openSqliteDatabase(":memory:"), { minCommitGapMs: 60_000 });
+      const flushes = flushesOf(store);
+      const event = (id: string, key: string) => ({
+        id,
+        type: "a_changed",
+        key,
+        at: "2026-01-01T00:00:00.000Z",
+        data: {},
+      });
+      const write = (sk: string, key: string) =>
+        store.transact([{ op: "put", item: { pk: "A", sk } }], [event(sk, key)]);
+      await write("1", "hot");
+      expect(flushes).toHaveBeenCalledTimes(1);
+      await write("2", "hot"); // the next write of a line: not held back by the gap
+      expect(flushes).toHaveBeenCalledTimes(2);
+      const cold = write("3", "cold");
+      await nextTurn();
+      expect(flushes).toHaveBeenCalledTimes(2); // a key with nothing recent waits for the gap...
+      await Promise.all([cold, write("4", "hot")]); // ...unless a hot write commits first: together
+      expect(flushes).toHaveBeenCalledTimes(3);
+      vi.advanceTimersByTime(HOT_KEY_MS + 1); // the gap has not passed, and "hot" has gone quiet
+      const quiet = write("5", "hot");
+      await nextTurn();
+      expect(flushes).toHaveBeenCalledTimes(3);
+      vi.advanceTimersByTime(60_000);
+      await quiet;
+      expect(flushes).toHaveBeenCalledTimes(4);
+      expect((await store.listByKey("hot")).map((stored) => stored.id)).toEqual(["1", "2", "4", "5"]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 

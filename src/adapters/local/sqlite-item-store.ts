@@ -14,6 +14,7 @@ import {
   type TransactOp,
   type Update,
 } from "../../ports/item-store.js";
+import { PacedRounds } from "./paced-rounds.js";
 import type { SqliteDatabase } from "./sqlite-database.js";
 
 interface Row {
@@ -43,7 +44,21 @@ export interface SqliteItemStoreOptions {
    * and every `get` returns that same object, deeply frozen (a caller that changed it would throw).
    */
   cacheRows?: (key: ItemKey) => boolean;
+  /**
+   * Under load, group commits start at least this far apart (PacedRounds), so more writes share each one;
+   * after a quiet spell a write still commits in the next turn of the event loop, and so does a write that
+   * appends events to a key a commit appended to within the last `HOT_KEY_MS` (see `isHot`). 0 (the
+   * default): every turn that has writes commits them.
+   */
+  minCommitGapMs?: number;
 }
+
+/**
+ * A key whose events a commit appended this recently is hot: writes to it follow one another (a hot
+ * auction's bids, each checked against the one before, the steps of one order), so they do not wait for
+ * the commit gap, which would cap them at one per gap.
+ */
+export const HOT_KEY_MS = 10;
 
 /** Rows kept for `cacheRows` items at most; the oldest is dropped first. */
 const CACHED_ROWS = 1000;
@@ -131,11 +146,16 @@ export class SqliteItemStore implements ItemStore, EventLog {
   private readonly cachedRows = new Map<string, Readonly<Item>>();
   /** Set while commits are held (see `holdWritesUntil`). */
   private held: Promise<void> | undefined;
+  /** Starts the group commits (`flush`). */
+  private readonly commits: PacedRounds;
+  /** Per event key, when a commit last appended events to it, oldest first (see `HOT_KEY_MS`). */
+  private readonly committedKeys = new Map<string, number>();
 
   constructor(
     private readonly db: SqliteDatabase,
     private readonly options: SqliteItemStoreOptions = {},
   ) {
+    this.commits = new PacedRounds(() => this.flush(), options.minCommitGapMs ?? 0);
     this.inSavepoint = db.transaction((work: () => unknown) => work());
     this.groupCommit = db.transaction((jobs: Array<{ work: () => unknown }>) =>
       jobs.map((job): Outcome => {
@@ -348,15 +368,36 @@ export class SqliteItemStore implements ItemStore, EventLog {
   }
 
   /**
-   * Group commit: writes requested in the same turn of the event loop share one SQLite transaction
-   * (one WAL append), each inside its own savepoint, so a failed condition undoes only its own
-   * writes. Every caller's promise settles after the shared commit, so each answer is still durable.
+   * Group commit: writes requested in the same turn of the event loop (under load, within `minCommitGapMs`)
+   * share one SQLite transaction (one WAL append), each inside its own savepoint, so a failed condition
+   * undoes only its own writes. Every caller's promise settles after the shared commit, so each answer is
+   * still durable.
    */
   private commit<T>(work: () => T, eventKeys: readonly string[]): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.pending.push({ work, resolve: resolve as (value: unknown) => void, reject, eventKeys });
-      if (this.pending.length === 1) setImmediate(() => this.flush());
+      this.commits.wake(this.isHot(eventKeys));
     });
+  }
+
+  /** Some key of `eventKeys` had events appended by a commit within the last `HOT_KEY_MS`. */
+  private isHot(eventKeys: readonly string[]): boolean {
+    if (eventKeys.length === 0 || this.committedKeys.size === 0) return false;
+    const since = performance.now() - HOT_KEY_MS;
+    return eventKeys.some((key) => (this.committedKeys.get(key) ?? Number.NEGATIVE_INFINITY) >= since);
+  }
+
+  /** Notes when `keys` last had events committed, and forgets keys that have not for `HOT_KEY_MS`. */
+  private noteCommittedKeys(keys: ReadonlySet<string>): void {
+    const now = performance.now();
+    for (const [key, at] of this.committedKeys) {
+      if (at >= now - HOT_KEY_MS) break;
+      this.committedKeys.delete(key);
+    }
+    for (const key of keys) {
+      this.committedKeys.delete(key); // re-inserted last: the map stays in commit order
+      this.committedKeys.set(key, now);
+    }
   }
 
   /**
@@ -391,7 +432,9 @@ export class SqliteItemStore implements ItemStore, EventLog {
         job.resolve(outcome.value);
       } else job.reject(outcome.error);
     });
-    if (appendedKeys.size > 0) for (const listener of this.listeners) listener(appendedKeys);
+    if (appendedKeys.size === 0) return;
+    if (this.options.minCommitGapMs) this.noteCommittedKeys(appendedKeys);
+    for (const listener of this.listeners) listener(appendedKeys);
   }
 
   /**
