@@ -153,6 +153,7 @@ describe("SqliteItemStore group commits", () => {
       vi.useRealTimers();
     }
   });
+
   it("with minCommitGapMs, commits a write to a key a commit appended to within HOT_KEY_MS in the next turn, with what waits", async () => {
     // The gap's timer and the clock the hot keys are timed by; turns stay real.
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "performance"] });

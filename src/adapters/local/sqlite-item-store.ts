@@ -54,9 +54,9 @@ export interface SqliteItemStoreOptions {
 }
 
 /**
- * A key whose events a commit appended this recently is hot: writes to it follow one another (a hot
- * auction's bids, each checked against the one before, the steps of one order), so they do not wait for
- * the commit gap, which would cap them at one per gap.
+ * A key whose events a commit appended this recently is hot: its writes follow one another (a hot auction's
+ * bids, each checked against the one before; the events of a line the dispatcher delivers back to back), so
+ * they do not wait for the commit gap, which would cap them at one per gap.
  */
 export const HOT_KEY_MS = 10;
 

@@ -86,9 +86,10 @@ function clientAddress(incoming: IncomingMessage | undefined, trustProxy: boolea
  * one or two orders each, and every one wrote its own WAL pages (~23 KB per order): the WAL filled four to
  * six times a second, and each time the checkpointer held commits for its last pass (3-8 ms). With the gap,
  * the server spends ~18 % less CPU per order at that rate (0.27 against 0.33 ms, five alternating runs each),
- * and nine alternating 10 s runs gave a p99 of 6.3-32.6 ms (median 13.1) against 12.4-34.2 (median 23.2);
- * the median answer takes ~0.5 ms longer. A write after a quiet spell still commits in the next turn of the
- * event loop, and so does the next write of a hot key (a hot auction's bids: see SqliteItemStore).
+ * and nine alternating 10 s runs in a steady hour gave a p99 of 6.3-32.6 ms (median 13.1) against 12.4-34.2
+ * (median 23.2; on a day the machine's speed swung by half within minutes, four bench runs gave 15-35 ms for
+ * either). The median answer takes ~0.5 ms longer. A write after a quiet spell still commits in the next turn
+ * of the event loop, and so does the next write of a hot key (a hot auction's bids: see SqliteItemStore).
  */
 const COMMIT_GAP_MS = 1;
 
