@@ -72,6 +72,17 @@ const ROUNDS = 3;
 const medianBy = <K extends string, R extends Record<K, number>>(results: R[], measure: K) =>
   [...results].sort((a, b) => a[measure] - b[measure])[Math.floor(results.length / 2)]!;
 
+/**
+ * How every ratio between two measures of the same rounds is taken: the median of each round's own ratio.
+ * The two are measured seconds apart in a round, so the machine's drift from one round to the next (up to
+ * ~30 % here) stays out of it, where the ratio of the two medians could pair a fast minute with a slow one.
+ */
+const roundsRatio = (rates: number[], against: number[]) =>
+  +medianBy(
+    rates.map((rate, round) => ({ ratio: rate / against[round]! })),
+    "ratio",
+  ).ratio.toFixed(2);
+
 /** The bare `node:http` endpoint every ratio is taken against. */
 const baselineServer = () => startProcess("bench/baseline-server.ts", { PORT: String(nextPort++) }, "/");
 /** One round of load on a bare JSON endpoint: the baseline's, or the framework floor's. */
@@ -132,12 +143,19 @@ async function acceptRates(emptyDir: string, prefilledDir?: string) {
         pacedRounds.prefilled.push(await atEightyPercent(servers.prefilled.url, prefilledMax));
       }
     }
+    const perSecond = (results: LoadResult[]) => results.map((result) => result.perSecond);
     const prefilled = servers.prefilled ? medianBy(rounds.prefilled, "perSecond") : undefined;
     return {
-      base: medianBy(rounds.baseline, "perSecond"),
+      base: { ...medianBy(rounds.baseline, "perSecond"), rounds: perSecond(rounds.baseline) },
       floor: frameworkFloorOf(rounds.floor, rounds.baseline),
-      empty: { max: medianBy(rounds.empty, "perSecond"), paced: medianBy(pacedRounds.empty, "p99") },
-      scaled: prefilled ? { max: prefilled, paced: medianBy(pacedRounds.prefilled, "p99") } : undefined,
+      empty: {
+        max: medianBy(rounds.empty, "perSecond"),
+        rounds: perSecond(rounds.empty),
+        paced: medianBy(pacedRounds.empty, "p99"),
+      },
+      scaled: prefilled
+        ? { max: prefilled, rounds: perSecond(rounds.prefilled), paced: medianBy(pacedRounds.prefilled, "p99") }
+        : undefined,
     };
   } finally {
     for (const server of Object.values(servers)) await server?.stop();
@@ -288,8 +306,8 @@ async function hotAuctionEngineRun() {
 
 /**
  * The hot auction over HTTP in alternating rounds with the baseline (baseline, race, baseline, ...), like the
- * accept path: the median race by attempts per second, as a ratio to the median baseline. The stored bids of
- * every round are checked against the rules.
+ * accept path: the median race by attempts per second, and its ratio to the baseline as the median of each
+ * round's ratio. The stored bids of every round are checked against the rules.
  */
 async function hotAuctionRun() {
   log(
@@ -328,7 +346,11 @@ async function hotAuctionRun() {
       attemptsPerSecond: median.attemptsPerSecond,
       roundsPerSecond: races.map((race) => race.attemptsPerSecond),
       baselinePerSecond: base.perSecond,
-      ratioToBaseline: +(median.attemptsPerSecond / base.perSecond).toFixed(2),
+      baselineRoundsPerSecond: baselines.map((round) => round.perSecond),
+      ratioToBaseline: roundsRatio(
+        races.map((race) => race.attemptsPerSecond),
+        baselines.map((round) => round.perSecond),
+      ),
       p99: median.p99,
       cpuUsPerAttempt: median.cpuUsPerAttempt,
       attempts: sum((race) => race.attempts),
@@ -430,32 +452,32 @@ async function main() {
 
 type Machine = Record<string, string | number>;
 type Accept = Awaited<ReturnType<typeof acceptRates>>["empty"];
+type Baseline = Awaited<ReturnType<typeof acceptRates>>["base"];
 
-/**
- * The framework floor's median rate, and its ratio to the baseline as the median of each round's ratio (the
- * two are measured seconds apart in a round, so the machine's drift between rounds stays out of it).
- */
+/** The framework floor's median rate and its ratio to the baseline (`roundsRatio`). */
 function frameworkFloorOf(floors: LoadResult[], bases: LoadResult[]) {
   const median = medianBy(floors, "perSecond");
-  const ratios = floors.map((floor, round) => ({ ratio: floor.perSecond / bases[round]!.perSecond }));
+  const roundsPerSecond = floors.map((floor) => floor.perSecond);
+  const baselineRoundsPerSecond = bases.map((base) => base.perSecond);
   return {
     perSecond: median.perSecond,
-    ratioToBaseline: +medianBy(ratios, "ratio").ratio.toFixed(2),
-    roundsPerSecond: floors.map((floor) => floor.perSecond),
-    baselineRoundsPerSecond: bases.map((base) => base.perSecond),
+    ratioToBaseline: roundsRatio(roundsPerSecond, baselineRoundsPerSecond),
+    roundsPerSecond,
+    baselineRoundsPerSecond,
     p99: median.p99,
   };
 }
 
 /** The baseline, the framework floor and the accept path's figures, for a full run and BENCH_ONLY=accept alike. */
-function acceptFigures(base: LoadResult, floor: ReturnType<typeof frameworkFloorOf>, empty: Accept) {
+function acceptFigures(base: Baseline, floor: ReturnType<typeof frameworkFloorOf>, empty: Accept) {
   return {
-    baseline: { perSecond: base.perSecond, p99: base.p99 },
+    baseline: { perSecond: base.perSecond, p99: base.p99, roundsPerSecond: base.rounds },
     frameworkFloor: floor,
     accept: {
       perSecond: empty.max.perSecond,
-      ratioToBaseline: +(empty.max.perSecond / base.perSecond).toFixed(2),
-      ratioToFrameworkFloor: +(empty.max.perSecond / floor.perSecond).toFixed(2),
+      roundsPerSecond: empty.rounds,
+      ratioToBaseline: roundsRatio(empty.rounds, base.rounds),
+      ratioToFrameworkFloor: roundsRatio(empty.rounds, floor.roundsPerSecond),
       p99AtMax: empty.max.p99,
       p99At80Percent: empty.paced.p99,
       errors: empty.max.errors + empty.max.non2xx,
@@ -465,7 +487,7 @@ function acceptFigures(base: LoadResult, floor: ReturnType<typeof frameworkFloor
 
 function summarise(
   machine: Machine,
-  base: LoadResult,
+  base: Baseline,
   floor: ReturnType<typeof frameworkFloorOf>,
   empty: Accept,
   bytesPerAcceptedOrder: number,
@@ -483,7 +505,8 @@ function summarise(
       ordersStored: SCALE_ORDERS,
       databaseMb: Math.round(scaleBytes / 1024 / 1024),
       perSecond: scaled.max.perSecond,
-      ratioToEmpty: +(scaled.max.perSecond / empty.max.perSecond).toFixed(2),
+      roundsPerSecond: scaled.rounds,
+      ratioToEmpty: roundsRatio(scaled.rounds, empty.rounds),
       p99At80Percent: scaled.paced.p99,
     },
     endToEnd: { ...e2e, ratioToBaseline: +(e2e.completedPerSecond / base.perSecond).toFixed(3) },
@@ -511,21 +534,25 @@ function costShares(cost: BenchResults["cost"]): string {
 
 function renderTable(r: BenchResults): string {
   const rows: Array<[string, string, string]> = [
-    ["Baseline: bare `node:http` JSON endpoint", `${r.baseline.perSecond} req/s, p99 ${r.baseline.p99} ms`, "–"],
+    [
+      "Baseline: bare `node:http` JSON endpoint",
+      `${r.baseline.perSecond} req/s (rounds ${r.baseline.roundsPerSecond.join(", ")}), p99 ${r.baseline.p99} ms`,
+      "–",
+    ],
     [
       "Framework floor: the same endpoint on Hono + `@hono/node-server` (the app's HTTP stack)",
-      `${r.frameworkFloor.perSecond} req/s = ${r.frameworkFloor.ratioToBaseline} × baseline (rounds ${r.frameworkFloor.roundsPerSecond.join(", ")} against ${r.frameworkFloor.baselineRoundsPerSecond.join(", ")}), p99 ${r.frameworkFloor.p99} ms`,
+      `${r.frameworkFloor.perSecond} req/s = ${r.frameworkFloor.ratioToBaseline} × baseline (rounds ${r.frameworkFloor.roundsPerSecond.join(", ")}), p99 ${r.frameworkFloor.p99} ms`,
       "report (bounds the accept rate)",
     ],
     [
       "Accept: `POST /orders` (order + outbox + idempotency record, WAL)",
-      `${r.accept.perSecond} req/s = ${r.accept.ratioToBaseline} × baseline (${r.accept.ratioToFrameworkFloor} × framework floor)`,
+      `${r.accept.perSecond} req/s = ${r.accept.ratioToBaseline} × baseline (${r.accept.ratioToFrameworkFloor} × framework floor; rounds ${r.accept.roundsPerSecond.join(", ")})`,
       "≥ 0.5 × baseline",
     ],
     ["Accept p99 at 80 % of that rate", `${r.accept.p99At80Percent} ms`, "≤ 10 ms"],
     [
       `Accept with ${r.scale.ordersStored.toLocaleString("en")} orders stored (${r.scale.databaseMb} MB)`,
-      `${r.scale.perSecond} req/s = ${r.scale.ratioToEmpty} × empty, p99 ${r.scale.p99At80Percent} ms at 80 %`,
+      `${r.scale.perSecond} req/s = ${r.scale.ratioToEmpty} × empty (rounds ${r.scale.roundsPerSecond.join(", ")}), p99 ${r.scale.p99At80Percent} ms at 80 %`,
       "within 20 % of empty",
     ],
     [
@@ -542,7 +569,7 @@ function renderTable(r: BenchResults): string {
     ["Start: ready to serve on an existing database", `${r.startMs} ms`, "≤ 2,000 ms"],
     [
       `Hot auction over HTTP: ${r.auction.attempts.toLocaleString("en")} bid attempts in ${r.auction.rounds} rounds, ${r.auction.bidders} bidders on one auction at a time (${r.auction.auctions} used)`,
-      `${r.auction.attemptsPerSecond} attempts/s = ${r.auction.ratioToBaseline} × baseline (${r.auction.baselinePerSecond} req/s alongside; rounds ${r.auction.roundsPerSecond.join(", ")}), ${r.auction.cpuUsPerAttempt} µs of server CPU per attempt, p99 ${r.auction.p99} ms; ${r.auction.storedBids} stored bids checked (warm-up included), ${r.auction.violations} rule violations`,
+      `${r.auction.attemptsPerSecond} attempts/s = ${r.auction.ratioToBaseline} × baseline (rounds ${r.auction.roundsPerSecond.join(", ")} against ${r.auction.baselineRoundsPerSecond.join(", ")} req/s alongside), ${r.auction.cpuUsPerAttempt} µs of server CPU per attempt, p99 ${r.auction.p99} ms; ${r.auction.storedBids} stored bids checked (warm-up included), ${r.auction.violations} rule violations`,
       "≥ 10,000 attempts/s, 0 violations",
     ],
     [
