@@ -334,6 +334,7 @@ async function hotAuctionRun() {
       races.push({ ...race, cpuUsPerAttempt });
     }
     const base = medianBy(baselines, "perSecond");
+    const baselineRoundsPerSecond = baselines.map((round) => round.perSecond);
     const median = medianBy(races, "attemptsPerSecond");
     const sum = (measure: (race: HotAuctionRound) => number) => races.reduce((total, race) => total + measure(race), 0);
     const answers: Record<string, number> = {};
@@ -346,10 +347,10 @@ async function hotAuctionRun() {
       attemptsPerSecond: median.attemptsPerSecond,
       roundsPerSecond: races.map((race) => race.attemptsPerSecond),
       baselinePerSecond: base.perSecond,
-      baselineRoundsPerSecond: baselines.map((round) => round.perSecond),
+      baselineRoundsPerSecond,
       ratioToBaseline: roundsRatio(
         races.map((race) => race.attemptsPerSecond),
-        baselines.map((round) => round.perSecond),
+        baselineRoundsPerSecond,
       ),
       p99: median.p99,
       cpuUsPerAttempt: median.cpuUsPerAttempt,
@@ -458,12 +459,13 @@ type Baseline = Awaited<ReturnType<typeof acceptRates>>["base"];
 function frameworkFloorOf(floors: LoadResult[], bases: LoadResult[]) {
   const median = medianBy(floors, "perSecond");
   const roundsPerSecond = floors.map((floor) => floor.perSecond);
-  const baselineRoundsPerSecond = bases.map((base) => base.perSecond);
   return {
     perSecond: median.perSecond,
-    ratioToBaseline: roundsRatio(roundsPerSecond, baselineRoundsPerSecond),
+    ratioToBaseline: roundsRatio(
+      roundsPerSecond,
+      bases.map((base) => base.perSecond),
+    ),
     roundsPerSecond,
-    baselineRoundsPerSecond,
     p99: median.p99,
   };
 }
